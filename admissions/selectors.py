@@ -1,0 +1,162 @@
+"""Reads of the admissions pathway, already scoped to what the user may see."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from admissions.models import AdmissionRequest, Diagnosis, Family, Intervention, PresencePeriod, Stay
+from unit import access
+
+
+def requests_visible(user: AbstractBaseUser, *, status: str = "", facility_code: str = "") -> QuerySet:
+    qs = access.scope(AdmissionRequest.objects.filter(entered_in_error=False), user)
+    if status == "pending":
+        qs = qs.filter(decision="")
+    elif status:
+        qs = qs.filter(decision=status)
+    if facility_code:
+        qs = qs.filter(facility__code=facility_code)
+    return qs.select_related("facility", "family", "referrer_organisation")
+
+
+def families_visible(user: AbstractBaseUser) -> QuerySet:
+    return access.scope(Family.objects.filter(entered_in_error=False), user)
+
+
+def family_detail(user: AbstractBaseUser, pk: int) -> Family:
+    visible_stays = access.scope(Stay.objects.filter(entered_in_error=False), user).select_related("facility")
+    visible_requests = access.scope(AdmissionRequest.objects.filter(entered_in_error=False), user)
+    qs = families_visible(user).select_related("facility").prefetch_related(
+        "children", "adults",
+        Prefetch("requests", queryset=visible_requests.select_related("facility")),
+        Prefetch("children__stays", queryset=visible_stays),
+    )
+    return get_object_or_404(qs, pk=pk)
+
+
+def stays_visible(user: AbstractBaseUser, permission: str = access.VIEW_RECORDS) -> QuerySet:
+    return access.scope(Stay.objects.filter(entered_in_error=False), user, permission)
+
+
+def stays_current(user: AbstractBaseUser, permission: str = access.VIEW_RECORDS) -> QuerySet:
+    today = timezone.localdate()
+    return (
+        stays_visible(user, permission)
+        .filter(admitted_on__lte=today)
+        .filter(Q(discharged_on__isnull=True) | Q(discharged_on__gte=today))
+        .select_related("facility", "child", "child__family")
+        .prefetch_related(
+            Prefetch("presence_periods", queryset=PresencePeriod.objects.filter(entered_in_error=False)
+                     .select_related("adult"))
+        )
+        .order_by("facility__name", "admitted_on")
+    )
+
+
+def stay_detail(user: AbstractBaseUser, pk: int) -> Stay:
+    qs = stays_visible(user).select_related("facility", "child", "child__family", "request").prefetch_related(
+        Prefetch("presence_periods", queryset=PresencePeriod.objects.filter(entered_in_error=False)
+                 .select_related("adult")),
+        Prefetch("diagnoses", queryset=Diagnosis.objects.select_related("child", "adult")),
+        "meetings", Prefetch("interventions", queryset=Intervention.objects.select_related("professional")),
+        "signalements",
+    )
+    return get_object_or_404(qs, pk=pk)
+
+
+def occupancy_by_facility(user: AbstractBaseUser, permission: str = access.VIEW_RECORDS) -> list[dict]:
+    """Places used today per facility the user may see (one aggregate query)."""
+    today = timezone.localdate()
+    present = Q(stays__entered_in_error=False, stays__admitted_on__lte=today) & (
+        Q(stays__discharged_on__isnull=True) | Q(stays__discharged_on__gt=today)
+    )
+    rows = access.facilities_for(user, permission).annotate(present=Count("stays", filter=present))
+    return [{"facility": f, "present": f.present, "capacity": f.capacity} for f in rows.order_by("name")]
+
+
+def object_for(user: AbstractBaseUser, model, pk: int, permission: str = access.VIEW_RECORDS, *,
+               queryset: QuerySet | None = None):
+    """The object if the user may act on it with `permission`.
+
+    Unreachable objects answer 404 (nothing leaks about other facilities); reachable ones the
+    user may only read answer 403.
+    """
+    from django.core.exceptions import PermissionDenied
+    from django.http import Http404
+
+    qs = queryset if queryset is not None else model.objects.all()
+    obj = access.scope(qs.filter(entered_in_error=False), user).filter(pk=pk).first()
+    if obj is None:
+        raise Http404
+    if permission != access.VIEW_RECORDS and not access.scope(qs, user, permission).filter(pk=pk).exists():
+        raise PermissionDenied
+    return obj
+
+
+def waiting_list(user: AbstractBaseUser, facility_code: str = "") -> QuerySet:
+    """Requests on the waiting list, oldest decision first (the wait counts from reception)."""
+    qs = requests_visible(user, status="waiting_list", facility_code=facility_code)
+    return qs.order_by("received_on", "pk").prefetch_related("children")
+
+
+def request_detail(user: AbstractBaseUser, pk: int, permission: str = access.VIEW_RECORDS) -> AdmissionRequest:
+    qs = AdmissionRequest.objects.select_related("facility", "family", "referrer_organisation", "decided_by")
+    return object_for(user, AdmissionRequest, pk, permission, queryset=qs)
+
+
+def board(user: AbstractBaseUser, facility_code: str = "") -> list[dict]:
+    """Current residents per facility: places used, each child with age, days in stay, parents present."""
+    from unit.ages import age_in_months
+
+    today = timezone.localdate()
+    stays = stays_current(user)
+    if facility_code:
+        stays = stays.filter(facility__code=facility_code)
+    facilities = access.facilities_for(user)
+    if facility_code:
+        facilities = facilities.filter(code=facility_code)
+    by_facility: dict[int, dict] = {f.pk: {"facility": f, "rows": []} for f in facilities}
+    for stay in stays:
+        entry = by_facility[stay.facility_id]
+        present = [p.adult for p in stay.presence_periods.all()
+                   if p.start <= today and (p.end is None or p.end >= today)]
+        entry["rows"].append({
+            "stay": stay,
+            "age_months": age_in_months(stay.child.birth_date, today),
+            "days": (today - stay.admitted_on).days,
+            "parents": present,
+        })
+    for entry in by_facility.values():
+        entry["used"] = len(entry["rows"])
+    return sorted(by_facility.values(), key=lambda e: e["facility"].name)
+
+
+def stay_timeline(stay: Stay) -> list[dict]:
+    """Events of a stay in date order, from the prefetched relations (no query per event)."""
+    events: list[dict] = [{"date": stay.admitted_on, "kind": "admission", "object": stay}]
+    for period in stay.presence_periods.all():
+        events.append({"date": period.start, "kind": "presence_start", "object": period})
+        if period.end:
+            events.append({"date": period.end, "kind": "presence_end", "object": period})
+    for diagnosis in stay.diagnoses.all():
+        if not diagnosis.entered_in_error:
+            events.append({"date": diagnosis.made_on or (stay.discharged_on if diagnosis.timepoint == "exit"
+                                                          else stay.admitted_on),
+                           "kind": "diagnosis", "object": diagnosis})
+    for meeting in stay.meetings.all():
+        if not meeting.entered_in_error:
+            events.append({"date": meeting.held_on, "kind": "meeting", "object": meeting})
+    for intervention in stay.interventions.all():
+        if not intervention.entered_in_error:
+            events.append({"date": intervention.done_on, "kind": "intervention", "object": intervention})
+    for signalement in stay.signalements.all():
+        if not signalement.entered_in_error:
+            events.append({"date": signalement.made_on, "kind": "signalement", "object": signalement})
+    if stay.discharged_on:
+        events.append({"date": stay.discharged_on, "kind": "discharge", "object": stay})
+    order = {"admission": 0, "presence_start": 1, "diagnosis": 2, "meeting": 3, "intervention": 3,
+             "signalement": 3, "presence_end": 4, "discharge": 5}
+    return sorted(events, key=lambda e: (e["date"] or stay.admitted_on, order[e["kind"]]))

@@ -1,0 +1,445 @@
+"""Every write of the admissions pathway: atomic, validated, with history user and reason."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable, Mapping
+from datetime import date, timedelta
+from pathlib import Path
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from admissions import eligibility
+from admissions.models import (
+    AdmissionRequest,
+    Adult,
+    Child,
+    Diagnosis,
+    DiagnosisCode,
+    Family,
+    Intervention,
+    PresencePeriod,
+    ReferrerOrganisation,
+    Signalement,
+    Stay,
+    SynthesisMeeting,
+)
+from admissions.rules import overlaps
+from unit.history import record_save
+from unit.models import EligibilityCriterion, Facility
+from unit.vocabularies import codes
+
+User = AbstractBaseUser
+
+
+class CapacityError(ValidationError):
+    """The unit is full on at least one day of the requested stay."""
+
+
+def _today() -> date:
+    return timezone.localdate()
+
+
+def _not_in_future(field: str, value: date | None, what: str) -> None:
+    if value is not None and value > _today():
+        raise ValidationError({field: _("%(what)s ne peut pas être dans le futur.") % {"what": what}})
+
+
+def _code(field: str, vocabulary: str, value: str, *, required: bool = True) -> None:
+    if not value and not required:
+        return
+    if value not in codes(vocabulary):
+        raise ValidationError({field: _("Valeur inconnue : « %(value)s ».") % {"value": value}})
+
+
+# ---------------------------------------------------------------- family, children, adults
+
+
+@transaction.atomic
+def family_create(*, user: User | None, facility: Facility, reference: str, notes: str = "",
+                  reason: str = "Création du dossier") -> Family:
+    return record_save(Family(facility=facility, reference=reference.strip(), notes=notes), user=user, reason=reason)
+
+
+@transaction.atomic
+def child_add(*, user: User | None, family: Family, first_name: str, last_name: str, sex: str, birth_date: date,
+              gestational_weeks: int | None = None, gestational_days: int | None = None,
+              birth_weight_g: int | None = None, reason: str = "Ajout d'un enfant") -> Child:
+    _not_in_future("birth_date", birth_date, _("La date de naissance"))
+    child = Child(family=family, first_name=first_name, last_name=last_name, sex=sex, birth_date=birth_date,
+                  gestational_weeks=gestational_weeks, gestational_days=gestational_days,
+                  birth_weight_g=birth_weight_g)
+    return record_save(child, user=user, reason=reason)
+
+
+@transaction.atomic
+def adult_add(*, user: User | None, family: Family, role: str, first_name: str, last_name: str,
+              birth_date: date | None = None, nationality: str = "", region: str = "",
+              reason: str = "Ajout d'un adulte") -> Adult:
+    _not_in_future("birth_date", birth_date, _("La date de naissance"))
+    adult = Adult(family=family, role=role, first_name=first_name, last_name=last_name, birth_date=birth_date,
+                  nationality=nationality.upper(), region=region)
+    return record_save(adult, user=user, reason=reason)
+
+
+@transaction.atomic
+def record_update(*, user: User | None, obj, changes: Mapping[str, object], expected_version: int,
+                  reason: str):
+    """Edit fields of a record read at `expected_version`; a newer saved version is a conflict."""
+    for field, value in changes.items():
+        setattr(obj, field, value)
+    if isinstance(obj, Child | Adult):
+        _not_in_future("birth_date", getattr(obj, "birth_date", None), _("La date de naissance"))
+    return record_save(obj, user=user, reason=reason, expected_version=expected_version)
+
+
+@transaction.atomic
+def record_mark_in_error(*, user: User | None, obj, reason: str):
+    """A record entered in error stays in the history and drops out of lists and reports."""
+    obj.entered_in_error = True
+    return record_save(obj, user=user, reason=reason)
+
+
+@transaction.atomic
+def referrer_organisation_get_or_create(*, user: User | None, name: str, category: str,
+                                        city: str = "") -> ReferrerOrganisation:
+    existing = ReferrerOrganisation.objects.filter(name__iexact=name.strip(), category=category).first()
+    if existing:
+        return existing
+    return record_save(ReferrerOrganisation(name=name.strip(), category=category, city=city),
+                       user=user, reason="Ajout à l'annuaire des envoyeurs")
+
+
+# ---------------------------------------------------------------- requests
+
+
+@transaction.atomic
+def request_create(*, user: User | None, facility: Facility, family: Family, received_on: date, requester: str,
+                   referrer_category: str, reason: str, mandate: str = "none",
+                   referrer_organisation: ReferrerOrganisation | None = None, referrer_contact: str = "",
+                   children: Iterable[Child] = (), expected_due_date: date | None = None,
+                   planned_admission_on: date | None = None,
+                   history_reason: str = "Nouvelle demande d'admission") -> AdmissionRequest:
+    _not_in_future("received_on", received_on, _("La date de réception"))
+    children = list(children)
+    if any(child.family_id != family.pk for child in children):
+        raise ValidationError({"children": _("Les enfants doivent appartenir à la famille de la demande.")})
+    if not children and expected_due_date is None:
+        raise ValidationError(
+            {"children": _("Indiquez le ou les enfants concernés, ou la date prévue d'accouchement.")}
+        )
+    request = AdmissionRequest(
+        facility=facility, family=family, received_on=received_on, requester=requester,
+        referrer_category=referrer_category, referrer_organisation=referrer_organisation,
+        referrer_contact=referrer_contact, reason=reason, mandate=mandate,
+        expected_due_date=expected_due_date, planned_admission_on=planned_admission_on or received_on,
+    )
+    record_save(request, user=user, reason=history_reason)
+    if children:
+        request.children.set(children)
+    _store_verdict(request, {})
+    return record_save(request, user=user, reason=_("Vérification initiale des critères"))
+
+
+def request_criteria(request: AdmissionRequest) -> list[eligibility.Criterion]:
+    rows = EligibilityCriterion.objects.filter(facility_id=request.facility_id, active=True)
+    return [eligibility.Criterion(c.code, c.role, c.rule, c.params, c.label) for c in rows]
+
+
+def request_evaluate(request: AdmissionRequest, answers: Mapping[str, str],
+                     planned_admission_on: date | None = None) -> eligibility.Verdict:
+    """The verdict the answers would give; computes, writes nothing (used live by the form)."""
+    return eligibility.evaluate(
+        request_criteria(request), answers,
+        birth_dates=[c.birth_date for c in request.children.all()],
+        due_date=request.expected_due_date,
+        on=planned_admission_on or request.planned_admission_on or request.received_on,
+    )
+
+
+def _store_verdict(request: AdmissionRequest, answers: Mapping[str, str]) -> eligibility.Verdict:
+    verdict = request_evaluate(request, answers)
+    request.eligibility_answers = verdict.answers
+    request.eligibility_verdict = verdict.verdict
+    request.eligibility_details = verdict.as_dict()
+    return verdict
+
+
+@transaction.atomic
+def request_check_eligibility(*, user: User | None, request: AdmissionRequest, answers: Mapping[str, str],
+                              planned_admission_on: date | None = None,
+                              expected_version: int | None = None) -> eligibility.Verdict:
+    if planned_admission_on is not None:
+        request.planned_admission_on = planned_admission_on
+    verdict = _store_verdict(request, answers)
+    record_save(request, user=user, reason=_("Vérification des critères d'admission"),
+                expected_version=expected_version)
+    return verdict
+
+
+@transaction.atomic
+def request_decide(*, user: User | None, request: AdmissionRequest, decision: str, decided_on: date,
+                   refusal_reason: str = "", note: str = "", override_reason: str = "",
+                   expected_version: int | None = None) -> AdmissionRequest:
+    _code("decision", "decision", decision)
+    _not_in_future("decided_on", decided_on, _("La date de décision"))
+    if decided_on < request.received_on:
+        raise ValidationError({"decided_on": _("La décision ne peut précéder la réception de la demande.")})
+    if decision == "refused":
+        if not refusal_reason:
+            raise ValidationError({"refusal_reason": _("Un refus doit avoir un motif.")})
+        _code("refusal_reason", "refusal_reason", refusal_reason)
+    else:
+        refusal_reason = ""
+    against_verdict = (
+        decision in ("accepted", "waiting_list") and request.eligibility_verdict != "eligible"
+    ) or (decision == "refused" and refusal_reason == "criteria_not_met" and request.eligibility_verdict == "eligible")
+    if against_verdict and not override_reason.strip():
+        raise ValidationError({"override_reason": _(
+            "Cette décision va à l'encontre du verdict d'éligibilité : écrivez-en la raison."
+        )})
+    request.decision = decision
+    request.decided_on = decided_on
+    request.decided_by = user if user is not None and user.is_authenticated else None
+    request.refusal_reason = refusal_reason
+    request.decision_note = note
+    if against_verdict:
+        request.verdict_override_reason = override_reason.strip()
+    reason = _("Décision : %(decision)s") % {"decision": decision}
+    if against_verdict:
+        reason += " — " + _("contre le verdict : %(why)s") % {"why": override_reason.strip()}
+    return record_save(request, user=user, reason=reason, expected_version=expected_version)
+
+
+# ---------------------------------------------------------------- stays
+
+
+def _occupied_until(stay_start: date, stay_end: date | None) -> date | None:
+    """A child occupies a place from admission up to, not including, discharge day (turnover)."""
+    if stay_end is None:
+        return None
+    return max(stay_end, stay_start + timedelta(days=1))
+
+
+def peak_occupancy(intervals: Iterable[tuple[date, date | None]], start: date, end: date | None) -> int:
+    """Most children present on one day of [start, end) given half-open stays [admitted, left)."""
+    events: list[tuple[date, int]] = []
+    for a, b in intervals:
+        if b is not None and b <= start:
+            continue
+        if end is not None and a >= end:
+            continue
+        events.append((max(a, start), 1))
+        if b is not None:
+            events.append((b, -1))
+    peak = current = 0
+    for _day, delta in sorted(events, key=lambda e: (e[0], e[1])):
+        current += delta
+        peak = max(peak, current)
+    return peak
+
+
+@transaction.atomic
+def stay_admit(*, user: User | None, facility: Facility, child: Child, admitted_on: date,
+               residence_before: str, mandate: str = "none", request: AdmissionRequest | None = None,
+               planned_end_on: date | None = None, discharged_on: date | None = None, discharge_kind: str = "",
+               residence_after: str = "", override_reason: str = "", reason: str = "Admission") -> Stay:
+    """Admit a child; the capacity check and the insert run under a lock on the facility row.
+
+    A stay that has already ended (history brought in from spreadsheets) is admitted with its
+    discharge in one call, so that capacity is checked on its real dates.
+    """
+    locked = Facility.objects.select_for_update().get(pk=facility.pk)
+    _not_in_future("admitted_on", admitted_on, _("La date d'admission"))
+    if admitted_on < child.birth_date:
+        raise ValidationError({"admitted_on": _("L'admission ne peut précéder la naissance de l'enfant.")})
+    if planned_end_on is not None and planned_end_on < admitted_on:
+        raise ValidationError({"planned_end_on": _("La fin prévue ne peut précéder l'admission.")})
+    if request is not None:
+        if request.facility_id != locked.pk or request.family_id != child.family_id:
+            raise ValidationError({"request": _("La demande ne concerne pas cet enfant dans cette structure.")})
+        if request.decision != "accepted" and not override_reason.strip():
+            raise ValidationError({"override_reason": _(
+                "La demande n'est pas acceptée : une admission demande alors un motif écrit."
+            )})
+    elif not override_reason.strip():
+        raise ValidationError({"override_reason": _(
+            "Une admission sans demande acceptée demande un motif écrit."
+        )})
+    new_end = _occupied_until(admitted_on, discharged_on)
+    if locked.is_residential:
+        others = Stay.objects.filter(child=child, entered_in_error=False, facility__kind__in=_residential_kinds())
+        for other in others:
+            if overlaps(admitted_on, discharged_on, other.admitted_on, other.discharged_on):
+                raise ValidationError({"child": _(
+                    "Cet enfant a déjà un séjour résidentiel en cours sur cette période (%(facility)s, "
+                    "depuis le %(date)s)."
+                ) % {"facility": other.facility.name, "date": other.admitted_on.strftime("%d/%m/%Y")}})
+        present = Stay.objects.filter(facility=locked, entered_in_error=False).exclude(
+            discharged_on__isnull=False, discharged_on__lte=admitted_on
+        )
+        if new_end is not None:
+            present = present.filter(admitted_on__lt=new_end)
+        intervals = [(a, _occupied_until(a, d)) for a, d in present.values_list("admitted_on", "discharged_on")]
+        intervals.append((admitted_on, new_end))
+        if peak_occupancy(intervals, admitted_on, new_end) > locked.capacity:
+            raise CapacityError(
+                _("L'unité est complète (%(places)s places) à cette date : l'enfant ne peut pas être admis. "
+                  "Vous pouvez placer la demande sur la liste d'attente.") % {"places": locked.capacity},
+                code="full",
+            )
+    if discharged_on is not None:
+        _not_in_future("discharged_on", discharged_on, _("La date de sortie"))
+        if discharged_on < admitted_on:
+            raise ValidationError({"discharged_on": _("La sortie ne peut précéder l'admission.")})
+        _code("discharge_kind", "discharge_kind", discharge_kind)
+        _code("residence_after", "residence_after", residence_after)
+    stay = Stay(facility=locked, child=child, request=request, admitted_on=admitted_on,
+                planned_end_on=planned_end_on, residence_before=residence_before, mandate=mandate,
+                discharged_on=discharged_on, discharge_kind=discharge_kind if discharged_on else "",
+                residence_after=residence_after if discharged_on else "",
+                admission_override_reason=override_reason.strip())
+    history_reason = reason if not override_reason.strip() else f"{reason} — {override_reason.strip()}"
+    record_save(stay, user=user, reason=history_reason)
+    if request is not None and not request.children.filter(pk=child.pk).exists():
+        # A prenatal request gets the child born since, so that both point at each other.
+        request.children.add(child)
+    return stay
+
+
+def _residential_kinds() -> list[str]:
+    from unit.models import NON_RESIDENTIAL_KINDS
+    return [k for k in Facility.Kind.values if k not in NON_RESIDENTIAL_KINDS]
+
+
+@transaction.atomic
+def presence_add(*, user: User | None, stay: Stay, adult: Adult, start: date, end: date | None = None,
+                 reason: str = "Présence d'un parent") -> PresencePeriod:
+    if adult.family_id != stay.child.family_id:
+        raise ValidationError({"adult": _("Cet adulte n'appartient pas à la famille de l'enfant.")})
+    _not_in_future("start", start, _("Le début de présence"))
+    stay_end = stay.discharged_on
+    if start < stay.admitted_on or (stay_end and start > stay_end) or (end and end < start) \
+            or (end and stay_end and end > stay_end):
+        raise ValidationError({"start": _("La présence doit être comprise dans le séjour (du %(a)s au %(b)s).") % {
+            "a": stay.admitted_on.strftime("%d/%m/%Y"),
+            "b": stay_end.strftime("%d/%m/%Y") if stay_end else _("en cours"),
+        }})
+    if end is None and stay_end is not None:
+        end = stay_end
+    same_adult = PresencePeriod.objects.filter(stay=stay, adult=adult, entered_in_error=False)
+    for other in same_adult:
+        if overlaps(start, end, other.start, other.end):
+            raise ValidationError({"start": _("Cette période chevauche une autre présence du même adulte.")})
+    return record_save(PresencePeriod(stay=stay, adult=adult, start=start, end=end), user=user, reason=reason)
+
+
+@transaction.atomic
+def presence_end(*, user: User | None, period: PresencePeriod, end: date,
+                 reason: str = "Fin de présence") -> PresencePeriod:
+    if end < period.start:
+        raise ValidationError({"end": _("La fin de présence ne peut précéder son début.")})
+    _not_in_future("end", end, _("La fin de présence"))
+    period.end = end
+    return record_save(period, user=user, reason=reason)
+
+
+@transaction.atomic
+def diagnosis_add(*, user: User | None, stay: Stay, timepoint: str, classification: str, code: str,
+                  label: str = "", primary: bool = False, child: Child | None = None, adult: Adult | None = None,
+                  made_on: date | None = None, reason: str = "Diagnostic") -> Diagnosis:
+    _not_in_future("made_on", made_on, _("La date du diagnostic"))
+    if child is not None and child.pk != stay.child_id:
+        raise ValidationError({"child": _("L'enfant n'est pas celui du séjour.")})
+    if adult is not None and adult.family_id != stay.child.family_id:
+        raise ValidationError({"adult": _("Cet adulte n'appartient pas à la famille de l'enfant.")})
+    if primary:
+        # One primary diagnosis per subject and time point: the new one replaces the previous.
+        previous = Diagnosis.objects.filter(stay=stay, timepoint=timepoint, child=child, adult=adult,
+                                            primary=True, entered_in_error=False)
+        for old in previous:
+            old.primary = False
+            record_save(old, user=user, reason=_("Remplacé comme diagnostic principal"))
+    code = code.strip()
+    if not label.strip():
+        # A code picked from a loaded list brings its title.
+        known = DiagnosisCode.objects.filter(classification=classification, code=code).first()
+        label = (known.label_fr or known.label_en) if known else ""
+    diagnosis = Diagnosis(stay=stay, child=child, adult=adult, timepoint=timepoint, classification=classification,
+                          code=code, label=label.strip(), primary=primary, made_on=made_on)
+    return record_save(diagnosis, user=user, reason=reason)
+
+
+@transaction.atomic
+def stay_discharge(*, user: User | None, stay: Stay, discharged_on: date, discharge_kind: str,
+                   residence_after: str, expected_version: int | None = None,
+                   reason: str = "Sortie") -> Stay:
+    """Close the stay and any presence period still open; exit diagnoses are checked by the form."""
+    _not_in_future("discharged_on", discharged_on, _("La date de sortie"))
+    if discharged_on < stay.admitted_on:
+        raise ValidationError({"discharged_on": _("La sortie ne peut précéder l'admission.")})
+    if not residence_after:
+        raise ValidationError({"residence_after": _("Le lieu de vie après le séjour est obligatoire.")})
+    _code("discharge_kind", "discharge_kind", discharge_kind)
+    _code("residence_after", "residence_after", residence_after)
+    late = PresencePeriod.objects.filter(stay=stay, entered_in_error=False, start__gt=discharged_on)
+    if late.exists():
+        raise ValidationError({"discharged_on": _("Une présence commence après cette date de sortie.")})
+    stay.discharged_on = discharged_on
+    stay.discharge_kind = discharge_kind
+    stay.residence_after = residence_after
+    record_save(stay, user=user, reason=reason, expected_version=expected_version)
+    open_periods = PresencePeriod.objects.filter(stay=stay, entered_in_error=False).exclude(
+        end__isnull=False, end__lte=discharged_on
+    )
+    for period in open_periods:
+        period.end = discharged_on
+        record_save(period, user=user, reason=_("Fin de présence avec la sortie"))
+    return stay
+
+
+@transaction.atomic
+def meeting_add(*, user: User | None, stay: Stay, held_on: date, participants: str, evaluation: str = "",
+                adaptations: str = "", reason: str = "Réunion de synthèse") -> SynthesisMeeting:
+    _not_in_future("held_on", held_on, _("La date de la réunion"))
+    return record_save(SynthesisMeeting(stay=stay, held_on=held_on, participants=participants,
+                                        evaluation=evaluation, adaptations=adaptations), user=user, reason=reason)
+
+
+@transaction.atomic
+def intervention_add(*, user: User | None, facility: Facility, family: Family, kind: str, done_on: date,
+                     stay: Stay | None = None, duration_min: int | None = None,
+                     professional: User | None = None, reason: str = "Intervention") -> Intervention:
+    _not_in_future("done_on", done_on, _("La date de l'intervention"))
+    return record_save(Intervention(facility=facility, family=family, stay=stay, kind=kind, done_on=done_on,
+                                    duration_min=duration_min, professional=professional), user=user, reason=reason)
+
+
+@transaction.atomic
+def signalement_add(*, user: User | None, facility: Facility, family: Family, made_on: date, addressee: str,
+                    stay: Stay | None = None, reason: str = "Signalement") -> Signalement:
+    _not_in_future("made_on", made_on, _("La date du signalement"))
+    return record_save(Signalement(facility=facility, family=family, stay=stay, made_on=made_on,
+                                   addressee=addressee), user=user, reason=reason)
+
+
+ICD11_FILE = Path(__file__).resolve().parent / "data" / "icd11.csv"
+
+
+@transaction.atomic
+def diagnosis_codes_sync_icd11(*, user: User | None = None) -> int:
+    """Load the shipped ICD-11 subset (WHO, CC BY-ND: codes and titles unchanged); adds missing codes only."""
+    present = set(DiagnosisCode.objects.filter(classification="icd11").values_list("code", flat=True))
+    created = 0
+    with ICD11_FILE.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            if row["code"] in present:
+                continue
+            record_save(DiagnosisCode(classification="icd11", code=row["code"], label_en=row["title_en"],
+                                      label_fr=row["title_fr"]), user=user, reason="Liste CIM-11 fournie")
+            created += 1
+    return created

@@ -1,0 +1,472 @@
+"""Pages of the admissions pathway: parse, call one service, respond."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from admissions import forms, selectors, services
+from admissions.models import Adult, Child, Family, PresencePeriod, Stay
+from admissions.rules import Period, admission_mode
+from unit import access
+from unit.history import ConflictError
+
+
+def _attach(form, error: ValidationError) -> None:
+    """Show a service's refusal on the form, on the field it names when the form has it."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            for message in errors:
+                form.add_error(field if field in form.fields else None, message)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)
+
+
+def _form_page(request: HttpRequest, form, *, template: str, context: dict, save: Callable, success: str,
+               redirect_to: Callable) -> HttpResponse:
+    """Validate `form`, call `save(cleaned_data)` (a service), redirect; errors keep every input."""
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = save(form.cleaned_data)
+        except ConflictError as error:
+            conflict = error.current
+            _attach(form, error)
+            # The next save is made knowingly over the version now shown.
+            form.data = form.data.copy()
+            form.data["version"] = conflict.version
+        except ValidationError as error:
+            _attach(form, error)
+        else:
+            messages.success(request, success)
+            return redirect(redirect_to(result))
+    conflict_values = [(name, _display(conflict, name)) for name in form.fields] if conflict else []
+    return render(request, template, {**context, "form": form, "conflict": conflict,
+                                      "conflict_values": conflict_values},
+                  status=400 if request.method == "POST" else 200)
+
+
+def _display(obj, name: str) -> str:
+    display = getattr(obj, f"get_{name}_display", None)
+    value = display() if display else getattr(obj, name, "")
+    if hasattr(value, "strftime"):
+        return value.strftime("%d/%m/%Y")
+    return "" if value is None else str(value)
+
+
+# ---------------------------------------------------------------- lists
+
+
+def index(request: HttpRequest) -> HttpResponse:
+    access.require(request.user, access.VIEW_RECORDS)
+    status = request.GET.get("status", "")
+    facility = request.GET.get("facility", "")
+    context = {
+        "requests": selectors.requests_visible(request.user, status=status, facility_code=facility)[:200],
+        "occupancy": selectors.occupancy_by_facility(request.user),
+        "status": status,
+        "facility": facility,
+        "facilities": access.facilities_for(request.user),
+        "can_edit": access.has_permission(request.user, access.EDIT_ADMISSIONS),
+    }
+    return render(request, "admissions/index.html", context)
+
+
+def waiting_list(request: HttpRequest) -> HttpResponse:
+    access.require(request.user, access.VIEW_RECORDS)
+    facility = request.GET.get("facility", "")
+    today = timezone.localdate()
+    rows = [{"request": r, "wait_days": (today - r.received_on).days}
+            for r in selectors.waiting_list(request.user, facility)]
+    return render(request, "admissions/waiting_list.html", {
+        "rows": rows, "facility": facility, "facilities": access.facilities_for(request.user)})
+
+
+def board(request: HttpRequest) -> HttpResponse:
+    access.require(request.user, access.VIEW_RECORDS)
+    return render(request, "admissions/board.html", {"board": selectors.board(request.user,
+                                                                               request.GET.get("facility", ""))})
+
+
+def families(request: HttpRequest) -> HttpResponse:
+    access.require(request.user, access.VIEW_RECORDS)
+    query = request.GET.get("q", "").strip()
+    qs = selectors.families_visible(request.user).select_related("facility")
+    if query:
+        qs = qs.filter(reference__icontains=query)
+    return render(request, "admissions/families.html", {"families": qs[:200], "q": query,
+                                                        "can_edit": access.has_permission(request.user,
+                                                                                          access.EDIT_ADMISSIONS)})
+
+
+# ---------------------------------------------------------------- family, children, adults
+
+
+def family_create(request: HttpRequest) -> HttpResponse:
+    access.require(request.user, access.EDIT_ADMISSIONS)
+    facilities = access.facilities_for(request.user, access.EDIT_ADMISSIONS)
+    form = forms.FamilyForm(request.POST or None, facilities=facilities)
+    return _redirecting_form(
+        request, form, "admissions/form.html", {"title": _("Nouveau dossier famille")},
+        lambda d: services.family_create(user=request.user, facility=d["facility"], reference=d["reference"],
+                                         notes=d["notes"]),
+        _("Dossier créé."), "admissions:family_detail")
+
+
+def _redirecting_form(request, form, template, context, save, success, url_name, pk_of=lambda obj: obj.pk):
+    return _form_page(request, form, template=template, context=context, save=save, success=success,
+                      redirect_to=lambda obj: _url(url_name, pk_of(obj)))
+
+
+def _url(name: str, pk: int) -> str:
+    from django.urls import reverse
+
+    return reverse(name, args=[pk])
+
+
+def family_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    family = selectors.family_detail(request.user, pk)
+    return render(request, "admissions/family_detail.html", {
+        "family": family,
+        "can_edit": bool(access.facilities_of(family) & access.facility_ids(request.user, access.EDIT_ADMISSIONS)),
+    })
+
+
+def child_add(request: HttpRequest, pk: int) -> HttpResponse:
+    family = selectors.object_for(request.user, Family, pk, access.EDIT_ADMISSIONS)
+    form = forms.ChildForm(request.POST or None)
+    return _redirecting_form(
+        request, form, "admissions/form.html", {"title": _("Ajouter un enfant"), "family": family},
+        lambda d: services.child_add(user=request.user, family=family, **d),
+        _("Enfant ajouté."), "admissions:family_detail", pk_of=lambda child: family.pk)
+
+
+def adult_add(request: HttpRequest, pk: int) -> HttpResponse:
+    family = selectors.object_for(request.user, Family, pk, access.EDIT_ADMISSIONS)
+    form = forms.AdultForm(request.POST or None)
+    return _redirecting_form(
+        request, form, "admissions/form.html", {"title": _("Ajouter un adulte"), "family": family},
+        lambda d: services.adult_add(user=request.user, family=family, **d),
+        _("Adulte ajouté."), "admissions:family_detail", pk_of=lambda adult: family.pk)
+
+
+def _edit(request, obj, form_class, fields, title, url_name, back_pk):
+    initial = {field: getattr(obj, field) for field in fields}
+    initial["version"] = obj.version
+    form = form_class(request.POST or None, initial=initial)
+    return _redirecting_form(
+        request, form, "admissions/form.html", {"title": title, "object": obj},
+        lambda d: services.record_update(user=request.user, obj=obj,
+                                         changes={f: d[f] for f in fields}, expected_version=d["version"],
+                                         reason=_("Correction du dossier")),
+        _("Modifications enregistrées."), url_name, pk_of=lambda _obj: back_pk)
+
+
+CHILD_FIELDS = ["first_name", "last_name", "sex", "birth_date", "gestational_weeks", "gestational_days",
+                "birth_weight_g"]
+ADULT_FIELDS = ["role", "first_name", "last_name", "birth_date", "nationality", "region"]
+
+
+def child_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    child = selectors.object_for(request.user, Child, pk, access.EDIT_ADMISSIONS)
+    return _edit(request, child, forms.ChildEditForm, CHILD_FIELDS, _("Modifier l'enfant"),
+                 "admissions:family_detail", child.family_id)
+
+
+def adult_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    adult = selectors.object_for(request.user, Adult, pk, access.EDIT_ADMISSIONS)
+    return _edit(request, adult, forms.AdultEditForm, ADULT_FIELDS, _("Modifier l'adulte"),
+                 "admissions:family_detail", adult.family_id)
+
+
+# ---------------------------------------------------------------- requests
+
+
+def request_create(request: HttpRequest, pk: int) -> HttpResponse:
+    family = selectors.object_for(request.user, Family, pk, access.EDIT_ADMISSIONS)
+    facilities = access.facilities_for(request.user, access.EDIT_ADMISSIONS)
+    form = forms.RequestForm(request.POST or None, facilities=facilities, family=family,
+                             initial={"received_on": timezone.localdate(), "facility": family.facility_id})
+
+    def save(d):
+        return services.request_create(
+            user=request.user, facility=d["facility"], family=family, received_on=d["received_on"],
+            requester=d["requester"], referrer_category=d["referrer_category"],
+            referrer_organisation=form.referrer(request.user), referrer_contact=d["referrer_contact"],
+            reason=d["reason"], mandate=d["mandate"], children=d["children"],
+            expected_due_date=d["expected_due_date"], planned_admission_on=d["planned_admission_on"])
+
+    return _redirecting_form(request, form, "admissions/form.html",
+                             {"title": _("Nouvelle demande d'admission"), "family": family},
+                             save, _("Demande enregistrée."), "admissions:request_detail")
+
+
+def _request_forms(request: HttpRequest, req, data=None, which: str = ""):
+    criteria = services.request_criteria(req)
+    from unit.models import EligibilityCriterion
+
+    rows = list(EligibilityCriterion.objects.filter(facility_id=req.facility_id, active=True))
+    initial = {f"c_{code}": answer for code, answer in (req.eligibility_answers or {}).items()}
+    initial.update(version=req.version, planned_admission_on=req.planned_admission_on)
+    eligibility_form = forms.EligibilityForm(data if which == "eligibility" else None, criteria=rows,
+                                             initial=initial)
+    decision_form = forms.DecisionForm(data if which == "decision" else None,
+                                       initial={"version": req.version, "decided_on": timezone.localdate(),
+                                                "decision": req.decision or "accepted"})
+    # A prenatal request names no child yet: any child of the family born since may be admitted.
+    children = req.children.filter(entered_in_error=False)
+    if req.expected_due_date and not children.exists():
+        children = req.family.children.filter(entered_in_error=False)
+    admit_form = forms.AdmitForm(data if which == "admit" else None, children=children,
+                                 initial={"admitted_on": timezone.localdate(), "mandate": req.mandate,
+                                          "child": children.first()})
+    return criteria, rows, eligibility_form, decision_form, admit_form
+
+
+def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    req = selectors.request_detail(request.user, pk)
+    can_edit = access.has_permission(request.user, access.EDIT_ADMISSIONS, req.facility_id)
+    return _render_request(request, req, can_edit=can_edit)
+
+
+def _render_request(request, req, *, can_edit: bool, which: str = "", bound_form=None, full: bool = False):
+    _criteria, rows, eligibility_form, decision_form, admit_form = _request_forms(request, req)
+    context_forms = {"eligibility_form": eligibility_form, "decision_form": decision_form, "admit_form": admit_form}
+    if bound_form is not None:
+        context_forms[f"{which}_form"] = bound_form
+    details = req.eligibility_details or {}
+    answers, computed = req.eligibility_answers or {}, details.get("computed", {})
+    computed_rows = [{"criterion": c, "answer": answers.get(c.code, "unknown"), "why": _explain(computed.get(c.code))}
+                     for c in rows if c.rule != "manual"]
+    return render(request, "admissions/request_detail.html", {
+        "req": req, "criteria": rows, "details": details, "computed_rows": computed_rows,
+        "answers": req.eligibility_answers or {}, **context_forms, "can_edit": can_edit,
+        "stays": req.stays.filter(entered_in_error=False).select_related("child"),
+        "full": full, "open": which,
+    }, status=400 if bound_form is not None else 200)
+
+
+def _post_on_request(request: HttpRequest, pk: int, which: str, act: Callable) -> HttpResponse:
+    req = selectors.request_detail(request.user, pk, access.EDIT_ADMISSIONS)
+    _criteria, _rows, eligibility_form, decision_form, admit_form = _request_forms(request, req, request.POST,
+                                                                                    which)
+    form = {"eligibility": eligibility_form, "decision": decision_form, "admit": admit_form}[which]
+    full = False
+    if form.is_valid():
+        try:
+            message = act(req, form)
+        except services.CapacityError as error:
+            full = True
+            _attach(form, error)
+        except ValidationError as error:
+            _attach(form, error)
+        else:
+            messages.success(request, message)
+            return redirect("admissions:request_detail", pk=req.pk)
+    # Re-render with the bound form so that nothing typed is lost.
+    req.refresh_from_db()
+    return _render_request(request, req, can_edit=True, which=which, bound_form=form, full=full)
+
+
+@require_POST
+def request_eligibility(request: HttpRequest, pk: int) -> HttpResponse:
+    def act(req, form):
+        verdict = services.request_check_eligibility(
+            user=request.user, request=req, answers=form.answers(),
+            planned_admission_on=form.cleaned_data["planned_admission_on"],
+            expected_version=form.cleaned_data["version"])
+        return _("Vérification enregistrée : %(verdict)s.") % {"verdict": _verdict_label(verdict.verdict)}
+
+    return _post_on_request(request, pk, "eligibility", act)
+
+
+@require_POST
+def request_evaluate(request: HttpRequest, pk: int) -> JsonResponse:
+    """The verdict the current answers would give, for the live display; writes nothing."""
+    req = selectors.request_detail(request.user, pk, access.EDIT_ADMISSIONS)
+    answers = {key[2:]: value for key, value in request.POST.items() if key.startswith("c_")}
+    planned = forms.DATE_WIDGET.value_from_datadict(request.POST, {}, "planned_admission_on")
+    try:
+        from datetime import date
+
+        planned_on = date.fromisoformat(planned) if planned else None
+    except ValueError:
+        planned_on = None
+    verdict = services.request_evaluate(req, answers, planned_on)
+    labels = {c.code: c.label for c in services.request_criteria(req)}
+    return JsonResponse({
+        "verdict": verdict.verdict, "label": _verdict_label(verdict.verdict),
+        "failing": [labels.get(code, code) for code in verdict.failing],
+        "missing": [labels.get(code, code) for code in verdict.missing],
+    })
+
+
+def _explain(why: str | None) -> str:
+    """Say in words how a computed criterion got its answer."""
+    if not why:
+        return _("pas encore vérifié")
+    kind, _sep, values = why.partition(":")
+    if kind == "age_months":
+        return _("âge à l'admission : %(v)s mois") % {"v": values}
+    if kind == "age_years":
+        return _("âge à l'admission : %(v)s ans") % {"v": values}
+    if kind == "pregnancy_weeks":
+        return _("grossesse de %(v)s semaines à l'admission") % {"v": values}
+    return {"no_birth_date": _("date de naissance manquante"),
+            "no_birth_or_due_date": _("ni date de naissance ni date prévue d'accouchement"),
+            "no_admission_date": _("date d'admission envisagée manquante")}.get(kind, why)
+
+
+def _verdict_label(code: str) -> str:
+    from admissions.models import AdmissionRequest
+
+    return str(dict(AdmissionRequest.Verdict.choices).get(code, code))
+
+
+@require_POST
+def request_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    def act(req, form):
+        d = form.cleaned_data
+        services.request_decide(user=request.user, request=req, decision=d["decision"], decided_on=d["decided_on"],
+                                refusal_reason=d["refusal_reason"], note=d["note"],
+                                override_reason=d["override_reason"], expected_version=d["version"])
+        return _("Décision enregistrée.")
+
+    return _post_on_request(request, pk, "decision", act)
+
+
+@require_POST
+def request_admit(request: HttpRequest, pk: int) -> HttpResponse:
+    def act(req, form):
+        d = form.cleaned_data
+        stay = services.stay_admit(user=request.user, facility=req.facility, child=d["child"], request=req,
+                                   admitted_on=d["admitted_on"], planned_end_on=d["planned_end_on"],
+                                   residence_before=d["residence_before"], mandate=d["mandate"],
+                                   override_reason=d["override_reason"])
+        return _("%(child)s est admis(e) le %(date)s.") % {"child": stay.child,
+                                                          "date": stay.admitted_on.strftime("%d/%m/%Y")}
+
+    return _post_on_request(request, pk, "admit", act)
+
+
+# ---------------------------------------------------------------- stays
+
+
+def stay_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    stay = selectors.stay_detail(request.user, pk)
+    until = stay.discharged_on or timezone.localdate()
+    periods = [p for p in stay.presence_periods.all()]
+    mode = admission_mode([Period(p.adult.role, p.start, p.end) for p in periods], stay.admitted_on, until)
+    can_admissions = access.has_permission(request.user, access.EDIT_ADMISSIONS, stay.facility_id)
+    can_care = access.has_permission(request.user, access.EDIT_CARE, stay.facility_id)
+    return render(request, "admissions/stay_detail.html", {
+        "stay": stay, "mode": mode, "timeline": selectors.stay_timeline(stay),
+        "can_admissions": can_admissions, "can_care": can_care,
+        "days": (until - stay.admitted_on).days,
+    })
+
+
+def _stay_form(request, pk, permission, form_class, title, success, save, extra_context=None, **form_kwargs):
+    stay = selectors.object_for(request.user, Stay, pk, permission,
+                                queryset=Stay.objects.select_related("child", "child__family", "facility"))
+    form = form_class(request.POST or None, **{k: (stay if v is Stay else v) for k, v in form_kwargs.items()})
+    return _redirecting_form(request, form, "admissions/form.html",
+                             {"title": title, "stay": stay, **(extra_context or {})},
+                             lambda d: save(stay, form, d), success, "admissions:stay_detail",
+                             pk_of=lambda _obj: stay.pk)
+
+
+def stay_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    stay = selectors.object_for(request.user, Stay, pk, access.EDIT_ADMISSIONS)
+    fields = ["planned_end_on", "residence_before", "mandate"]
+    return _edit(request, stay, forms.StayEditForm, fields, _("Modifier le séjour"), "admissions:stay_detail",
+                 stay.pk)
+
+
+def presence_add(request: HttpRequest, pk: int) -> HttpResponse:
+    return _stay_form(request, pk, access.EDIT_ADMISSIONS, forms.PresenceForm, _("Présence d'un parent"),
+                      _("Présence enregistrée."),
+                      lambda stay, form, d: services.presence_add(user=request.user, stay=stay, adult=d["adult"],
+                                                                  start=d["start"], end=d["end"]),
+                      stay=Stay)
+
+
+def presence_end(request: HttpRequest, pk: int) -> HttpResponse:
+    period = selectors.object_for(request.user, PresencePeriod, pk, access.EDIT_ADMISSIONS,
+                                  queryset=PresencePeriod.objects.select_related("stay"))
+    form = forms.PresenceEndForm(request.POST or None, initial={"end": timezone.localdate()})
+    return _redirecting_form(request, form, "admissions/form.html", {"title": _("Fin de présence")},
+                             lambda d: services.presence_end(user=request.user, period=period, end=d["end"]),
+                             _("Présence close."), "admissions:stay_detail", pk_of=lambda p: p.stay_id)
+
+
+def diagnosis_add(request: HttpRequest, pk: int) -> HttpResponse:
+    def save(stay, form, d):
+        return services.diagnosis_add(user=request.user, stay=stay, timepoint=d["timepoint"],
+                                      classification=d["classification"], code=d["code"], label=d["label"],
+                                      primary=d["primary"], made_on=d["made_on"], **form.subject_kwargs())
+
+    from admissions.models import DiagnosisCode
+
+    codes = DiagnosisCode.objects.filter(active=True).only("classification", "code", "label_fr", "label_en")
+    return _stay_form(request, pk, access.EDIT_CARE, forms.DiagnosisForm, _("Diagnostic"),
+                      _("Diagnostic enregistré."), save, extra_context={"diagnosis_codes": codes}, stay=Stay)
+
+
+def meeting_add(request: HttpRequest, pk: int) -> HttpResponse:
+    return _stay_form(request, pk, access.EDIT_CARE, forms.MeetingForm, _("Réunion de synthèse"),
+                      _("Réunion enregistrée."),
+                      lambda stay, form, d: services.meeting_add(user=request.user, stay=stay, **d))
+
+
+def intervention_add(request: HttpRequest, pk: int) -> HttpResponse:
+    return _stay_form(request, pk, access.EDIT_CARE, forms.InterventionForm, _("Intervention"),
+                      _("Intervention enregistrée."),
+                      lambda stay, form, d: services.intervention_add(
+                          user=request.user, facility=stay.facility, family=stay.child.family, stay=stay,
+                          professional=request.user, **d))
+
+
+def signalement_add(request: HttpRequest, pk: int) -> HttpResponse:
+    return _stay_form(request, pk, access.EDIT_CARE, forms.SignalementForm, _("Signalement"),
+                      _("Signalement enregistré."),
+                      lambda stay, form, d: services.signalement_add(
+                          user=request.user, facility=stay.facility, family=stay.child.family, stay=stay, **d))
+
+
+def stay_discharge(request: HttpRequest, pk: int) -> HttpResponse:
+    stay = selectors.object_for(request.user, Stay, pk, access.EDIT_ADMISSIONS)
+    form = forms.DischargeForm(request.POST or None, stay=stay,
+                               initial={"version": stay.version, "discharged_on": timezone.localdate()})
+    return _redirecting_form(
+        request, form, "admissions/form.html", {"title": _("Sortie"), "stay": stay},
+        lambda d: services.stay_discharge(user=request.user, stay=stay, discharged_on=d["discharged_on"],
+                                          discharge_kind=d["discharge_kind"], residence_after=d["residence_after"],
+                                          expected_version=d["version"]),
+        _("Sortie enregistrée."), "admissions:stay_detail", pk_of=lambda s: s.pk)
+
+
+def diagnosis_codes(request: HttpRequest) -> JsonResponse:
+    """Codes matching `q` for the picker (ICD-11 shipped, other lists loaded by the organisation)."""
+    access.require(request.user, access.EDIT_CARE)
+    from admissions.models import DiagnosisCode
+
+    query = request.GET.get("q", "").strip()
+    qs = DiagnosisCode.objects.filter(active=True)
+    if request.GET.get("classification"):
+        qs = qs.filter(classification=request.GET["classification"])
+    if query:
+        from django.db.models import Q
+
+        qs = qs.filter(Q(code__istartswith=query) | Q(label_fr__icontains=query) | Q(label_en__icontains=query))
+    rows = [{"classification": c.classification, "code": c.code, "label": c.label_fr or c.label_en}
+            for c in qs.order_by("code")[:30]]
+    return JsonResponse({"results": rows})

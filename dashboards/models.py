@@ -1,0 +1,1 @@
+"""No tables yet: the models of this app arrive with its issue."""

@@ -1,0 +1,126 @@
+"""Forms posted through the pages: what the clinician types reaches the services, errors keep the input."""
+
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from admissions import services
+from admissions.models import Diagnosis, Family, Stay
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def test_family_child_adult_request_created_through_the_pages(login, facility_a, users_a):
+    client = login(users_a["admissions"])
+    response = client.post(reverse("admissions:family_create"),
+                           {"facility": facility_a.pk, "reference": "UPB-2026-042", "notes": ""})
+    family = Family.objects.get(reference="UPB-2026-042")
+    assert response.status_code == 302
+    client.post(reverse("admissions:child_add", args=[family.pk]), {
+        "first_name": "Léa", "last_name": "X", "sex": "F", "birth_date": "2026-05-02",
+        "gestational_weeks": "32", "gestational_days": "3", "birth_weight_g": "1650"})
+    client.post(reverse("admissions:adult_add", args=[family.pk]), {
+        "role": "mother", "first_name": "Nadia", "last_name": "X", "birth_date": "1998-01-01",
+        "nationality": "ma", "region": "BE-BRU"})
+    child = family.children.get()
+    assert (child.gestational_weeks, child.gestational_days, child.birth_weight_g) == (32, 3, 1650)
+    assert family.adults.get().nationality == "MA"
+    response = client.post(reverse("admissions:request_create", args=[family.pk]), {
+        "facility": facility_a.pk, "received_on": "2026-10-01", "requester": "professional",
+        "referrer_category": "hospital_maternity", "referrer_name": "CHU Saint-Pierre", "referrer_contact": "",
+        "reason": "parent_infant_relationship", "mandate": "none", "children": [child.pk]})
+    req = family.requests.get()
+    assert response.status_code == 302
+    assert req.referrer_organisation.name == "CHU Saint-Pierre"
+    assert req.eligibility_verdict == "incomplete"
+    assert req.history.first().history_user == users_a["admissions"]
+
+
+def test_a_refused_form_keeps_what_was_typed_and_says_why_in_french(login, facility_a, users_a):
+    family = factories.family(facility=facility_a)
+    response = login(users_a["admissions"]).post(reverse("admissions:child_add", args=[family.pk]), {
+        "first_name": "Léa", "last_name": "Dupont", "sex": "F", "birth_date": "2999-01-01"})
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "La date de naissance ne peut pas être dans le futur." in html
+    assert 'value="Dupont"' in html
+    assert not family.children.exists()
+
+
+def test_diagnosis_for_the_child_and_for_an_admitted_parent(login, facility_a, users_a):
+    stay = factories.stay(facility=facility_a)
+    mother = factories.adult(family=stay.child.family)
+    services.presence_add(user=None, stay=stay, adult=mother, start=stay.admitted_on)
+    client = login(users_a["therapist"])
+    url = reverse("admissions:diagnosis_add", args=[stay.pk])
+    page = client.get(url).content.decode()
+    assert 'list="diagnosis-codes"' in page and 'value="6B44"' in page  # the shipped ICD-11 list
+    client.post(url, {"subject": f"child:{stay.child_id}", "timepoint": "entry", "classification": "icd11",
+                      "code": "6B44", "label": "", "primary": "on"})
+    client.post(url, {"subject": f"adult:{mother.pk}", "timepoint": "entry", "classification": "icd11",
+                      "code": "6A70", "label": "", "primary": "on"})
+    child_dx, mother_dx = Diagnosis.objects.order_by("pk")
+    assert (child_dx.child, child_dx.code, child_dx.primary) == (stay.child, "6B44", True)
+    assert child_dx.label  # the title came from the loaded list
+    assert (mother_dx.adult, mother_dx.code) == (mother, "6A70")
+
+
+def test_diagnosis_form_refuses_a_subject_outside_the_stay(login, facility_a, users_a):
+    stay = factories.stay(facility=facility_a)
+    other = factories.stay(facility=facility_a)
+    response = login(users_a["therapist"]).post(reverse("admissions:diagnosis_add", args=[stay.pk]), {
+        "subject": f"child:{other.child_id}", "timepoint": "entry", "classification": "icd11", "code": "6B44"})
+    assert response.status_code == 400
+    assert not Diagnosis.objects.exists()
+
+
+def test_editing_over_a_newer_version_shows_both_values_and_keeps_the_newer(login, facility_a, users_a):
+    child = factories.child(family=factories.family(facility=facility_a), birth_weight_g=2000)
+    client = login(users_a["admissions"])
+    url = reverse("admissions:child_edit", args=[child.pk])
+    read_version = child.version
+    services.record_update(user=None, obj=child, changes={"birth_weight_g": 2400}, expected_version=read_version,
+                           reason="collègue")
+    response = client.post(url, {"version": read_version, "first_name": "Alice", "last_name": "Test", "sex": "F",
+                                 "birth_date": "2025-03-01", "birth_weight_g": "2100"})
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert 'data-testid="conflict"' in html
+    assert "2400" in html and "2100" in html
+    child.refresh_from_db()
+    assert child.birth_weight_g == 2400
+    # Saving again, knowingly, over the version now shown succeeds.
+    response = client.post(url, {"version": child.version, "first_name": "Alice", "last_name": "Test", "sex": "F",
+                                 "birth_date": "2025-03-01", "birth_weight_g": "2100"})
+    assert response.status_code == 302
+    child.refresh_from_db()
+    assert child.birth_weight_g == 2100
+
+
+def test_full_unit_message_offers_the_waiting_list(login, users_a):
+    small = factories.facility(code="upb-mini", capacity=1)
+    factories.stay(facility=small, admitted_on=date(2025, 9, 10))
+    fam = factories.family(facility=small)
+    child = factories.child(family=fam)
+    req = factories.accepted_request(facility=small, family=fam, children=[child])
+    user = factories.user(role="admissions", facility=small)
+    response = login(user).post(reverse("admissions:request_admit", args=[req.pk]), {
+        "child": child.pk, "admitted_on": "2025-10-01", "residence_before": "hospital", "mandate": "none"})
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert 'data-testid="full"' in html and "liste d'attente" in html
+    assert Stay.objects.filter(facility=small).count() == 1
+
+
+def test_waiting_list_is_oldest_first_with_the_wait_in_days(login, facility_a, users_a):
+    for received in (date(2025, 9, 5), date(2025, 8, 1)):
+        fam = factories.family(facility=facility_a)
+        req = factories.request(facility=facility_a, family=fam, children=[factories.child(family=fam)],
+                                received_on=received)
+        services.request_decide(user=None, request=req, decision="waiting_list", decided_on=received,
+                                override_reason="en attente de place")
+    html = login(users_a["admissions"]).get(reverse("admissions:waiting_list")).content.decode()
+    assert html.index("01/08/2025") < html.index("05/09/2025")
+    assert "data-testid=\"wait\"" in html

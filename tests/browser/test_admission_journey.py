@@ -1,0 +1,95 @@
+"""In Chromium: a clinician records a request, sees the verdict change, accepts, admits, adds a parent, discharges."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from admissions.models import AdmissionRequest, PresencePeriod, Stay
+from tests import factories
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _login(page, live_server, username):
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", factories.PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_url(f"{live_server.url}/")
+
+
+def test_request_to_discharge(live_server, page, screenshot):
+    unit = factories.facility(code="upb-journey", capacity=10)
+    factories.user(role="admissions", facility=unit, username="clinicienne")
+    today = timezone.localdate()
+    family = factories.family(facility=unit, reference="UPB-2026-001")
+    factories.child(family=family, birth_date=today - timedelta(days=120))
+    factories.adult(family=family, role="mother")
+
+    _login(page, live_server, "clinicienne")
+    page.goto(f"{live_server.url}/admissions/families/{family.pk}/")
+    page.get_by_role("link", name="Nouvelle demande").click()
+    page.select_option("select[name=requester]", "professional")
+    page.select_option("select[name=referrer_category]", "hospital_maternity")
+    page.fill("input[name=referrer_name]", "Maternité Saint-Pierre")
+    page.select_option("select[name=reason]", "parent_infant_relationship")
+    page.check("input[name=children]")
+    page.get_by_role("button", name="Enregistrer").click()
+    page.wait_for_url(re.compile(r".*/admissions/requests/\d+/$"))
+    verdict = page.locator("[data-testid=verdict]")
+    assert verdict.get_attribute("data-verdict") == "incomplete"
+    screenshot(page, "journey-1-request")
+
+    # Answer every manual criterion "met": the verdict turns eligible while answering.
+    radios = page.locator("#eligibility-form input[type=radio][value=met]")
+    for index in range(radios.count()):
+        radios.nth(index).check()
+    page.wait_for_function("document.getElementById('verdict').dataset.verdict === 'eligible'")
+    # One exclusion not met: the verdict turns not eligible and names the criterion.
+    page.check("#eligibility-form input[name=c_no_parental_addiction][value=not_met]")
+    page.wait_for_function("document.getElementById('verdict').dataset.verdict === 'not_eligible'")
+    assert "assuétude" in verdict.inner_text()
+    page.check("#eligibility-form input[name=c_no_parental_addiction][value=met]")
+    page.wait_for_function("document.getElementById('verdict').dataset.verdict === 'eligible'")
+    page.get_by_role("button", name="Enregistrer la vérification").click()
+    page.wait_for_load_state()
+    assert page.locator("[data-testid=verdict]").get_attribute("data-verdict") == "eligible"
+    screenshot(page, "journey-2-eligible")
+
+    page.select_option("select[name=decision]", "accepted")
+    page.get_by_role("button", name="Enregistrer la décision").click()
+    page.wait_for_load_state()
+    assert "Acceptée" in page.locator("[data-testid=decision]").inner_text()
+
+    page.select_option("select[name=residence_before]", "hospital")
+    page.get_by_role("button", name="Admettre").click()
+    page.wait_for_load_state()
+    stay = Stay.objects.get()
+    assert AdmissionRequest.objects.get().decision == "accepted"
+    page.goto(f"{live_server.url}/admissions/stays/{stay.pk}/")
+    screenshot(page, "journey-3-admitted")
+
+    page.get_by_role("link", name="Ajouter une présence").click()
+    page.fill("input[name=start]", today.isoformat())
+    page.get_by_role("button", name="Ajouter la présence").click()
+    page.wait_for_url(f"{live_server.url}/admissions/stays/{stay.pk}/")
+    assert page.locator("[data-testid=admission-mode]").inner_text() == "Mère seule"
+
+    page.get_by_role("link", name="Sortie").click()
+    page.select_option("select[name=discharge_kind]", "planned")
+    page.select_option("select[name=residence_after]", "home_with_parent")
+    page.get_by_role("button", name="Enregistrer la sortie").click()
+    # No exit diagnosis: the form asks for confirmation, keeping what was chosen.
+    assert "Aucun diagnostic de sortie" in page.inner_text("body")
+    assert page.locator("select[name=residence_after]").input_value() == "home_with_parent"
+    page.check("input[name=confirm_without_exit_diagnosis]")
+    page.get_by_role("button", name="Enregistrer la sortie").click()
+    page.wait_for_url(f"{live_server.url}/admissions/stays/{stay.pk}/")
+    stay.refresh_from_db()
+    assert stay.discharged_on == today
+    assert PresencePeriod.objects.get().end == today
+    # The refused discharge answered 400 on purpose (a form with errors); nothing else may fail.
+    assert [e for e in page.console_errors if "status of 400" not in e] == []
+    screenshot(page, "journey-4-discharged")

@@ -1,0 +1,44 @@
+"""Shared fixtures: two facilities and one user per role in each, for scoping tests."""
+
+import pytest
+
+from tests import factories
+from unit.models import Membership
+
+ROLES = [choice for choice, _label in Membership.Role.choices]
+
+
+@pytest.fixture
+def facility_a(db):
+    return factories.facility(code="upb-a")
+
+
+@pytest.fixture
+def facility_b(db):
+    return factories.facility(code="upb-b")
+
+
+@pytest.fixture
+def users_a(facility_a):
+    """role -> a user holding only that role, only in facility A."""
+    return {role: factories.user(role=role, facility=facility_a, username=f"{role}_a") for role in ROLES}
+
+
+@pytest.fixture
+def users_b(facility_b):
+    return {role: factories.user(role=role, facility=facility_b, username=f"{role}_b") for role in ROLES}
+
+
+@pytest.fixture
+def login(client):
+    def _login(user):
+        client.force_login(user)
+        return client
+
+    return _login
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # The production hasher is slow on purpose; tests only need passwords to round-trip.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

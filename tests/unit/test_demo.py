@@ -1,0 +1,66 @@
+"""The demo data: believable, within every rule, and the same for the same seed."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import CommandError, call_command
+from django.db import transaction
+
+from admissions.models import AdmissionRequest, Diagnosis, PresencePeriod, Stay
+from admissions.services import peak_occupancy
+from unit.demo import DEMO_PASSWORD, DEMO_USERS, build_demo
+from unit.models import Facility
+
+TODAY = date(2026, 11, 20)
+
+
+class _Rollback(Exception):
+    pass
+
+
+def _digest() -> list:
+    """Natural keys and values only: ids and timestamps differ between builds, the data must not."""
+    return [
+        sorted(Stay.objects.values_list("child__family__reference", "facility__code", "admitted_on", "discharged_on",
+                                        "discharge_kind", "residence_before", "residence_after")),
+        sorted(AdmissionRequest.objects.values_list("family__reference", "received_on", "decision", "refusal_reason",
+                                                    "referrer_category", "eligibility_verdict")),
+        sorted(Diagnosis.objects.values_list("stay__child__family__reference", "timepoint", "code", "primary")),
+        sorted(PresencePeriod.objects.values_list("stay__child__family__reference", "adult__role", "start", "end")),
+    ]
+
+
+@pytest.mark.django_db
+def test_same_seed_gives_the_same_data():
+    digests = []
+    for _ in range(2):
+        with pytest.raises(_Rollback), transaction.atomic():
+            build_demo(families=6, today=TODAY)
+            digests.append(_digest())
+            raise _Rollback
+    assert digests[0] == digests[1]
+    assert digests[0][0], "the demo has stays"
+
+
+@pytest.mark.django_db
+def test_demo_respects_capacity_dates_and_logins():
+    counts = build_demo(families=12, today=TODAY)
+    assert counts["Stay"] > 0 and counts["PresencePeriod"] > 0 and counts["Diagnosis"] > 0
+    for facility in Facility.objects.filter(capacity__isnull=False):
+        intervals = [(a, d if d is None else max(d, a + timedelta(days=1)))
+                     for a, d in Stay.objects.filter(facility=facility).values_list("admitted_on", "discharged_on")]
+        assert peak_occupancy(intervals, date(2000, 1, 1), None) <= facility.capacity
+    assert not Stay.objects.filter(admitted_on__gt=TODAY).exists()
+    for stay in Stay.objects.select_related("child"):
+        assert stay.admitted_on >= stay.child.birth_date
+    for username, _role, _name in DEMO_USERS:
+        assert authenticate(username=username, password=DEMO_PASSWORD) is not None, username
+    assert set(Facility.objects.values_list("country", flat=True)) == {"BE", "FR", "LU"}
+
+
+@pytest.mark.django_db
+def test_seed_demo_refuses_to_run_outside_demo_mode(settings):
+    settings.DEMO_MODE = False
+    with pytest.raises(CommandError, match="désactivées"):
+        call_command("seed_demo", "--families", "1")

@@ -1,0 +1,56 @@
+"""A change made through a service appears in the history with its user and its reason."""
+
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from admissions import services
+from tests import factories
+from unit.history import ConflictError
+
+
+@pytest.mark.django_db
+def test_service_change_is_in_the_history_page_with_user_and_reason(login, facility_a, users_a):
+    clinician = users_a["admissions"]
+    stay = factories.stay(facility=facility_a, by=clinician)
+    services.stay_discharge(user=clinician, stay=stay, discharged_on=date(2025, 10, 1), discharge_kind="planned",
+                            residence_after="home_with_parent", reason="Fin du projet de soin")
+    record = stay.history.order_by("-history_id").first()
+    assert record.history_user == clinician
+    assert record.history_change_reason == "Fin du projet de soin"
+
+    page = login(clinician).get(reverse("record_history", args=["admissions", "stay", stay.pk]))
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "Fin du projet de soin" in html
+    assert clinician.username in html
+    assert "01/10/2025" in html  # the new discharge date, field by field
+
+
+@pytest.mark.django_db
+def test_every_write_needs_a_reason(facility_a):
+    fam = factories.family(facility=facility_a)
+    with pytest.raises(ValueError):
+        services.record_update(user=None, obj=fam, changes={"notes": "x"}, expected_version=fam.version, reason=" ")
+
+
+@pytest.mark.django_db
+def test_saving_over_a_newer_version_is_a_conflict(facility_a):
+    fam = factories.family(facility=facility_a)
+    read_version = fam.version
+    services.record_update(user=None, obj=fam, changes={"notes": "first"}, expected_version=read_version,
+                           reason="edit 1")
+    stale = type(fam).objects.get(pk=fam.pk)
+    with pytest.raises(ConflictError):
+        services.record_update(user=None, obj=stale, changes={"notes": "second"}, expected_version=read_version,
+                               reason="edit 2")
+    fam.refresh_from_db()
+    assert fam.notes == "first"
+
+
+@pytest.mark.django_db
+def test_clinical_records_are_never_deleted(facility_a):
+    fam = factories.family(facility=facility_a)
+    with pytest.raises(PermissionError):
+        fam.delete()

@@ -1,0 +1,134 @@
+"""The one door for access: which facilities a user may see, and what each role may do there.
+
+Every selector of clinical data filters through `scope()`; views never filter by facility
+themselves. Memberships are read once per request and cached on the user object.
+"""
+
+from collections.abc import Iterable
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model, Q, QuerySet
+
+from unit.models import Facility, Membership
+
+VIEW_RECORDS = "view_records"
+EDIT_ADMISSIONS = "edit_admissions"
+EDIT_CARE = "edit_care"
+EDIT_ASSESSMENTS = "edit_assessments"
+VIEW_DASHBOARDS = "view_dashboards"
+EXPORT_REPORTS = "export_reports"
+IMPORT_DATA = "import_data"
+ADMINISTER = "administer"
+
+# The permission matrix of docs/security.md. A role grants its permissions only in the
+# facilities of the membership that carries it.
+ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
+    Membership.Role.ADMISSIONS: frozenset({VIEW_RECORDS, EDIT_ADMISSIONS, EDIT_CARE}),
+    Membership.Role.THERAPIST: frozenset({VIEW_RECORDS, EDIT_CARE, EDIT_ASSESSMENTS}),
+    Membership.Role.MANAGER: frozenset({VIEW_RECORDS, VIEW_DASHBOARDS, EXPORT_REPORTS}),
+    # Reporting officers work on aggregates and pseudonymised line lists, not on named records.
+    Membership.Role.REPORTING: frozenset({VIEW_DASHBOARDS, EXPORT_REPORTS, IMPORT_DATA}),
+    Membership.Role.ADMIN: frozenset({VIEW_RECORDS, ADMINISTER, IMPORT_DATA}),
+}
+ALL_PERMISSIONS = frozenset().union(*ROLE_PERMISSIONS.values())
+
+
+def _grants(user: AbstractBaseUser | AnonymousUser) -> dict[int, frozenset[str]]:
+    """facility id -> permissions of the user there (active memberships of active facilities)."""
+    if not user.is_authenticated or not user.is_active:
+        return {}
+    cached = getattr(user, "_unit_grants", None)
+    if cached is not None:
+        return cached
+    grants: dict[int, set[str]] = {}
+    if user.is_superuser:
+        for facility_id in Facility.objects.filter(active=True).values_list("pk", flat=True):
+            grants[facility_id] = set(ALL_PERMISSIONS)
+    else:
+        rows = Membership.objects.filter(user=user, active=True, facility__active=True).values_list(
+            "facility_id", "role"
+        )
+        for facility_id, role in rows:
+            grants.setdefault(facility_id, set()).update(ROLE_PERMISSIONS.get(role, ()))
+    frozen = {fid: frozenset(perms) for fid, perms in grants.items()}
+    user._unit_grants = frozen
+    return frozen
+
+
+def forget(user: AbstractBaseUser) -> None:
+    """Drop the cached grants (after a membership change in the same request)."""
+    if hasattr(user, "_unit_grants"):
+        del user._unit_grants
+
+
+def facility_ids(user: AbstractBaseUser | AnonymousUser, permission: str = VIEW_RECORDS) -> set[int]:
+    return {fid for fid, perms in _grants(user).items() if permission in perms}
+
+
+def facilities_for(user: AbstractBaseUser | AnonymousUser, permission: str = VIEW_RECORDS) -> QuerySet[Facility]:
+    return Facility.objects.filter(pk__in=facility_ids(user, permission)).select_related("organisation")
+
+
+def all_facilities(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Facility]:
+    """Every facility where the user holds any role."""
+    return Facility.objects.filter(pk__in=list(_grants(user))).select_related("organisation")
+
+
+def any_facility(user: AbstractBaseUser | AnonymousUser) -> bool:
+    return bool(_grants(user))
+
+
+def permissions_anywhere(user: AbstractBaseUser | AnonymousUser) -> frozenset[str]:
+    return frozenset().union(*_grants(user).values()) if _grants(user) else frozenset()
+
+
+def has_permission(
+    user: AbstractBaseUser | AnonymousUser, permission: str, facility: Facility | int | None = None
+) -> bool:
+    grants = _grants(user)
+    if facility is None:
+        return any(permission in perms for perms in grants.values())
+    facility_id = facility if isinstance(facility, int) else facility.pk
+    return permission in grants.get(facility_id, frozenset())
+
+
+def require(user: AbstractBaseUser | AnonymousUser, permission: str, facility: Facility | int | None = None) -> None:
+    if not has_permission(user, permission, facility):
+        raise PermissionDenied
+
+
+def scope(queryset: QuerySet, user: AbstractBaseUser | AnonymousUser, permission: str = VIEW_RECORDS) -> QuerySet:
+    """Restrict `queryset` to the rows the user may reach with `permission`.
+
+    The model says how a row hangs on facilities through `facility_scope(ids) -> Q`.
+    """
+    ids = facility_ids(user, permission)
+    if not ids:
+        return queryset.none()
+    return queryset.filter(facility_q(queryset.model, ids))
+
+
+def facility_q(model: type[Model], ids: Iterable[int]) -> Q:
+    ids = list(ids)
+    scope_of = getattr(model, "facility_scope", None)
+    if scope_of is not None:
+        return scope_of(ids)
+    if model is Facility:
+        return Q(pk__in=ids)
+    return Q(facility_id__in=ids)
+
+
+def facilities_of(obj: Model) -> set[int]:
+    """The facilities an object belongs to (for object-level checks such as the history page)."""
+    of = getattr(obj, "facility_ids", None)
+    if of is not None:
+        return set(of())
+    if isinstance(obj, Facility):
+        return {obj.pk}
+    facility_id = getattr(obj, "facility_id", None)
+    return {facility_id} if facility_id is not None else set()
+
+
+def can_reach(user: AbstractBaseUser | AnonymousUser, obj: Model, permission: str = VIEW_RECORDS) -> bool:
+    return bool(facilities_of(obj) & facility_ids(user, permission))

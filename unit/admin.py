@@ -1,0 +1,65 @@
+"""Django admin for facilities, memberships and reference lists; every save keeps its history."""
+
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from unit.history import record_save
+from unit.models import EligibilityCriterion, Facility, Membership, Organisation, ReferenceItem
+
+ADMIN_REASON = "Modifié dans l'administration"
+
+
+class HistoryAdmin(SimpleHistoryAdmin):
+    """Saves through record_save (history user and reason); nothing is deleted here."""
+
+    def save_model(self, request, obj, form, change):
+        record_save(obj, user=request.user, reason=ADMIN_REASON)
+
+    def save_formset(self, request, form, formset, change):
+        instances = formset.save(commit=False)
+        for instance in instances:
+            record_save(instance, user=request.user, reason=ADMIN_REASON)
+        formset.save_m2m()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class CriterionInline(admin.TabularInline):
+    model = EligibilityCriterion
+    extra = 0
+    fields = ("position", "code", "role", "rule", "params", "label_fr", "label_en", "active")
+    can_delete = False
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(HistoryAdmin):
+    list_display = ("name",)
+
+
+@admin.register(Facility)
+class FacilityAdmin(HistoryAdmin):
+    list_display = ("code", "name", "kind", "country", "capacity", "active")
+    list_filter = ("kind", "country", "active")
+    search_fields = ("code", "name")
+    inlines = [CriterionInline]
+
+
+@admin.register(Membership)
+class MembershipAdmin(HistoryAdmin):
+    list_display = ("user", "facility", "role", "active")
+    list_filter = ("role", "facility", "active")
+    search_fields = ("user__username",)
+    autocomplete_fields = ("facility",)
+
+
+@admin.register(ReferenceItem)
+class ReferenceItemAdmin(HistoryAdmin):
+    list_display = ("vocabulary", "code", "label_fr", "label_en", "group", "active")
+    list_filter = ("vocabulary", "active")
+    search_fields = ("code", "label_fr", "label_en")
+    readonly_fields = ("vocabulary", "code")
+
+    def has_add_permission(self, request):
+        # Codes are DOMAIN.md's stable identifiers: labels may change, the list may not grow here.
+        return False

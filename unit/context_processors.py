@@ -1,0 +1,26 @@
+"""Navigation by role: what the base template shows the signed-in user."""
+
+from django.utils.translation import gettext_lazy as _
+
+from unit import access
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    perms = access.permissions_anywhere(user)
+    items = []
+    if access.VIEW_RECORDS in perms:
+        items.append(("admissions:index", _("Admissions")))
+    if perms & {access.VIEW_RECORDS, access.EDIT_ASSESSMENTS}:
+        items.append(("assessments:index", _("Évaluations")))
+    if access.VIEW_DASHBOARDS in perms:
+        items.append(("dashboards:index", _("Tableaux de bord")))
+    if access.ADMINISTER in perms or user.is_staff:
+        items.append(("admin:index", _("Administration")))
+    return {
+        "nav_items": items,
+        "nav_facilities": list(access.all_facilities(user)),
+        "nav_permissions": perms,
+    }

@@ -1,0 +1,193 @@
+"""Organisation, facilities, eligibility profiles, staff memberships and reference lists."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from unit import labels
+
+# Kinds that host children day and night: capacity in places applies and is enforced.
+NON_RESIDENTIAL_KINDS = ("home_support", "consultation")
+
+
+def vocabulary_choices(name: str) -> list[tuple[str, object]]:
+    return labels.model_choices(name)
+
+
+class TrackedModel(models.Model):
+    """Versioned row: every save bumps `version` and writes a history row with user and reason."""
+
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(inherit=True, history_change_reason_field=models.TextField(null=True))
+
+    class Meta:
+        abstract = True
+
+
+class ClinicalRecord(TrackedModel):
+    """A clinical row is never deleted; one entered in error is marked so and leaves the reports."""
+
+    entered_in_error = models.BooleanField(_("saisi par erreur"), default=False)
+
+    class Meta:
+        abstract = True
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Clinical records are never deleted; mark them entered in error.")
+
+
+class Organisation(TrackedModel):
+    name = models.CharField(_("nom"), max_length=200)
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Facility(TrackedModel):
+    class Kind(models.TextChoices):
+        PARENT_BABY_UNIT = "parent_baby_unit", _("Unité parents-bébé")
+        MATERNAL_CENTRE = "maternal_centre", _("Centre maternel")
+        PARENTAL_CENTRE = "parental_centre", _("Centre parental")
+        NURSERY = "nursery", _("Pouponnière à caractère social")
+        CHILDRENS_HOME = "childrens_home", _("Maison d'enfants à caractère social (MECS)")
+        FOSTER_CARE_SERVICE = "foster_care_service", _("Service de placement familial")
+        PARENTAL_RESPITE = "parental_respite", _("Relais parental")
+        HOME_SUPPORT = "home_support", _("Aide à domicile spécialisée")
+        CONSULTATION = "consultation", _("Consultations psychologiques et thérapie")
+
+    class Country(models.TextChoices):
+        BE = "BE", _("Belgique")
+        LU = "LU", _("Luxembourg")
+        FR = "FR", _("France")
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="facilities", verbose_name=_("organisation")
+    )
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("nom"), max_length=200)
+    kind = models.CharField(_("type"), max_length=30, choices=Kind.choices)
+    country = models.CharField(_("pays"), max_length=2, choices=Country.choices)
+    region = models.CharField(_("région"), max_length=10, blank=True, choices=vocabulary_choices("region"))
+    capacity = models.PositiveIntegerField(
+        _("capacité (places enfants)"), null=True, blank=True,
+        help_text=_("Nombre de places pour enfants ; obligatoire pour un accueil résidentiel."),
+    )
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("structure")
+        verbose_name_plural = _("structures")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=NON_RESIDENTIAL_KINDS) | Q(capacity__gte=1),
+                name="facility_residential_has_capacity",
+                violation_error_message=_("Une structure résidentielle doit avoir au moins une place."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_residential(self) -> bool:
+        return self.kind not in NON_RESIDENTIAL_KINDS
+
+
+class EligibilityCriterion(TrackedModel):
+    """One line of a facility's eligibility profile; `rule` says how its answer is obtained."""
+
+    class Role(models.TextChoices):
+        INCLUSION = "inclusion", _("Critère d'inclusion")
+        EXCLUSION = "exclusion", _("Critère d'exclusion")
+
+    class Rule(models.TextChoices):
+        MANUAL = "manual", _("Réponse du clinicien")
+        CHILD_AGE_MONTHS = "child_age_months", _("Âge de l'enfant (mois), calculé")
+        PREGNANCY_OR_CHILD = "pregnancy_or_child", _("Grossesse ou âge de l'enfant, calculé")
+        AGE_YEARS = "age_years", _("Âge (années), calculé")
+
+    facility = models.ForeignKey(Facility, on_delete=models.CASCADE, related_name="criteria")
+    code = models.SlugField(_("code"), max_length=60)
+    role = models.CharField(_("rôle"), max_length=10, choices=Role.choices)
+    rule = models.CharField(_("règle"), max_length=30, choices=Rule.choices, default=Rule.MANUAL)
+    params = models.JSONField(_("paramètres"), default=dict, blank=True)
+    label_fr = models.CharField(_("libellé (fr)"), max_length=300)
+    label_en = models.CharField(_("libellé (en)"), max_length=300)
+    position = models.PositiveSmallIntegerField(_("ordre"), default=0)
+    active = models.BooleanField(_("actif"), default=True)
+
+    class Meta:
+        verbose_name = _("critère d'admission")
+        verbose_name_plural = _("critères d'admission")
+        ordering = ["facility", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["facility", "code"], name="criterion_unique_code_per_facility"),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return self.label_en if (get_language() or "fr").startswith("en") else self.label_fr
+
+
+class Membership(TrackedModel):
+    class Role(models.TextChoices):
+        ADMISSIONS = "admissions", _("Admissions")
+        THERAPIST = "therapist", _("Thérapeute")
+        MANAGER = "manager", _("Direction")
+        REPORTING = "reporting", _("Rapports")
+        ADMIN = "admin", _("Administrateur")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    facility = models.ForeignKey(Facility, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("rôle"), max_length=20, choices=Role.choices)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("affectation")
+        verbose_name_plural = _("affectations")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "facility", "role"], name="membership_unique_role"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.facility} · {self.get_role_display()}"
+
+
+class ReferenceItem(TrackedModel):
+    """An entry of a reference list; codes come from DOMAIN.md and never change, labels may."""
+
+    vocabulary = models.CharField(_("liste"), max_length=40)
+    code = models.CharField(_("code"), max_length=40)
+    label_fr = models.CharField(_("libellé (fr)"), max_length=200)
+    label_en = models.CharField(_("libellé (en)"), max_length=200)
+    group = models.CharField(_("groupe"), max_length=40, blank=True)
+    position = models.PositiveSmallIntegerField(_("ordre"), default=0)
+    active = models.BooleanField(_("actif"), default=True)
+
+    class Meta:
+        verbose_name = _("élément de liste de référence")
+        verbose_name_plural = _("listes de référence")
+        ordering = ["vocabulary", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["vocabulary", "code"], name="reference_unique_code"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.vocabulary}:{self.code}"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        labels.forget()

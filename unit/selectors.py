@@ -1,0 +1,74 @@
+"""Reads of the unit app: the versions of a record, as people read them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import models
+
+
+@dataclass(frozen=True)
+class Change:
+    field: str
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class Version:
+    number: int
+    when: datetime
+    who: str
+    why: str
+    kind: str  # created, changed, deleted
+    changes: list[Change]
+
+
+HIDDEN_FIELDS = {"version", "updated_at", "created_at"}
+KINDS = {"+": "created", "~": "changed", "-": "deleted"}
+
+
+def _display(model: type[models.Model], field_name: str, value) -> str:
+    if value is None or value == "":
+        return "—"
+    try:
+        field = model._meta.get_field(field_name)
+    except Exception:  # noqa: BLE001 - a field dropped from the model still shows its raw value
+        return str(value)
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(field, models.DateField) and not isinstance(field, models.DateTimeField):
+        return value.strftime("%d/%m/%Y") if hasattr(value, "strftime") else str(value)
+    if isinstance(field, models.BooleanField):
+        return "oui" if value else "non"
+    return str(value)
+
+
+def history_of(obj: models.Model) -> list[Version]:
+    """Every version of `obj`, newest first, each with its field-by-field changes."""
+    records = list(obj.history.select_related("history_user").order_by("history_date", "history_id"))
+    model = type(obj)
+    versions: list[Version] = []
+    previous = None
+    for number, record in enumerate(records, start=1):
+        changes: list[Change] = []
+        if previous is None:
+            for field in model._meta.concrete_fields:
+                if field.name in HIDDEN_FIELDS or field.primary_key:
+                    continue
+                value = getattr(record, field.attname)
+                if value not in (None, "", [], {}):
+                    changes.append(Change(str(field.verbose_name), "—", _display(model, field.name, value)))
+        else:
+            delta = record.diff_against(previous, excluded_fields=list(HIDDEN_FIELDS))
+            for change in delta.changes:
+                label = str(model._meta.get_field(change.field).verbose_name)
+                changes.append(Change(label, _display(model, change.field, change.old),
+                                      _display(model, change.field, change.new)))
+        who = record.history_user.get_username() if record.history_user else "système"
+        versions.append(Version(number, record.history_date, who, record.history_change_reason or "",
+                                KINDS.get(record.history_type, record.history_type), changes))
+        previous = record
+    versions.reverse()
+    return versions

@@ -1,0 +1,25 @@
+"""URL map of the product: public entry points, the three apps, administration."""
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from unit import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("accounts/login/", views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("i18n/setlang/", views.set_language_view, name="set_language"),
+    path("history/<str:app_label>/<str:model_name>/<int:pk>/", views.record_history, name="record_history"),
+    path("admissions/", include("admissions.urls")),
+    path("assessments/", include("assessments.urls")),
+    path("dashboards/", include("dashboards.urls")),
+    path("admin/", admin.site.urls),
+]
+
+admin.site.site_header = "Unité parents-bébé"
+admin.site.site_title = "Administration"
