@@ -134,6 +134,7 @@ class RequestForm(ServiceForm):
     requester = _vocab("requester", _("Demandeur"))
     referrer_category = _vocab("referrer_category", _("Réseau envoyeur"))
     referrer_name = forms.CharField(label=_("Organisme envoyeur"), required=False, max_length=200,
+                                    widget=forms.TextInput(attrs={"list": "referrers", "autocomplete": "off"}),
                                     help_text=_("Choisi dans l'annuaire ou ajouté s'il est nouveau."))
     referrer_contact = forms.CharField(label=_("Contact"), required=False, max_length=200)
     reason = _vocab("reason", _("Motif principal"))

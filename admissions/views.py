@@ -204,8 +204,11 @@ def request_create(request: HttpRequest, pk: int) -> HttpResponse:
             reason=d["reason"], mandate=d["mandate"], children=d["children"],
             expected_due_date=d["expected_due_date"], planned_admission_on=d["planned_admission_on"])
 
+    from admissions.models import ReferrerOrganisation
+
+    referrers = ReferrerOrganisation.objects.filter(active=True).values_list("name", flat=True)
     return _redirecting_form(request, form, "admissions/form.html",
-                             {"title": _("Nouvelle demande d'admission"), "family": family},
+                             {"title": _("Nouvelle demande d'admission"), "family": family, "referrers": referrers},
                              save, _("Demande enregistrée."), "admissions:request_detail")
 
 

@@ -33,3 +33,38 @@ def age_in_days(birth: date, on: date) -> int:
 def pregnancy_weeks_on(due_date: date, on: date) -> int:
     """Completed weeks of amenorrhoea on `on` for a pregnancy due at 40 weeks on `due_date`."""
     return 40 - ((due_date - on).days + 6) // 7
+
+
+TERM_WEEKS = 40
+PRETERM_BEFORE_WEEKS = 37
+
+
+def corrected_age_days(birth: date, on: date, gestational_weeks: int | None, gestational_days: int | None = 0,
+                       *, until_months: int = 24) -> int | None:
+    """Age corrected for prematurity, in days, or None when no correction applies.
+
+    corrected = chronological − (40 weeks − gestational age), for children born before 37 weeks,
+    until `until_months` of chronological age (DOMAIN.md, Instruments; 24 months by default).
+    """
+    if gestational_weeks is None or gestational_weeks >= PRETERM_BEFORE_WEEKS:
+        return None
+    if age_in_months(birth, on) >= until_months:
+        return None
+    gestation_days = gestational_weeks * 7 + (gestational_days or 0)
+    return (on - birth).days - (TERM_WEEKS * 7 - gestation_days)
+
+
+def corrected_birth_date(birth: date, gestational_weeks: int, gestational_days: int | None = 0) -> date:
+    """The birth date the child would have had at term: corrected ages are counted from it."""
+    from datetime import timedelta
+
+    return birth + timedelta(days=TERM_WEEKS * 7 - (gestational_weeks * 7 + (gestational_days or 0)))
+
+
+def age_parts(birth: date, on: date) -> tuple[int, int]:
+    """(completed months, days beyond them) from `birth` to `on`, for display as "4 mois 12 j"."""
+    months = age_in_months(birth, on)
+    year, month = divmod(birth.month - 1 + months, 12)
+    last_day = calendar.monthrange(birth.year + year, month + 1)[1]
+    anchor = date(birth.year + year, month + 1, min(birth.day, last_day))
+    return months, (on - anchor).days

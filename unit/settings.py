@@ -124,6 +124,12 @@ STATICFILES_DIRS = [
     ("bootstrap", BASE_DIR / "node_modules" / "bootstrap" / "dist"),
 ]
 
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "unit.staticfiles.PlotlyFinder",
+]
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
