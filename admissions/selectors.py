@@ -63,8 +63,15 @@ def stay_detail(user: AbstractBaseUser, pk: int) -> Stay:
         Prefetch("diagnoses", queryset=Diagnosis.objects.select_related("child", "adult")),
         "meetings", Prefetch("interventions", queryset=Intervention.objects.select_related("professional")),
         "signalements",
+        Prefetch("assessments", queryset=_assessments_of_stay()),
     )
     return get_object_or_404(qs, pk=pk)
+
+
+def _assessments_of_stay():
+    from assessments.models import Assessment
+
+    return Assessment.objects.filter(entered_in_error=False).select_related("adult")
 
 
 def occupancy_by_facility(user: AbstractBaseUser, permission: str = access.VIEW_RECORDS) -> list[dict]:
@@ -88,7 +95,9 @@ def object_for(user: AbstractBaseUser, model, pk: int, permission: str = access.
     from django.http import Http404
 
     qs = queryset if queryset is not None else model.objects.all()
-    obj = access.scope(qs.filter(entered_in_error=False), user).filter(pk=pk).first()
+    if any(f.name == "entered_in_error" for f in model._meta.fields):
+        qs = qs.filter(entered_in_error=False)
+    obj = access.scope(qs, user).filter(pk=pk).first()
     if obj is None:
         raise Http404
     if permission != access.VIEW_RECORDS and not access.scope(qs, user, permission).filter(pk=pk).exists():
@@ -155,8 +164,10 @@ def stay_timeline(stay: Stay) -> list[dict]:
     for signalement in stay.signalements.all():
         if not signalement.entered_in_error:
             events.append({"date": signalement.made_on, "kind": "signalement", "object": signalement})
+    for assessment in stay.assessments.all():
+        events.append({"date": assessment.assessed_on, "kind": "assessment", "object": assessment})
     if stay.discharged_on:
         events.append({"date": stay.discharged_on, "kind": "discharge", "object": stay})
-    order = {"admission": 0, "presence_start": 1, "diagnosis": 2, "meeting": 3, "intervention": 3,
+    order = {"admission": 0, "presence_start": 1, "diagnosis": 2, "assessment": 3, "meeting": 3, "intervention": 3,
              "signalement": 3, "presence_end": 4, "discharge": 5}
     return sorted(events, key=lambda e: (e["date"] or stay.admitted_on, order[e["kind"]]))

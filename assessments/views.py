@@ -1,13 +1,196 @@
-"""Pages of the assessments app."""
+"""Pages of the assessments app: entry forms per instrument, trajectories, alerts, what is due."""
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from admissions import selectors as admission_selectors
+from admissions.models import Adult, Child, Stay
+from assessments import charts, instruments, selectors, services
+from assessments.forms import AcknowledgeForm, AssessmentForm
+from assessments.models import Alert, Assessment
+from assessments.presenters import describe, entry_exit_table
 from unit import access
+from unit.ages import age_parts, corrected_birth_date
 
 
 def index(request: HttpRequest) -> HttpResponse:
     access.require(request.user, access.VIEW_RECORDS)
-    stays = admission_selectors.stays_current(request.user)
-    return render(request, "assessments/index.html", {"stays": stays})
+    facility = request.GET.get("facility", "")
+    return render(request, "assessments/index.html", {
+        "due": selectors.due_for(request.user, facility),
+        "alerts": selectors.alerts_open(request.user)[:50],
+        "recent": selectors.assessments_visible(request.user)[:30],
+        "stays": admission_selectors.stays_current(request.user),
+        "facility": facility, "facilities": access.facilities_for(request.user),
+        "can_assess": access.has_permission(request.user, access.EDIT_ASSESSMENTS),
+    })
+
+
+def _stay_for_assessment(request, pk: int) -> Stay:
+    return admission_selectors.object_for(
+        request.user, Stay, pk, access.EDIT_ASSESSMENTS,
+        queryset=Stay.objects.select_related("child", "child__family", "facility"))
+
+
+def choose_instrument(request: HttpRequest, pk: int) -> HttpResponse:
+    stay = _stay_for_assessment(request, pk)
+    return render(request, "assessments/choose.html", {"stay": stay, "instruments": instruments.registry().values()})
+
+
+def _instrument(code: str):
+    try:
+        return instruments.get(code)
+    except KeyError as error:
+        raise Http404 from error
+
+
+def _save_form(request, form, save, success_url_of, context, template="assessments/form.html"):
+    if request.method == "POST" and form.is_valid():
+        try:
+            assessment = save(form)
+        except ValidationError as error:
+            for field, errs in getattr(error, "error_dict", {"__all__": error.error_list}).items():
+                target = field if field in form.fields else (f"s_{field}" if f"s_{field}" in form.fields else None)
+                for message in errs:
+                    form.add_error(target, message)
+        else:
+            messages.success(request, _("Évaluation enregistrée."))
+            for warning in assessment.warnings:
+                messages.warning(request, warning)
+            return redirect(success_url_of(assessment))
+    return render(request, template, {**context, "form": form}, status=400 if request.method == "POST" else 200)
+
+
+def assessment_create(request: HttpRequest, pk: int, instrument: str) -> HttpResponse:
+    stay = _stay_for_assessment(request, pk)
+    tool = _instrument(instrument)
+    adults = Adult.objects.filter(family_id=stay.child.family_id, entered_in_error=False)
+    form = AssessmentForm(request.POST or None, instrument=tool, stay=stay, adults=adults,
+                          initial={"assessed_on": timezone.localdate(), "assessor": request.user.pk})
+
+    def save(form):
+        d = form.cleaned_data
+        return services.assessment_record(
+            user=request.user, stay=stay, instrument_code=tool.code, assessed_on=d["assessed_on"],
+            scores=form.scores(), child=stay.child if tool.subject == "child" else None, adult=d.get("adult"),
+            assessor=d["assessor"], confirm_out_of_age_range=d["confirm_out_of_age_range"], notes=d["notes"])
+
+    return _save_form(request, form, save, _detail_url,
+                      {"stay": stay, "instrument": tool, "ages": _ages_today(stay.child)})
+
+
+def _detail_url(assessment: Assessment) -> str:
+    from django.urls import reverse
+
+    return reverse("assessments:assessment_detail", args=[assessment.pk])
+
+
+def _ages_today(child: Child) -> dict:
+    today = timezone.localdate()
+    months, days = age_parts(child.birth_date, today)
+    result = {"months": months, "days": days, "corrected": None}
+    if child.gestational_weeks is not None and child.gestational_weeks < 37:
+        from django.conf import settings
+
+        from unit.ages import corrected_age_days
+
+        if corrected_age_days(child.birth_date, today, child.gestational_weeks, child.gestational_days,
+                              until_months=settings.CORRECTED_AGE_UNTIL_MONTHS) is not None:
+            result["corrected"] = age_parts(corrected_birth_date(child.birth_date, child.gestational_weeks,
+                                                                 child.gestational_days), today)
+    return result
+
+
+def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = admission_selectors.object_for(
+        request.user, Assessment, pk, queryset=Assessment.objects.select_related(
+            "stay", "stay__facility", "stay__child", "stay__child__family", "child", "adult", "assessor"))
+    tool = _instrument(assessment.instrument)
+    return render(request, "assessments/detail.html", {
+        "assessment": assessment, "instrument": tool, "view": describe(assessment, tool, get_language() or "fr"),
+        "alerts": assessment.alerts.all(),
+        "can_edit": access.has_permission(request.user, access.EDIT_ASSESSMENTS, assessment.stay.facility_id),
+    })
+
+
+def assessment_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = admission_selectors.object_for(
+        request.user, Assessment, pk, access.EDIT_ASSESSMENTS,
+        queryset=Assessment.objects.select_related("stay", "stay__child", "stay__facility", "child", "adult"))
+    tool = _instrument(assessment.instrument)
+    stay = assessment.stay
+    adults = Adult.objects.filter(family_id=stay.child.family_id, entered_in_error=False)
+    initial = {"assessed_on": assessment.assessed_on, "assessor": assessment.assessor_id, "notes": assessment.notes,
+               "adult": assessment.adult_id, "version": assessment.version,
+               "confirm_out_of_age_range": assessment.out_of_age_range_confirmed}
+    initial.update({f"s_{code}": value for code, value in assessment.scores.items()})
+    form = AssessmentForm(request.POST or None, instrument=tool, stay=stay, adults=adults, versioned=True,
+                          initial=initial)
+
+    def save(form):
+        d = form.cleaned_data
+        return services.assessment_update(
+            user=request.user, assessment=assessment, assessed_on=d["assessed_on"], scores=form.scores(),
+            expected_version=d["version"], confirm_out_of_age_range=d["confirm_out_of_age_range"],
+            notes=d["notes"])
+
+    return _save_form(request, form, save, _detail_url,
+                      {"stay": stay, "instrument": tool, "ages": _ages_today(stay.child), "editing": assessment})
+
+
+def child_trajectory(request: HttpRequest, pk: int) -> HttpResponse:
+    child = admission_selectors.object_for(request.user, Child, pk, queryset=Child.objects.select_related("family"))
+    assessments = selectors.child_assessments(child.pk, request.user)
+    lang = get_language() or "fr"
+    registry = instruments.registry()
+    sections = []
+    for code, tool in registry.items():
+        rows = [a for a in assessments if a.instrument == code]
+        if not rows or not tool.trajectory:
+            continue
+        points = [charts.Point(a.corrected_age_days if a.corrected_age_days is not None else (a.age_days or 0),
+                               a.corrected_age_days is not None, {**a.scores, **a.derived}) for a in rows]
+        sections.append({
+            "instrument": tool, "figure": charts.trajectory_figure(tool, points, lang=lang),
+            "figure_id": f"figure-{code}", "rows": [describe(a, tool, lang) for a in rows],
+            "entry_exit": entry_exit_table(rows, tool, lang),
+        })
+    return render(request, "assessments/trajectory.html", {"child": child, "sections": sections,
+                                                           "ages": _ages_today(child)})
+
+
+def alerts(request: HttpRequest) -> HttpResponse:
+    access.require(request.user, access.VIEW_RECORDS)
+    show = request.GET.get("show", "open")
+    qs = selectors.alerts_open(request.user) if show == "open" else selectors.alerts_all(request.user)
+    return render(request, "assessments/alerts.html", {"alerts": qs[:200], "show": show, "form": AcknowledgeForm()})
+
+
+@require_POST
+def alert_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
+    alert = admission_selectors.object_for(request.user, Alert, pk, access.EDIT_ASSESSMENTS,
+                                           queryset=Alert.objects.select_related("assessment__stay"))
+    form = AcknowledgeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.alert_acknowledge(user=request.user, alert=alert, note=form.cleaned_data["note"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Alerte prise en compte."))
+    else:
+        messages.error(request, _("Écrivez ce qui a été fait (note obligatoire)."))
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                           require_https=request.is_secure()):
+        target = "assessments:alerts"
+    return redirect(target)

@@ -1,0 +1,65 @@
+"""EPDS: ten items scored 0–3 as on the paper form (its reverse keying already applied), total 0–30.
+
+Field labels are item numbers only: the item wordings are copyrighted and never stored or shown.
+"""
+
+from collections.abc import Mapping
+
+from assessments.instruments.base import ADULT, Band, Flag, Instrument, Number, Result, ScoreField
+
+ITEMS = tuple(f"e{n:02d}" for n in range(1, 11))
+POSSIBLE_FROM, PROBABLE_FROM = 10, 13
+
+FIELDS = tuple(ScoreField(code, f"Item {n}", f"Item {n}", 0, 3, group="items", required=True)
+               for n, code in enumerate(ITEMS, start=1))
+
+BANDS = {
+    "total": (
+        Band("below_threshold", 0, POSSIBLE_FROM - 1, "Sous le seuil", "Below threshold", 0),
+        Band("possible_depression", POSSIBLE_FROM, PROBABLE_FROM - 1, "Dépression possible", "Possible depression", 2),
+        Band("probable_depression", PROBABLE_FROM, 30, "Dépression probable", "Probable depression", 3),
+    ),
+}
+
+POSSIBLE = Flag("possible_depression", f"EPDS ≥ {POSSIBLE_FROM} : dépression possible",
+                f"EPDS ≥ {POSSIBLE_FROM}: possible depression")
+PROBABLE = Flag("probable_depression", f"EPDS ≥ {PROBABLE_FROM} : dépression probable",
+                f"EPDS ≥ {PROBABLE_FROM}: probable depression")
+SELF_HARM = Flag("self_harm", "Item 10 > 0 : risque d'auto-agression, à évaluer sans délai",
+                 "Item 10 > 0: risk of self-harm, assess without delay", alert=True)
+
+
+def score(scores: Mapping[str, Number]) -> Result:
+    flags: list[Flag] = []
+    if (scores.get("e10") or 0) > 0:
+        flags.append(SELF_HARM)
+    missing = [code for code in ITEMS if scores.get(code) is None]
+    if missing:
+        numbers = ", ".join(str(int(code[1:])) for code in missing)
+        return Result(flags=flags, warnings=[f"Total non calculé : item(s) manquant(s) {numbers}."])
+    total = sum(scores[code] for code in ITEMS)
+    if total >= POSSIBLE_FROM:
+        flags.append(POSSIBLE)
+    if total >= PROBABLE_FROM:
+        flags.append(PROBABLE)
+    band = next((b.code for b in BANDS["total"] if b.contains(total)), None)
+    return Result(derived={"total": total}, bands={"total": band} if band else {}, flags=flags)
+
+
+INSTRUMENT = Instrument(
+    code="epds",
+    name="EPDS",
+    subject=ADULT,
+    fields=FIELDS,
+    score=score,
+    groups=(("items", "Items (7 derniers jours)", "Items (past 7 days)"),),
+    corrects_for_prematurity=False,
+    bands=BANDS,
+    trajectory=("total",),
+    source=(
+        "Cox JL, Holden JM, Sagovsky R. Detection of postnatal depression: development of the 10-item Edinburgh "
+        "Postnatal Depression Scale. Br J Psychiatry 1987;150:782–786 — items 0–3, total 0–30, threshold 12/13 "
+        "for probable depression and 9/10 for screening with more sensitivity; item 10 (self-harm) > 0 is "
+        "an alert in this product."
+    ),
+)
