@@ -32,7 +32,8 @@ class AssessmentForm(forms.Form):
         staff = Membership.objects.filter(facility_id=stay.facility_id, role=Membership.Role.THERAPIST,
                                           active=True).values("user_id")
         self.fields["assessor"].queryset = get_user_model().objects.filter(pk__in=staff).order_by("username")
-        if instrument.subject == ADULT:
+        if instrument.subject == ADULT and not versioned:
+            # The parent is chosen at entry; a correction keeps the same subject.
             self.fields["adult"] = forms.ModelChoiceField(label=_("Parent évalué"), queryset=adults)
         if versioned:
             self.fields["version"] = forms.IntegerField(widget=forms.HiddenInput)
@@ -47,7 +48,7 @@ class AssessmentForm(forms.Form):
         self.helper = FormHelper()
         self.helper.attrs = {"novalidate": ""}
         self.helper.render_hidden_fields = True
-        header = ["assessed_on", "assessor"] + (["adult"] if instrument.subject == ADULT else [])
+        header = ["assessed_on", "assessor"] + (["adult"] if "adult" in self.fields else [])
         fieldsets = [Fieldset(_("Passation"), Div(*[Div(name, css_class="col-md-4") for name in header],
                                                   css_class="row"))]
         groups = instrument.groups or (("", "Scores", "Scores"),)

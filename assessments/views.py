@@ -58,7 +58,8 @@ def _save_form(request, form, save, success_url_of, context, template="assessmen
         try:
             assessment = save(form)
         except ValidationError as error:
-            for field, errs in getattr(error, "error_dict", {"__all__": error.error_list}).items():
+            errors = error.error_dict if hasattr(error, "error_dict") else {"__all__": error.error_list}
+            for field, errs in errors.items():
                 target = field if field in form.fields else (f"s_{field}" if f"s_{field}" in form.fields else None)
                 for message in errs:
                     form.add_error(target, message)

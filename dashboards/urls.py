@@ -7,4 +7,6 @@ from dashboards import views
 app_name = "dashboards"
 urlpatterns = [
     path("", views.index, name="index"),
+    path("report.json", views.report_json, name="report_json"),
+    path("table.csv", views.table_csv, name="table_csv"),
 ]

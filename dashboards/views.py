@@ -1,13 +1,87 @@
-"""Pages of the dashboards app."""
+"""Dashboard pages, the JSON report and the CSV of each table: three renderings of one report."""
 
-from django.http import HttpRequest, HttpResponse
+from __future__ import annotations
+
+import csv
+
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from admissions import selectors as admission_selectors
+from dashboards import charts, engine, filters
+from dashboards.tables import build_tables
 from unit import access
+from unit.cells import safe_text
+
+SECTIONS = [
+    ("population", _("Enfants accueillis"), ["age_pyramid", "admission_mode"]),
+    ("diagnoses", _("Diagnostics"), ["diagnosis_entry_exit", "parent_diagnoses"]),
+    ("origins", _("Provenance et devenir"), ["residence_flow", "referrer_category", "region", "mandate"]),
+    ("stays", _("Séjours et occupation"), ["length_of_stay", "occupancy"]),
+    ("requests", _("Demandes"), ["requests", "refusal_reason"]),
+    ("parents", _("Parents et naissance"), ["parent_age", "gestational"]),
+    ("activity", _("Activité"), ["interventions"]),
+    ("outcomes", _("Évolution développementale"), ["bayley_change"]),
+]
+TABLE_ONLY = {"families", "nationalities", "activity", "residence_before", "residence_after", "discharge_kind"}
+
+
+def _report(request: HttpRequest):
+    access.require(request.user, access.VIEW_DASHBOARDS)
+    facilities, period, choices = filters.parse(request.user, request.GET)
+    if not facilities:
+        raise Http404
+    return engine.build(facilities, period), choices
 
 
 def index(request: HttpRequest) -> HttpResponse:
-    access.require(request.user, access.VIEW_DASHBOARDS)
-    occupancy = admission_selectors.occupancy_by_facility(request.user, access.VIEW_DASHBOARDS)
-    return render(request, "dashboards/index.html", {"occupancy": occupancy})
+    try:
+        report, choices = _report(request)
+    except ValidationError as error:
+        return render(request, "dashboards/index.html", {"error": " ".join(error.messages),
+                                                         "all_facilities": _choices(request)}, status=400)
+    tables = build_tables(report)
+    figures = charts.build_figures(report, tables)
+    sections = [{"key": key, "title": title, "items": [
+        {"name": name, "table": tables[name], "figure": figures.get(name), "figure_id": f"fig-{name}"}
+        for name in names]} for key, title, names in SECTIONS]
+    extra = [tables[name] for name in ("families", "activity", "nationalities", "discharge_kind")]
+    return render(request, "dashboards/index.html", {
+        "report": report, "sections": sections, "extra_tables": extra, "choices": choices,
+        "query": request.GET.urlencode(), "all_facilities": _choices(request),
+        "years": list(range(timezone.localdate().year, timezone.localdate().year - 10, -1)),
+    })
+
+
+def _choices(request):
+    return access.facilities_for(request.user, access.VIEW_DASHBOARDS).order_by("name")
+
+
+def report_json(request: HttpRequest) -> JsonResponse:
+    try:
+        report, _choices_ = _report(request)
+    except ValidationError as error:
+        return JsonResponse({"error": " ".join(error.messages)}, status=400)
+    return JsonResponse(report.as_json(), json_dumps_params={"ensure_ascii": False, "indent": 1})
+
+
+def table_csv(request: HttpRequest) -> HttpResponse:
+    try:
+        report, choices = _report(request)
+    except ValidationError as error:
+        return HttpResponse(" ".join(error.messages), status=400, content_type="text/plain; charset=utf-8")
+    tables = build_tables(report)
+    table = tables.get(request.GET.get("table", ""))
+    if table is None:
+        raise Http404
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    filename = f"{table.name}_{'-'.join(choices['codes'])}_{choices['start']}_{choices['end']}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.write("\ufeff")  # Excel opens UTF-8 CSV correctly with a BOM
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow(table.headers)
+    for row in table.rows:
+        writer.writerow(["" if cell is None else safe_text(cell) for cell in row])
+    return response

@@ -1,0 +1,132 @@
+"""Plotly figures of the dashboard, built by pure functions from the report and its tables."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+from django.utils.translation import gettext as _
+
+from dashboards import indicators as ind
+from dashboards.tables import BAND_LABELS, Table
+from unit.labels import label
+
+LAYOUT = {"template": "plotly_white", "height": 340, "margin": {"l": 60, "r": 20, "t": 40, "b": 50},
+          "legend": {"orientation": "h", "y": -0.15}}
+
+
+def _fig(figure: go.Figure, title: str) -> dict:
+    figure.update_layout(title=title, **LAYOUT)
+    return figure.to_plotly_json()
+
+
+def _bars(table: Table, *, horizontal: bool = True) -> dict:
+    """Current period beside the previous one, from a table [label, current, previous]."""
+    labels = [str(row[0]) for row in table.rows]
+    figure = go.Figure()
+    for column, name in ((1, _("Période")), (2, _("Période précédente"))):
+        values = [row[column] or 0 for row in table.rows]
+        if horizontal:
+            figure.add_trace(go.Bar(y=labels, x=values, name=name, orientation="h"))
+        else:
+            figure.add_trace(go.Bar(x=labels, y=values, name=name))
+    if horizontal:
+        figure.update_yaxes(autorange="reversed")
+    return _fig(figure, table.title)
+
+
+def age_pyramid(report) -> dict:
+    bands = report.indicators["age_band_by_sex"]
+    labels = [_(BAND_LABELS[b]) for b in ind.AGE_BANDS]
+    figure = go.Figure()
+    figure.add_trace(go.Bar(y=labels, x=[-bands[b]["F"] for b in ind.AGE_BANDS], orientation="h", name=_("Filles"),
+                            customdata=[bands[b]["F"] for b in ind.AGE_BANDS], hovertemplate="%{customdata}"))
+    figure.add_trace(go.Bar(y=labels, x=[bands[b]["M"] for b in ind.AGE_BANDS], orientation="h", name=_("Garçons"),
+                            hovertemplate="%{x}"))
+    peak = max([1] + [max(bands[b]["F"], bands[b]["M"]) for b in ind.AGE_BANDS])
+    figure.update_layout(barmode="relative", bargap=0.1)
+    figure.update_xaxes(range=[-peak * 1.1, peak * 1.1], tickvals=[-peak, 0, peak], ticktext=[peak, 0, peak])
+    return _fig(figure, _("Pyramide des âges à l'admission"))
+
+
+def sankey(pairs: list[tuple[str, str, int]], title: str) -> dict:
+    """Flows from the left labels to the right labels (entry → exit, before → after)."""
+    left = sorted({a for a, _b, _n in pairs})
+    right = sorted({b for _a, b, _n in pairs})
+    nodes = [f"{name} " for name in left] + [f" {name}" for name in right]
+    figure = go.Figure(go.Sankey(
+        node={"label": nodes, "pad": 12, "thickness": 14},
+        link={"source": [left.index(a) for a, _b, _n in pairs],
+              "target": [len(left) + right.index(b) for _a, b, _n in pairs],
+              "value": [n for _a, _b, n in pairs]},
+    ))
+    return _fig(figure, title)
+
+
+def occupancy(report) -> dict:
+    months = report.series["occupancy_by_month"]
+    figure = go.Figure()
+    figure.add_trace(go.Scatter(x=[m["month"] for m in months], y=[m["mean_children"] for m in months],
+                                mode="lines+markers", name=_("Enfants présents (moyenne)")))
+    figure.add_trace(go.Scatter(x=[m["month"] for m in months], y=[m["capacity"] for m in months], mode="lines",
+                                name=_("Places"), line={"dash": "dash"}))
+    return _fig(figure, _("Occupation par mois"))
+
+
+def length_of_stay(report) -> dict:
+    figure = go.Figure(go.Histogram(x=report.series["length_of_stay"], nbinsx=12, name=_("Séjours")))
+    figure.update_xaxes(title=_("jours"))
+    return _fig(figure, _("Durée de séjour (jours)"))
+
+
+def interventions_by_month(report) -> dict:
+    rows = report.series["interventions_by_month"]
+    figure = go.Figure()
+    for kind in sorted({r["kind"] for r in rows}):
+        kind_rows = [r for r in rows if r["kind"] == kind]
+        figure.add_trace(go.Bar(x=[r["month"] for r in kind_rows], y=[r["n"] for r in kind_rows],
+                                name=label("intervention_kind", kind)))
+    figure.update_layout(barmode="stack")
+    return _fig(figure, _("Interventions par type et par mois"))
+
+
+def bayley_outcomes(report) -> dict:
+    rows = [r for r in report.series["bayley_by_stay"] if r["cog_exit"] is not None or r["motor_exit"] is not None]
+    figure = go.Figure()
+    for composite, name in (("cog", _("Cognitif")), ("lang", _("Langage")), ("motor", _("Moteur"))):
+        xs, ys = [], []
+        for index, row in enumerate(rows, start=1):
+            if row[f"{composite}_entry"] is not None and row[f"{composite}_exit"] is not None:
+                xs += [f"#{index}", f"#{index}", None]
+                ys += [row[f"{composite}_entry"], row[f"{composite}_exit"], None]
+        figure.add_trace(go.Scatter(x=xs, y=ys, mode="lines+markers", name=name))
+    figure.update_yaxes(title=_("score composite (entrée → sortie)"))
+    return _fig(figure, _("Bayley par enfant : entrée → sortie"))
+
+
+def build_figures(report, tables: dict[str, Table]) -> dict[str, dict]:
+    cur = report.indicators
+    dx_pairs = [(row["entry"] or _("non renseigné"), row["exit"] or _("non renseigné"), row["n"])
+                for row in cur["diagnosis_entry_exit"]]
+    flow = [(label("residence_before", r["before"]), label("residence_after", r["after"]), r["n"])
+            for r in report.series["residence_flow"]]
+    return {
+        "age_pyramid": age_pyramid(report),
+        "admission_mode": _bars(tables["admission_mode"]),
+        "diagnosis_entry_exit": sankey(dx_pairs, _("Diagnostics de l'enfant : entrée → sortie")),
+        "parent_diagnoses": _bars(tables["parent_diagnoses"]),
+        "residence_flow": sankey(flow, _("Lieu de vie : avant → après")),
+        "referrer_category": _bars(tables["referrer_category"]),
+        "region": _bars(tables["region"]),
+        "mandate": _bars(tables["mandate"]),
+        "length_of_stay": length_of_stay(report),
+        "occupancy": occupancy(report),
+        "requests": _bars(tables["requests"], horizontal=False),
+        "refusal_reason": _bars(tables["refusal_reason"]),
+        "parent_age": _fig(go.Figure([go.Bar(x=[r[0] for r in tables["parent_age"].rows],
+                                             y=[r[1] for r in tables["parent_age"].rows], name=_("Mères")),
+                                      go.Bar(x=[r[0] for r in tables["parent_age"].rows],
+                                             y=[r[2] for r in tables["parent_age"].rows], name=_("Pères"))]),
+                           tables["parent_age"].title),
+        "gestational": _bars(tables["gestational"], horizontal=False),
+        "interventions": interventions_by_month(report),
+        "bayley_change": bayley_outcomes(report),
+    }

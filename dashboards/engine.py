@@ -1,0 +1,128 @@
+"""The report engine: one load of the rows for a set of facilities and a period, one computed report.
+
+The pages, the JSON, the command line and the Excel workbook all render the `Report` built here;
+no figure is computed anywhere else. Loading costs a fixed number of queries whatever the volume.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.db.models import Exists, Min, OuterRef, Q
+
+from admissions.models import (
+    AdmissionRequest,
+    Adult,
+    Diagnosis,
+    Intervention,
+    PresencePeriod,
+    Signalement,
+    Stay,
+    SynthesisMeeting,
+)
+from assessments.models import Assessment
+from dashboards import indicators as ind
+from unit.models import Facility
+
+
+@dataclass(frozen=True)
+class Period:
+    start: date
+    end: date
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    def previous(self) -> Period:
+        """The same span just before: the previous calendar year for a calendar year, else the same length."""
+        if (self.start.month, self.start.day, self.end.month, self.end.day) == (1, 1, 12, 31) \
+                and self.start.year == self.end.year:
+            return Period(date(self.start.year - 1, 1, 1), date(self.start.year - 1, 12, 31))
+        end = self.start - timedelta(days=1)
+        return Period(end - timedelta(days=self.days - 1), end)
+
+
+@dataclass
+class Report:
+    facilities: list[Facility]
+    period: Period
+    indicators: dict
+    previous_period: Period
+    previous: dict
+    series: dict = field(default_factory=dict)
+
+    def as_json(self) -> dict:
+        """Exactly the keys of DOMAIN.md "Indicator codes"."""
+        return self.indicators
+
+
+def build(facilities: list[Facility], period: Period) -> Report:
+    previous = period.previous()
+    data = load(facilities, previous.start, period.end)
+    codes = [f.code for f in facilities]
+    return Report(
+        facilities=facilities, period=period,
+        indicators=ind.compute(data, period.start, period.end, codes),
+        previous_period=previous, previous=ind.compute(data, previous.start, previous.end, codes),
+        series=ind.series(data, period.start, period.end),
+    )
+
+
+def load(facilities: list[Facility], start: date, end: date) -> ind.ReportData:
+    """Every row the indicators of [start, end] need, for these facilities (10 queries)."""
+    facility_ids = [f.pk for f in facilities]
+    stays_q = Stay.objects.filter(facility_id__in=facility_ids, entered_in_error=False, admitted_on__lte=end).filter(
+        Q(discharged_on__isnull=True) | Q(discharged_on__gte=start))
+    stays = [
+        ind.StayRow(
+            id=row["id"], facility_id=row["facility_id"], child_id=row["child_id"], family_id=row["child__family_id"],
+            sex=row["child__sex"], birth_date=row["child__birth_date"],
+            gestational_weeks=row["child__gestational_weeks"], admitted_on=row["admitted_on"],
+            discharged_on=row["discharged_on"], discharge_kind=row["discharge_kind"],
+            residence_before=row["residence_before"], residence_after=row["residence_after"],
+            mandate=row["mandate"], referrer_category=row["request__referrer_category"],
+        )
+        for row in stays_q.values(
+            "id", "facility_id", "child_id", "child__family_id", "child__sex", "child__birth_date",
+            "child__gestational_weeks", "admitted_on", "discharged_on", "discharge_kind", "residence_before",
+            "residence_after", "mandate", "request__referrer_category")
+    ]
+    presence = [ind.PresenceRow(*row) for row in PresencePeriod.objects.filter(
+        stay__in=stays_q, entered_in_error=False).values_list("stay_id", "adult_id", "adult__role", "start", "end")]
+    adults = [ind.AdultRow(*row) for row in Adult.objects.filter(
+        family__in=stays_q.values("child__family_id"), entered_in_error=False).values_list(
+        "id", "family_id", "role", "birth_date", "nationality", "region")]
+    requests_q = AdmissionRequest.objects.filter(facility_id__in=facility_ids, entered_in_error=False,
+                                                 received_on__range=(start, end))
+    admitted = Stay.objects.filter(request=OuterRef("pk"), entered_in_error=False)
+    requests = [ind.RequestRow(*row) for row in requests_q.annotate(admitted=Exists(admitted)).values_list(
+        "id", "family_id", "received_on", "decision", "refusal_reason", "eligibility_verdict", "admitted")]
+    first_request_on = dict(AdmissionRequest.objects.filter(
+        facility_id__in=facility_ids, entered_in_error=False, family__in=stays_q.values("child__family_id"),
+    ).values("family_id").annotate(first=Min("received_on")).values_list("family_id", "first"))
+    diagnoses = [ind.DiagnosisRow(*row) for row in Diagnosis.objects.filter(
+        stay__in=stays_q, entered_in_error=False).values_list(
+        "stay_id", "child_id", "adult_id", "timepoint", "code", "primary")]
+    assessments = [ind.AssessmentRow(*row) for row in Assessment.objects.filter(
+        stay__in=stays_q, entered_in_error=False, instrument__in=ind.BAYLEY_INSTRUMENTS).values_list(
+        "stay_id", "instrument", "assessed_on", "scores")]
+    interventions = list(Intervention.objects.filter(
+        facility_id__in=facility_ids, entered_in_error=False, done_on__range=(start, end)).exclude(
+        stay__entered_in_error=True).values_list(
+        "kind", "done_on"))
+    signalements = list(Signalement.objects.filter(
+        facility_id__in=facility_ids, entered_in_error=False, made_on__range=(start, end)).exclude(
+        stay__entered_in_error=True).values_list(
+        "made_on", flat=True))
+    meetings = list(SynthesisMeeting.objects.filter(
+        stay__facility_id__in=facility_ids, entered_in_error=False, stay__entered_in_error=False,
+        held_on__range=(start, end)).values_list(
+        "held_on", flat=True))
+    return ind.ReportData(
+        facilities=[ind.FacilityRow(f.pk, f.code, f.capacity, f.is_residential) for f in facilities],
+        stays=stays, presence=presence, adults=adults, requests=requests, first_request_on=first_request_on,
+        diagnoses=diagnoses, assessments=assessments, interventions=interventions, signalements=signalements,
+        meetings=meetings,
+    )

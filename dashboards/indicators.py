@@ -1,0 +1,436 @@
+"""The indicators of DOMAIN.md ("Indicators", "Indicator codes"), as pure functions over plain rows.
+
+No ORM and no request here: the engine loads the rows once, these functions count. Every rule
+below is DOMAIN.md's, to the letter; where DOMAIN.md leaves a choice open, the comment says which
+reading is taken (docs/reports.md lists them).
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from admissions.rules import ADMISSION_MODES, Period, admission_mode
+from unit.ages import age_in_months, age_in_years
+
+AGE_BANDS = ("0-5m", "6-11m", "12-23m", "24-35m", "36m+")
+PARENT_AGE_BANDS = ("<18", "18-25", "26-30", "31-35", "36-40", "41-45", ">45", "unknown")
+BAYLEY_COMPOSITES = ("cog", "lang", "motor", "se", "ab")
+BAYLEY_INSTRUMENTS = ("bayley3", "bayley4")
+SEXES = ("F", "M")
+
+
+@dataclass(frozen=True)
+class StayRow:
+    id: int
+    facility_id: int
+    child_id: int
+    family_id: int
+    sex: str
+    birth_date: date
+    gestational_weeks: int | None
+    admitted_on: date
+    discharged_on: date | None
+    discharge_kind: str
+    residence_before: str
+    residence_after: str
+    mandate: str
+    referrer_category: str | None  # of the request that led to the stay
+
+
+@dataclass(frozen=True)
+class PresenceRow:
+    stay_id: int
+    adult_id: int
+    role: str
+    start: date
+    end: date | None
+
+
+@dataclass(frozen=True)
+class AdultRow:
+    id: int
+    family_id: int
+    role: str
+    birth_date: date | None
+    nationality: str
+    region: str
+
+
+@dataclass(frozen=True)
+class RequestRow:
+    id: int
+    family_id: int
+    received_on: date
+    decision: str  # "" while pending
+    refusal_reason: str
+    verdict: str
+    admitted: bool
+
+
+@dataclass(frozen=True)
+class DiagnosisRow:
+    stay_id: int
+    child_id: int | None
+    adult_id: int | None
+    timepoint: str
+    code: str
+    primary: bool
+
+
+@dataclass(frozen=True)
+class AssessmentRow:
+    stay_id: int
+    instrument: str
+    assessed_on: date
+    scores: dict
+
+
+@dataclass(frozen=True)
+class FacilityRow:
+    id: int
+    code: str
+    capacity: int | None
+    residential: bool
+
+
+@dataclass
+class ReportData:
+    facilities: list[FacilityRow]
+    stays: list[StayRow]
+    presence: list[PresenceRow] = field(default_factory=list)
+    adults: list[AdultRow] = field(default_factory=list)
+    requests: list[RequestRow] = field(default_factory=list)
+    first_request_on: dict[int, date] = field(default_factory=dict)  # family id -> first request received
+    diagnoses: list[DiagnosisRow] = field(default_factory=list)
+    assessments: list[AssessmentRow] = field(default_factory=list)
+    interventions: list[tuple[str, date]] = field(default_factory=list)  # (kind, date)
+    signalements: list[date] = field(default_factory=list)
+    meetings: list[date] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------- periods and stays
+
+
+def is_active(stay: StayRow, start: date, end: date) -> bool:
+    """DOMAIN.md: admission ≤ end and (no discharge or discharge ≥ start)."""
+    return stay.admitted_on <= end and (stay.discharged_on is None or stay.discharged_on >= start)
+
+
+def is_discharged_in(stay: StayRow, start: date, end: date) -> bool:
+    return stay.discharged_on is not None and start <= stay.discharged_on <= end
+
+
+def counted_until(stay: StayRow, end: date) -> date:
+    """The discharge date, or the period end while the stay is open at the period end."""
+    if stay.discharged_on is not None and stay.discharged_on <= end:
+        return stay.discharged_on
+    return end
+
+
+def age_band(months: int) -> str:
+    if months < 6:
+        return "0-5m"
+    if months < 12:
+        return "6-11m"
+    if months < 24:
+        return "12-23m"
+    if months < 36:
+        return "24-35m"
+    return "36m+"
+
+
+def parent_age_band(years: int | None) -> str:
+    if years is None:
+        return "unknown"
+    for limit, band in ((18, "<18"), (26, "18-25"), (31, "26-30"), (36, "31-35"), (41, "36-40"), (46, "41-45")):
+        if years < limit:
+            return band
+    return ">45"
+
+
+def gestational_category(weeks: int | None) -> str:
+    if weeks is None:
+        return "unknown"
+    if weeks < 37:
+        return "preterm"
+    if weeks < 42:
+        return "term"
+    return "post_term"
+
+
+def share(part: int, whole: int) -> float:
+    return round(part / whole, 4) if whole else 0.0
+
+
+def _counts(values: Iterable[str]) -> dict[str, int]:
+    return dict(sorted(Counter(v for v in values if v).items()))
+
+
+def family_region(adults: Sequence[AdultRow]) -> str:
+    """DOMAIN.md: the mother's region, else the father's, else another adult's."""
+    for role in ("mother", "father", "other_guardian"):
+        for adult in adults:
+            if adult.role == role and adult.region:
+                return adult.region
+    return ""
+
+
+# ---------------------------------------------------------------- the report
+
+
+def compute(data: ReportData, start: date, end: date, facility_codes: Sequence[str]) -> dict:
+    """Every indicator of DOMAIN.md for the period, with exactly the keys of "Indicator codes"."""
+    active = [s for s in data.stays if is_active(s, start, end)]
+    discharged = [s for s in data.stays if is_discharged_in(s, start, end)]
+    started = [s for s in data.stays if start <= s.admitted_on <= end]
+    presence_by_stay: dict[int, list[PresenceRow]] = {}
+    for row in data.presence:
+        presence_by_stay.setdefault(row.stay_id, []).append(row)
+    adults_by_family: dict[int, list[AdultRow]] = {}
+    for adult in data.adults:
+        adults_by_family.setdefault(adult.family_id, []).append(adult)
+
+    report: dict = {"period": {"start": start.isoformat(), "end": end.isoformat(),
+                               "facilities": sorted(facility_codes)}}
+    report["stays_active"] = len(active)
+    report.update(_children(active))
+    modes = Counter(_mode(s, presence_by_stay.get(s.id, []), end) for s in active)
+    report["admission_mode"] = {mode: modes.get(mode, 0) for mode in ADMISSION_MODES}
+    report["share_with_father"] = share(modes["father_only"] + modes["both_whole_stay"] + modes["both_partial"],
+                                        len(active))
+    report["residence_before"] = _counts(s.residence_before for s in active)
+    report["residence_after"] = _counts(s.residence_after for s in discharged)
+    report["referrer_category"] = _counts(s.referrer_category or "" for s in active)
+    report["region"] = _counts(family_region(adults_by_family.get(s.family_id, [])) for s in active)
+    report["mandate"] = _counts(s.mandate for s in active)
+    report["discharge_kind"] = _counts(s.discharge_kind for s in discharged)
+    report["diagnosis_entry_exit"] = diagnosis_pairs(discharged, data.diagnoses)
+    report["parent_diagnoses"] = parent_diagnoses(active, data.diagnoses, data.presence)
+    report["length_of_stay_days"] = length_of_stay(active, end)
+    report["occupancy_rate"] = occupancy_rate(data.facilities, data.stays, start, end)
+    report.update(requests(data.requests, start, end))
+    report["families"] = families(data, active, start, end)
+    report.update(parents(started, adults_by_family))
+    report["gestational_category"] = gestational(started)
+    report["interventions"] = _counts(kind for kind, day in data.interventions if start <= day <= end)
+    report["signalements"] = sum(1 for day in data.signalements if start <= day <= end)
+    report["synthesis_meetings"] = sum(1 for day in data.meetings if start <= day <= end)
+    report["bayley_change"] = bayley_change(discharged, data.assessments)
+    return report
+
+
+def _children(active: Sequence[StayRow]) -> dict:
+    # One child per active stay: a child with two stays in the period counts for each admission.
+    by_sex = Counter(s.sex for s in active)
+    bands = {band: {sex: 0 for sex in SEXES} for band in AGE_BANDS}
+    months = []
+    for stay in active:
+        age = age_in_months(stay.birth_date, stay.admitted_on)
+        months.append(age)
+        bands[age_band(age)][stay.sex] = bands[age_band(age)].get(stay.sex, 0) + 1
+    return {
+        "children_by_sex": {sex: by_sex.get(sex, 0) for sex in SEXES},
+        "age_band_by_sex": bands,
+        "share_under_6_months": share(sum(1 for m in months if m < 6), len(active)),
+        "share_under_1_year": share(sum(1 for m in months if m < 12), len(active)),
+    }
+
+
+def _mode(stay: StayRow, presence: Sequence[PresenceRow], end: date) -> str:
+    periods = [Period(p.role, p.start, p.end) for p in presence]
+    return admission_mode(periods, stay.admitted_on, counted_until(stay, end))
+
+
+def diagnosis_pairs(discharged: Sequence[StayRow], diagnoses: Sequence[DiagnosisRow]) -> list[dict]:
+    """(primary entry, primary exit) diagnosis of each discharged stay's child; a missing one is null."""
+    primary: dict[tuple[int, str], str] = {}
+    for dx in diagnoses:
+        if dx.primary and dx.child_id is not None:
+            primary[(dx.stay_id, dx.timepoint)] = dx.code
+    pairs = Counter((primary.get((s.id, "entry")), primary.get((s.id, "exit"))) for s in discharged)
+    return [{"entry": entry, "exit": exit_, "n": n}
+            for (entry, exit_), n in sorted(pairs.items(), key=lambda item: (-item[1], str(item[0][0]),
+                                                                              str(item[0][1])))]
+
+
+def parent_diagnoses(active: Sequence[StayRow], diagnoses: Sequence[DiagnosisRow],
+                     presence: Sequence[PresenceRow]) -> dict[str, int]:
+    """Diagnoses of the adults admitted (with a presence period) in the active stays; each adult once per code."""
+    stay_ids = {s.id for s in active}
+    admitted = {(p.stay_id, p.adult_id) for p in presence}
+    pairs = {(dx.adult_id, dx.code) for dx in diagnoses
+             if dx.adult_id is not None and dx.stay_id in stay_ids and (dx.stay_id, dx.adult_id) in admitted}
+    return dict(sorted(Counter(code for _adult, code in pairs).items()))
+
+
+def length_of_stay(active: Sequence[StayRow], end: date) -> dict:
+    days = [(counted_until(s, end) - s.admitted_on).days for s in active]
+    if not days:
+        return {"n": 0, "median": None, "mean": None, "min": None, "max": None}
+    return {"n": len(days), "median": statistics.median(days), "mean": round(statistics.fmean(days), 1),
+            "min": min(days), "max": max(days)}
+
+
+def child_days(stay: StayRow, start: date, end: date) -> int:
+    """Days present inside [start, end]; the discharge day is the place's first free day."""
+    first = max(stay.admitted_on, start)
+    last_exclusive = min(stay.discharged_on or (end + timedelta(days=1)), end + timedelta(days=1))
+    if stay.discharged_on is not None and stay.discharged_on == stay.admitted_on:
+        last_exclusive = min(stay.admitted_on + timedelta(days=1), end + timedelta(days=1))
+    return max(0, (last_exclusive - first).days)
+
+
+def occupancy_rate(facilities: Sequence[FacilityRow], stays: Sequence[StayRow], start: date,
+                   end: date) -> float | None:
+    residential = {f.id: f for f in facilities if f.residential and f.capacity}
+    if not residential:
+        return None
+    places = sum(f.capacity for f in residential.values())
+    days = (end - start).days + 1
+    used = sum(child_days(s, start, end) for s in stays if s.facility_id in residential)
+    return round(used / (places * days), 4)
+
+
+def requests(rows: Sequence[RequestRow], start: date, end: date) -> dict:
+    received = [r for r in rows if start <= r.received_on <= end]
+    decisions = Counter(r.decision or "pending" for r in received)
+    return {
+        "requests": {"received": len(received), "accepted": decisions["accepted"],
+                     "waiting_list": decisions["waiting_list"], "refused": decisions["refused"],
+                     "pending": decisions["pending"]},
+        "refusal_reason": _counts(r.refusal_reason for r in received if r.decision == "refused"),
+    }
+
+
+def families(data: ReportData, active: Sequence[StayRow], start: date, end: date) -> dict:
+    followed = {s.family_id for s in active}
+    new = {f for f in followed if f in data.first_request_on and start <= data.first_request_on[f] <= end}
+    still_active = {s.family_id for s in active if s.discharged_on is None or s.discharged_on > end}
+    ended = {s.family_id for s in active if s.discharged_on is not None and start <= s.discharged_on <= end}
+    closed = {f for f in ended if f not in still_active}
+    return {"followed": len(followed), "new": len(new), "continuing": len(followed - new), "closed": len(closed)}
+
+
+def parents(started: Sequence[StayRow], adults_by_family: dict[int, list[AdultRow]]) -> dict:
+    """Mothers and fathers of families with a stay started in the period, once each, at that stay's start."""
+    first_start: dict[int, date] = {}
+    for stay in sorted(started, key=lambda s: s.admitted_on):
+        first_start.setdefault(stay.family_id, stay.admitted_on)
+    bands = {role: {band: 0 for band in PARENT_AGE_BANDS} for role in ("mother", "father")}
+    nationalities: dict[str, Counter] = {"mother": Counter(), "father": Counter()}
+    for family_id, on in first_start.items():
+        for adult in adults_by_family.get(family_id, []):
+            if adult.role not in bands:
+                continue
+            years = age_in_years(adult.birth_date, on) if adult.birth_date else None
+            bands[adult.role][parent_age_band(years)] += 1
+            if adult.nationality:
+                nationalities[adult.role][adult.nationality] += 1
+    return {
+        "parent_age_band": bands,
+        "nationalities": {role: {"distinct": len(counter), "top": _top(counter)}
+                          for role, counter in nationalities.items()},
+    }
+
+
+def _top(counter: Counter, k: int = 5) -> list[list]:
+    return [[code, n] for code, n in sorted(counter.items(), key=lambda item: (-item[1], item[0]))[:k]]
+
+
+def gestational(started: Sequence[StayRow]) -> dict[str, int]:
+    children = {s.child_id: s.gestational_weeks for s in started}
+    counts = Counter(gestational_category(weeks) for weeks in children.values())
+    return {key: counts.get(key, 0) for key in ("preterm", "term", "post_term", "unknown")}
+
+
+def bayley_by_stay(assessments: Sequence[AssessmentRow]) -> dict[int, tuple[AssessmentRow, AssessmentRow | None]]:
+    """Entry = the stay's first Bayley, exit = its last one (None when there is only one)."""
+    rows: dict[int, list[AssessmentRow]] = {}
+    for row in assessments:
+        if row.instrument in BAYLEY_INSTRUMENTS:
+            rows.setdefault(row.stay_id, []).append(row)
+    result = {}
+    for stay_id, items in rows.items():
+        items.sort(key=lambda r: r.assessed_on)
+        result[stay_id] = (items[0], items[-1] if len(items) > 1 else None)
+    return result
+
+
+def bayley_change(discharged: Sequence[StayRow], assessments: Sequence[AssessmentRow]) -> dict:
+    """Per composite, over the stays discharged in the period with an entry and an exit value."""
+    pairs = bayley_by_stay(assessments)
+    result = {}
+    for composite in BAYLEY_COMPOSITES:
+        entries, exits = [], []
+        for stay in discharged:
+            entry, exit_ = pairs.get(stay.id, (None, None))
+            if entry is None or exit_ is None:
+                continue
+            a, b = entry.scores.get(composite), exit_.scores.get(composite)
+            if a is None or b is None:
+                continue
+            entries.append(a)
+            exits.append(b)
+        n = len(entries)
+        result[composite] = {
+            "n": n,
+            "entry_mean": round(statistics.fmean(entries), 1) if n else None,
+            "exit_mean": round(statistics.fmean(exits), 1) if n else None,
+            "mean_change": round(statistics.fmean(b - a for a, b in zip(entries, exits, strict=True)), 1)
+            if n else None,
+        }
+    return result
+
+
+# ---------------------------------------------------------------- series behind the charts (not in the JSON)
+
+
+def month_starts(start: date, end: date) -> list[date]:
+    months, current = [], date(start.year, start.month, 1)
+    while current <= end:
+        months.append(current)
+        current = date(current.year + (current.month == 12), current.month % 12 + 1, 1)
+    return months
+
+
+def series(data: ReportData, start: date, end: date) -> dict:
+    """Detail the charts need beyond the indicator codes, from the same rows."""
+    active = [s for s in data.stays if is_active(s, start, end)]
+    discharged = [s for s in data.stays if is_discharged_in(s, start, end)]
+    received = [r for r in data.requests if start <= r.received_on <= end]
+    residential = {f.id: f for f in data.facilities if f.residential and f.capacity}
+    places = sum(f.capacity for f in residential.values())
+    occupancy = []
+    for month in month_starts(start, end):
+        month_end = min(date(month.year + (month.month == 12), month.month % 12 + 1, 1) - timedelta(days=1), end)
+        first = max(month, start)
+        days = (month_end - first).days + 1
+        used = sum(child_days(s, first, month_end) for s in data.stays if s.facility_id in residential)
+        occupancy.append({"month": month.strftime("%Y-%m"), "mean_children": round(used / days, 2) if days else 0,
+                          "capacity": places})
+    by_month = Counter((kind, day.strftime("%Y-%m")) for kind, day in data.interventions if start <= day <= end)
+    pairs = bayley_by_stay(data.assessments)
+    outcomes = []
+    for stay in discharged:
+        entry, exit_ = pairs.get(stay.id, (None, None))
+        if entry is not None:
+            outcomes.append({"stay_id": stay.id, "entry_on": entry.assessed_on.isoformat(),
+                             "exit_on": exit_.assessed_on.isoformat() if exit_ else None,
+                             **{f"{c}_entry": entry.scores.get(c) for c in BAYLEY_COMPOSITES},
+                             **{f"{c}_exit": (exit_.scores.get(c) if exit_ else None) for c in BAYLEY_COMPOSITES}})
+    return {
+        "funnel": {"received": len(received), "eligible": sum(1 for r in received if r.verdict == "eligible"),
+                   "accepted": sum(1 for r in received if r.decision == "accepted"),
+                   "admitted": sum(1 for r in received if r.admitted)},
+        "length_of_stay": sorted((counted_until(s, end) - s.admitted_on).days for s in active),
+        "occupancy_by_month": occupancy,
+        "interventions_by_month": [{"kind": kind, "month": month, "n": n} for (kind, month), n
+                                   in sorted(by_month.items(), key=lambda item: (item[0][1], item[0][0]))],
+        "residence_flow": [{"before": b, "after": a, "n": n} for (b, a), n in sorted(
+            Counter((s.residence_before, s.residence_after) for s in discharged).items())],
+        "bayley_by_stay": outcomes,
+    }

@@ -1,0 +1,147 @@
+"""The report as tables of numbers: what the pages show beside each chart, the CSV downloads and
+the workbook's sheets. Pure: a Report in, tables out; labels in the active language."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+
+from dashboards import indicators as ind
+from unit.labels import label
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    title: str
+    headers: list[str]
+    rows: list[list]
+    note: str = ""
+    vocabulary: str = ""  # reference list of the first column, when it holds codes
+    counts: bool = True  # cells are counts of people (small-cell suppression applies)
+    extra: dict = field(default_factory=dict)
+
+
+def _pct(value: float | None) -> str:
+    return "—" if value is None else f"{value * 100:.1f} %"
+
+
+def _coded(name: str, title: str, vocabulary: str, current: dict, previous: dict) -> Table:
+    codes = sorted(set(current) | set(previous), key=lambda c: (-current.get(c, 0), c))
+    rows = [[label(vocabulary, code) if vocabulary else code, current.get(code, 0), previous.get(code, 0)]
+            for code in codes]
+    return Table(name, title, [_("Catégorie"), _("Période"), _("Période précédente")], rows, vocabulary=vocabulary)
+
+
+MODE_LABELS = {
+    "mother_only": "Mère seule", "father_only": "Père seul", "both_whole_stay": "Les deux parents, tout le séjour",
+    "both_partial": "Les deux parents, l'un en partie", "none": "Sans parent",
+}
+BAND_LABELS = {"0-5m": "0–5 mois", "6-11m": "6–11 mois", "12-23m": "12–23 mois", "24-35m": "24–35 mois",
+               "36m+": "36 mois et plus"}
+
+
+def build_tables(report) -> dict[str, Table]:
+    cur, prev = report.indicators, report.previous
+    tables: dict[str, Table] = {}
+    tables["age_pyramid"] = Table(
+        "age_pyramid", _("Âge à l'admission et sexe"), [_("Tranche d'âge"), _("Filles"), _("Garçons"), _("Total"),
+                                                         _("Total période précédente")],
+        [[_(BAND_LABELS[band]), cur["age_band_by_sex"][band]["F"], cur["age_band_by_sex"][band]["M"],
+          cur["age_band_by_sex"][band]["F"] + cur["age_band_by_sex"][band]["M"],
+          prev["age_band_by_sex"][band]["F"] + prev["age_band_by_sex"][band]["M"]] for band in ind.AGE_BANDS],
+        note=_("Moins de 6 mois : %(a)s (précédente %(b)s) · moins d'un an : %(c)s (précédente %(d)s) · "
+               "filles/garçons : %(f)s/%(m)s") % {
+            "a": _pct(cur["share_under_6_months"]), "b": _pct(prev["share_under_6_months"]),
+            "c": _pct(cur["share_under_1_year"]), "d": _pct(prev["share_under_1_year"]),
+            "f": cur["children_by_sex"]["F"], "m": cur["children_by_sex"]["M"]},
+    )
+    tables["admission_mode"] = Table(
+        "admission_mode", _("Admission avec le(s) parent(s)"), [_("Mode"), _("Période"), _("Période précédente")],
+        [[_(MODE_LABELS[m]), cur["admission_mode"][m], prev["admission_mode"][m]] for m in MODE_LABELS],
+        note=_("Part des admissions avec le père : %(a)s (période précédente %(b)s)") % {
+            "a": _pct(cur["share_with_father"]), "b": _pct(prev["share_with_father"])},
+    )
+    tables["diagnosis_entry_exit"] = Table(
+        "diagnosis_entry_exit", _("Diagnostics de l'enfant, entrée → sortie"),
+        [_("Entrée"), _("Sortie"), _("Enfants")],
+        [[row["entry"] or _("non renseigné"), row["exit"] or _("non renseigné"), row["n"]]
+         for row in cur["diagnosis_entry_exit"]])
+    tables["parent_diagnoses"] = _coded("parent_diagnoses", _("Diagnostics des parents admis"), "",
+                                        cur["parent_diagnoses"], prev["parent_diagnoses"])
+    flow = report.series["residence_flow"]
+    tables["residence_flow"] = Table(
+        "residence_flow", _("Lieu de vie avant → après (séjours terminés)"), [_("Avant"), _("Après"), _("Enfants")],
+        [[label("residence_before", r["before"]), label("residence_after", r["after"]), r["n"]] for r in flow])
+    tables["residence_before"] = _coded("residence_before", _("Lieu de vie avant le séjour"), "residence_before",
+                                        cur["residence_before"], prev["residence_before"])
+    tables["residence_after"] = _coded("residence_after", _("Lieu de vie après le séjour"), "residence_after",
+                                       cur["residence_after"], prev["residence_after"])
+    tables["discharge_kind"] = _coded("discharge_kind", _("Type de fin de séjour"), "discharge_kind",
+                                      cur["discharge_kind"], prev["discharge_kind"])
+    tables["referrer_category"] = _coded("referrer_category", _("Réseau envoyeur"), "referrer_category",
+                                         cur["referrer_category"], prev["referrer_category"])
+    tables["region"] = _coded("region", _("Région de résidence de la famille"), "region", cur["region"], prev["region"])
+    tables["mandate"] = _coded("mandate", _("Mandat de protection"), "mandate", cur["mandate"], prev["mandate"])
+    los, plos = cur["length_of_stay_days"], prev["length_of_stay_days"]
+    tables["length_of_stay"] = Table(
+        "length_of_stay", _("Durée de séjour (jours)"), [_("Mesure"), _("Période"), _("Période précédente")],
+        [[_("Séjours"), los["n"], plos["n"]], [_("Médiane"), los["median"], plos["median"]],
+         [_("Moyenne"), los["mean"], plos["mean"]], [_("Minimum"), los["min"], plos["min"]],
+         [_("Maximum"), los["max"], plos["max"]]], counts=False)
+    tables["occupancy"] = Table(
+        "occupancy", _("Occupation (enfants présents en moyenne par mois)"),
+        [_("Mois"), _("Enfants présents (moyenne)"), _("Places")],
+        [[m["month"], m["mean_children"], m["capacity"]] for m in report.series["occupancy_by_month"]],
+        note=_("Taux d'occupation : %(a)s (période précédente %(b)s)") % {
+            "a": _pct(cur["occupancy_rate"]), "b": _pct(prev["occupancy_rate"])}, counts=False)
+    req, preq = cur["requests"], prev["requests"]
+    funnel = report.series["funnel"]
+    tables["requests"] = Table(
+        "requests", _("Demandes reçues"), [_("Étape"), _("Période"), _("Période précédente")],
+        [[_("Reçues"), req["received"], preq["received"]], [_("Éligibles"), funnel["eligible"], None],
+         [_("Acceptées"), req["accepted"], preq["accepted"]], [_("Admises"), funnel["admitted"], None],
+         [_("Liste d'attente"), req["waiting_list"], preq["waiting_list"]],
+         [_("Refusées"), req["refused"], preq["refused"]], [_("Sans décision"), req["pending"], preq["pending"]]])
+    tables["refusal_reason"] = _coded("refusal_reason", _("Motifs de refus"), "refusal_reason",
+                                      cur["refusal_reason"], prev["refusal_reason"])
+    fam, pfam = cur["families"], prev["families"]
+    tables["families"] = Table(
+        "families", _("Familles"), [_("Familles"), _("Période"), _("Période précédente")],
+        [[_("Suivies"), fam["followed"], pfam["followed"]], [_("Nouvelles"), fam["new"], pfam["new"]],
+         [_("Poursuivies"), fam["continuing"], pfam["continuing"]], [_("Clôturées"), fam["closed"], pfam["closed"]]])
+    bands = cur["parent_age_band"]
+    tables["parent_age"] = Table(
+        "parent_age", _("Âge des parents au début du séjour"), [_("Âge"), _("Mères"), _("Pères")],
+        [[band if band != "unknown" else _("inconnu"), bands["mother"][band], bands["father"][band]]
+         for band in ind.PARENT_AGE_BANDS])
+    nat = cur["nationalities"]
+    top = {role: dict(nat[role]["top"]) for role in ("mother", "father")}
+    codes = sorted(set(top["mother"]) | set(top["father"]), key=lambda c: (-(top["mother"].get(c, 0)
+                                                                              + top["father"].get(c, 0)), c))
+    tables["nationalities"] = Table(
+        "nationalities", _("Nationalités des parents"), [_("Nationalité"), _("Mères"), _("Pères")],
+        [[code, top["mother"].get(code, 0), top["father"].get(code, 0)] for code in codes],
+        note=_("Nationalités distinctes : %(m)s chez les mères, %(f)s chez les pères") % {
+            "m": nat["mother"]["distinct"], "f": nat["father"]["distinct"]})
+    gest, pgest = cur["gestational_category"], prev["gestational_category"]
+    gest_labels = {"preterm": _("Prématuré (< 37 SA)"), "term": _("À terme (37–41 SA)"),
+                   "post_term": _("Post-terme (≥ 42 SA)"), "unknown": _("Inconnu")}
+    tables["gestational"] = Table(
+        "gestational", _("Âge gestationnel à la naissance"), [_("Catégorie"), _("Période"), _("Période précédente")],
+        [[gest_labels[k], gest[k], pgest[k]] for k in gest_labels])
+    tables["interventions"] = _coded("interventions", _("Interventions par type"), "intervention_kind",
+                                     cur["interventions"], prev["interventions"])
+    tables["activity"] = Table(
+        "activity", _("Signalements et réunions de synthèse"), [_("Activité"), _("Période"), _("Période précédente")],
+        [[_("Signalements"), cur["signalements"], prev["signalements"]],
+         [_("Réunions de synthèse"), cur["synthesis_meetings"], prev["synthesis_meetings"]]])
+    names = {"cog": _("Cognitif"), "lang": _("Langage"), "motor": _("Moteur"), "se": _("Socio-émotionnel"),
+             "ab": _("Comportement adaptatif")}
+    tables["bayley_change"] = Table(
+        "bayley_change", _("Bayley : scores composites à l'entrée et à la sortie"),
+        [_("Composite"), _("Enfants"), _("Moyenne entrée"), _("Moyenne sortie"), _("Évolution moyenne")],
+        [[names[c], v["n"], v["entry_mean"], v["exit_mean"], v["mean_change"]]
+         for c, v in cur["bayley_change"].items()], counts=False)
+    return tables

@@ -1,0 +1,42 @@
+"""In Chromium: a manager opens the dashboard; the pyramid and both Sankeys are drawn, no console error."""
+
+from datetime import date
+
+import pytest
+
+from admissions import services as adm
+from tests import factories
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_manager_sees_the_charts_drawn(live_server, page, screenshot):
+    unit = factories.facility(code="upb-dash", capacity=10)
+    factories.user(role="manager", facility=unit, username="direction")
+    for n, (birth, admitted) in enumerate([(date(2025, 1, 5), date(2025, 3, 1)), (date(2024, 11, 2), date(2025, 4, 2)),
+                                           (date(2025, 2, 1), date(2025, 5, 10))]):
+        stay = factories.stay(facility=unit, child=factories.child(family=factories.family(facility=unit),
+                                                                   birth_date=birth, sex="FM"[n % 2]),
+                              admitted_on=admitted)
+        adm.diagnosis_add(user=None, stay=stay, child=stay.child, timepoint="entry", classification="icd11",
+                          code="6B44", primary=True)
+        adm.diagnosis_add(user=None, stay=stay, child=stay.child, timepoint="exit", classification="icd11",
+                          code="6B45" if n else "6B44", primary=True)
+        adm.stay_discharge(user=None, stay=stay, discharged_on=date(2025, 9, 1), discharge_kind="planned",
+                           residence_after="home_with_parent")
+
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("input[name=username]", "direction")
+    page.fill("input[name=password]", factories.PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_url(f"{live_server.url}/")
+    page.goto(f"{live_server.url}/dashboards/?year=2025")
+    for name in ("age_pyramid", "diagnosis_entry_exit", "residence_flow"):
+        chart = page.locator(f"[data-testid=chart-{name}]")
+        chart.locator("svg.main-svg").first.wait_for()
+        page.wait_for_function(f"document.querySelector('[data-testid=chart-{name}]').dataset.drawn === 'true'")
+    # Entry 6B44 → exit 6B44 or 6B45: three nodes.
+    assert page.locator("[data-testid=chart-diagnosis_entry_exit] .sankey-node").count() == 3
+    assert page.locator("[data-testid=table-age_pyramid] tbody tr").count() == 5
+    assert page.console_errors == []
+    screenshot(page, "dashboard")

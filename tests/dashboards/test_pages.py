@@ -1,0 +1,115 @@
+"""Dashboard pages, JSON and CSV: access by role and facility, exact keys, constant queries at any volume."""
+
+import csv
+import io
+from datetime import date, timedelta
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from admissions.models import AdmissionRequest, Child, Family, Stay
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+DOMAIN_KEYS = {
+    "period", "stays_active", "children_by_sex", "age_band_by_sex", "share_under_6_months", "share_under_1_year",
+    "admission_mode", "share_with_father", "residence_before", "residence_after", "referrer_category", "region",
+    "mandate", "discharge_kind", "diagnosis_entry_exit", "parent_diagnoses", "length_of_stay_days",
+    "occupancy_rate", "requests", "refusal_reason", "families", "parent_age_band", "nationalities",
+    "gestational_category", "interventions", "signalements", "synthesis_meetings", "bayley_change",
+}
+PAGES = [("dashboards:index", ""), ("dashboards:report_json", ""), ("dashboards:table_csv", "&table=age_pyramid")]
+
+
+def _get(client, name, extra="", query="year=2025"):
+    return client.get(f"{reverse(name)}?{query}{extra}")
+
+
+@pytest.mark.parametrize("name,extra", PAGES)
+@pytest.mark.parametrize("role,expected", [("manager", 200), ("reporting", 200), ("therapist", 403),
+                                           ("admissions", 403), ("admin", 403)])
+def test_status_by_role(login, users_a, role, expected, name, extra):
+    assert _get(login(users_a[role]), name, extra).status_code == expected
+
+
+@pytest.mark.parametrize("name,extra", PAGES)
+def test_a_manager_cannot_ask_for_another_facility(login, users_a, facility_b, name, extra):
+    response = _get(login(users_a["manager"]), name, extra, query=f"year=2025&facility={facility_b.code}")
+    assert response.status_code == 404
+
+
+def test_a_manager_sees_only_their_facilities_figures(login, facility_a, facility_b, users_a):
+    factories.stay(facility=facility_a, admitted_on=date(2025, 9, 10))
+    factories.stay(facility=facility_b, admitted_on=date(2025, 9, 10))
+    factories.stay(facility=facility_b, admitted_on=date(2025, 9, 11))
+    data = login(users_a["manager"]).get(reverse("dashboards:report_json") + "?year=2025").json()
+    assert data["period"]["facilities"] == [facility_a.code]
+    assert data["stays_active"] == 1
+
+
+def test_json_has_exactly_the_domain_keys(login, facility_a, users_a):
+    url = reverse("dashboards:report_json") + f"?facility={facility_a.code}&start=2025-01-01&end=2025-12-31"
+    data = login(users_a["reporting"]).get(url).json()
+    assert set(data) == DOMAIN_KEYS
+    assert data["period"] == {"start": "2025-01-01", "end": "2025-12-31", "facilities": [facility_a.code]}
+
+
+def test_bad_dates_get_a_french_message(login, users_a):
+    client = login(users_a["manager"])
+    response = _get(client, "dashboards:report_json", query="start=2025-02-30&end=2025-12-31")
+    assert response.status_code == 400 and "Dates invalides" in response.json()["error"]
+    page = _get(client, "dashboards:index", query="period=custom&start=2025-12-31&end=2025-01-01")
+    assert page.status_code == 400 and "précède" in page.content.decode()
+
+
+def test_csv_of_a_table_matches_the_page_figures(login, facility_a, users_a):
+    factories.stay(facility=facility_a, admitted_on=date(2025, 9, 10))  # born 2025-03-01: 6 months
+    response = _get(login(users_a["manager"]), "dashboards:table_csv", "&table=age_pyramid")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0][:3] == ["Tranche d'âge", "Filles", "Garçons"]
+    assert rows[2][:3] == ["6–11 mois", "1", "0"]
+
+
+def test_report_command_prints_the_same_json(facility_a, capsys):
+    factories.stay(facility=facility_a, admitted_on=date(2025, 9, 10))
+    call_command("report", "--facility", facility_a.code, "--start", "2025-01-01", "--end", "2025-12-31",
+                 "--format", "json")
+    import json
+
+    data = json.loads(capsys.readouterr().out)
+    assert set(data) == DOMAIN_KEYS and data["stays_active"] == 1
+
+
+def _bulk_families(facility, n: int) -> None:
+    """Volume for query counting only: rows inserted in bulk (the rules are tested elsewhere)."""
+    offset = Family.objects.count()
+    families = Family.objects.bulk_create(
+        [Family(reference=f"BULK-{facility.code}-{offset + i:05d}", facility=facility) for i in range(n)])
+    children = Child.objects.bulk_create(
+        [Child(family=f, first_name="X", last_name="Y", sex="FM"[i % 2], birth_date=date(2025, 1, 1))
+         for i, f in enumerate(families)])
+    requests = AdmissionRequest.objects.bulk_create(
+        [AdmissionRequest(facility=facility, family=f, received_on=date(2025, 2, 1), requester="family",
+                          referrer_category="gp", reason="neglect", decision="accepted",
+                          decided_on=date(2025, 2, 2)) for f in families])
+    Stay.objects.bulk_create(
+        [Stay(facility=facility, child=c, request=r, admitted_on=date(2025, 3, 1) + timedelta(days=i % 200),
+              residence_before="hospital") for i, (c, r) in enumerate(zip(children, requests, strict=True))])
+
+
+@pytest.mark.parametrize("name,extra", PAGES)
+def test_query_count_is_the_same_with_20_and_2000_families(login, facility_a, users_a, name, extra):
+    client = login(users_a["manager"])
+    counts = []
+    for total in (20, 2000):
+        _bulk_families(facility_a, total - Family.objects.count())
+        _get(client, name, extra)  # warm the per-process caches (reference labels)
+        with CaptureQueriesContext(connection) as queries:
+            response = _get(client, name, extra)
+        assert response.status_code == 200
+        counts.append(len(queries.captured_queries))
+    assert counts[0] == counts[1], counts
