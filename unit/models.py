@@ -29,10 +29,17 @@ class TrackedModel(models.Model):
         abstract = True
 
 
+class ClinicalQuerySet(models.QuerySet):
+    def delete(self):
+        raise PermissionError("Clinical records are never deleted; mark them entered in error.")
+
+
 class ClinicalRecord(TrackedModel):
     """A clinical row is never deleted; one entered in error is marked so and leaves the reports."""
 
     entered_in_error = models.BooleanField(_("saisi par erreur"), default=False)
+
+    objects = ClinicalQuerySet.as_manager()
 
     class Meta:
         abstract = True
@@ -191,3 +198,57 @@ class ReferenceItem(TrackedModel):
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
         labels.forget()
+
+
+class AuditQuerySet(models.QuerySet):
+    """The audit trail only grows: bulk changes and deletions are refused."""
+
+    def update(self, **kwargs):
+        raise PermissionError("Audit entries are never changed.")
+
+    def delete(self):
+        raise PermissionError("Audit entries are never deleted.")
+
+
+class AuditEntry(models.Model):
+    """Who read, searched or exported which record, when and from where (not a TrackedModel: never changes)."""
+
+    class Action(models.TextChoices):
+        READ = "read", _("Consultation")
+        SEARCH = "search", _("Recherche")
+        EXPORT = "export", _("Export")
+        SUBJECT_ACCESS = "subject_access", _("Droit d'accès (RGPD art. 15)")
+
+    at = models.DateTimeField(_("date"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                             related_name="+", verbose_name=_("utilisateur"))
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    # A model label (admissions.stay) or, for pages without one record, the URL name.
+    what = models.CharField(_("objet"), max_length=100)
+    object_id = models.CharField(_("identifiant"), max_length=64, blank=True)
+    # A plain integer, not a foreign key: the trail outlives any reorganisation of facilities.
+    facility_id = models.BigIntegerField(_("structure (id)"), null=True, blank=True)
+    path = models.CharField(_("chemin"), max_length=500)
+    # Searches keep the names of the parameters used, never their values (a search term is personal data).
+    query = models.CharField(_("paramètres"), max_length=200, blank=True)
+    ip = models.GenericIPAddressField(_("adresse IP"), null=True, blank=True)
+    user_agent = models.CharField(_("navigateur"), max_length=200, blank=True)
+
+    objects = AuditQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("entrée du journal d'accès")
+        verbose_name_plural = _("journal d'accès")
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["facility_id", "at"], name="audit_facility_at")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.what} {self.object_id}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionError("Audit entries are never changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Audit entries are never deleted.")

@@ -15,6 +15,8 @@ urlpatterns = [
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("i18n/setlang/", views.set_language_view, name="set_language"),
     path("history/<str:app_label>/<str:model_name>/<int:pk>/", views.record_history, name="record_history"),
+    path("records/<str:app_label>/<str:model_name>/<int:pk>/entered-in-error/", views.record_mark_in_error,
+         name="record_mark_in_error"),
     path("admissions/", include("admissions.urls")),
     path("assessments/", include("assessments.urls")),
     path("dashboards/", include("dashboards.urls")),

@@ -1,13 +1,18 @@
 """Home, health check, login, language, and the history page of any record."""
 
 from django.apps import apps
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.decorators import method_decorator
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
 from unit import access
@@ -55,6 +60,44 @@ def record_history(request: HttpRequest, app_label: str, model_name: str, pk: in
     if obj is None or not access.can_reach(request.user, obj, _history_permission(model)):
         raise Http404
     return render(request, "unit/history.html", {"object": obj, "model": model._meta, "versions": history_of(obj)})
+
+
+# Which permission lets a user mark a record as entered in error.
+ERROR_PERMISSIONS = {
+    "admissions.family": access.EDIT_ADMISSIONS, "admissions.child": access.EDIT_ADMISSIONS,
+    "admissions.adult": access.EDIT_ADMISSIONS, "admissions.admissionrequest": access.EDIT_ADMISSIONS,
+    "admissions.stay": access.EDIT_ADMISSIONS, "admissions.presenceperiod": access.EDIT_ADMISSIONS,
+    "admissions.diagnosis": access.EDIT_CARE, "admissions.synthesismeeting": access.EDIT_CARE,
+    "admissions.intervention": access.EDIT_CARE, "admissions.signalement": access.EDIT_CARE,
+    "assessments.assessment": access.EDIT_ASSESSMENTS,
+}
+
+
+@require_POST
+def record_mark_in_error(request: HttpRequest, app_label: str, model_name: str, pk: int) -> HttpResponse:
+    """Mark a clinical record entered in error: it stays in the history and leaves lists and reports."""
+    from admissions.services import record_mark_in_error as mark
+
+    permission = ERROR_PERMISSIONS.get(f"{app_label}.{model_name}")
+    if permission is None:
+        raise Http404
+    model = apps.get_model(app_label, model_name)
+    obj = model._default_manager.filter(pk=pk, entered_in_error=False).first()
+    if obj is None or not access.can_reach(request.user, obj):
+        raise Http404
+    if not access.can_reach(request.user, obj, permission):
+        raise PermissionDenied
+    reason = request.POST.get("reason", "").strip()
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                           require_https=request.is_secure()):
+        target = "/"
+    if not reason:
+        messages.error(request, _("Indiquez pourquoi cette saisie est une erreur."))
+        return redirect(target)
+    mark(user=request.user, obj=obj, reason=_("Saisi par erreur : %(reason)s") % {"reason": reason})
+    messages.success(request, _("La saisie est marquée « saisie par erreur » ; elle reste dans l'historique."))
+    return redirect(target)
 
 
 def _history_permission(model) -> str:

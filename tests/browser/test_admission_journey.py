@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from admissions.models import AdmissionRequest, PresencePeriod, Stay
 from tests import factories
@@ -46,13 +47,13 @@ def test_request_to_discharge(live_server, page, screenshot):
     radios = page.locator("#eligibility-form input[type=radio][value=met]")
     for index in range(radios.count()):
         radios.nth(index).check()
-    page.wait_for_function("document.getElementById('verdict').dataset.verdict === 'eligible'")
+    expect(verdict).to_have_attribute("data-verdict", "eligible")
     # One exclusion not met: the verdict turns not eligible and names the criterion.
     page.check("#eligibility-form input[name=c_no_parental_addiction][value=not_met]")
-    page.wait_for_function("document.getElementById('verdict').dataset.verdict === 'not_eligible'")
+    expect(verdict).to_have_attribute("data-verdict", "not_eligible")
     assert "assuétude" in verdict.inner_text()
     page.check("#eligibility-form input[name=c_no_parental_addiction][value=met]")
-    page.wait_for_function("document.getElementById('verdict').dataset.verdict === 'eligible'")
+    expect(verdict).to_have_attribute("data-verdict", "eligible")
     page.get_by_role("button", name="Enregistrer la vérification").click()
     page.wait_for_load_state()
     assert page.locator("[data-testid=verdict]").get_attribute("data-verdict") == "eligible"

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from assessments.models import Assessment
 from tests import factories
@@ -44,7 +45,7 @@ def test_bayley4_for_a_preterm_child(live_server, page, screenshot):
     page.get_by_role("link", name="trajectoire").click()
     chart = page.locator("[data-testid=chart-bayley4]")
     chart.locator("svg.main-svg").first.wait_for()
-    page.wait_for_function("document.querySelector('[data-testid=chart-bayley4]').dataset.drawn === 'true'")
+    expect(chart).to_have_attribute("data-drawn", "true")
     assert chart.locator(".scatterlayer .trace").count() == 3  # cognitive, language, motor
     assert "Âge corrigé" in chart.inner_text()
     assert page.console_errors == []

@@ -3,6 +3,7 @@
 from datetime import date
 
 import pytest
+from playwright.sync_api import expect
 
 from admissions import services as adm
 from tests import factories
@@ -34,7 +35,7 @@ def test_manager_sees_the_charts_drawn(live_server, page, screenshot):
     for name in ("age_pyramid", "diagnosis_entry_exit", "residence_flow"):
         chart = page.locator(f"[data-testid=chart-{name}]")
         chart.locator("svg.main-svg").first.wait_for()
-        page.wait_for_function(f"document.querySelector('[data-testid=chart-{name}]').dataset.drawn === 'true'")
+        expect(chart).to_have_attribute("data-drawn", "true")
     # Entry 6B44 → exit 6B44 or 6B45: three nodes.
     assert page.locator("[data-testid=chart-diagnosis_entry_exit] .sankey-node").count() == 3
     assert page.locator("[data-testid=table-age_pyramid] tbody tr").count() == 5
