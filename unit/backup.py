@@ -73,7 +73,7 @@ def restore(path: Path) -> dict:
         # Empty every table without re-creating the reference rows: the backup brings them.
         call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
         objects = []
-        for label, rows in payload["tables"].items():
+        for rows in payload["tables"].values():
             if rows:
                 objects.extend(serializers.deserialize("json", json.dumps(rows)))
         with connection.constraint_checks_disabled():
