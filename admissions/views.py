@@ -113,7 +113,7 @@ def families(request: HttpRequest) -> HttpResponse:
 def family_create(request: HttpRequest) -> HttpResponse:
     access.require(request.user, access.EDIT_ADMISSIONS)
     facilities = access.facilities_for(request.user, access.EDIT_ADMISSIONS)
-    form = forms.FamilyForm(request.POST or None, facilities=facilities)
+    form = forms.FamilyForm(request.POST if request.method == "POST" else None, facilities=facilities)
     return _redirecting_form(
         request, form, "admissions/form.html", {"title": _("Nouveau dossier famille")},
         lambda d: services.family_create(user=request.user, facility=d["facility"], reference=d["reference"],
@@ -144,7 +144,7 @@ def family_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def child_add(request: HttpRequest, pk: int) -> HttpResponse:
     family = selectors.object_for(request.user, Family, pk, access.EDIT_ADMISSIONS)
-    form = forms.ChildForm(request.POST or None)
+    form = forms.ChildForm(request.POST if request.method == "POST" else None)
     return _redirecting_form(
         request, form, "admissions/form.html", {"title": _("Ajouter un enfant"), "family": family},
         lambda d: services.child_add(user=request.user, family=family, **d),
@@ -153,7 +153,7 @@ def child_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 def adult_add(request: HttpRequest, pk: int) -> HttpResponse:
     family = selectors.object_for(request.user, Family, pk, access.EDIT_ADMISSIONS)
-    form = forms.AdultForm(request.POST or None)
+    form = forms.AdultForm(request.POST if request.method == "POST" else None)
     return _redirecting_form(
         request, form, "admissions/form.html", {"title": _("Ajouter un adulte"), "family": family},
         lambda d: services.adult_add(user=request.user, family=family, **d),
@@ -163,7 +163,7 @@ def adult_add(request: HttpRequest, pk: int) -> HttpResponse:
 def _edit(request, obj, form_class, fields, title, url_name, back_pk):
     initial = {field: getattr(obj, field) for field in fields}
     initial["version"] = obj.version
-    form = form_class(request.POST or None, initial=initial)
+    form = form_class(request.POST if request.method == "POST" else None, initial=initial)
     return _redirecting_form(
         request, form, "admissions/form.html", {"title": title, "object": obj},
         lambda d: services.record_update(user=request.user, obj=obj,
@@ -195,7 +195,7 @@ def adult_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def request_create(request: HttpRequest, pk: int) -> HttpResponse:
     family = selectors.object_for(request.user, Family, pk, access.EDIT_ADMISSIONS)
     facilities = access.facilities_for(request.user, access.EDIT_ADMISSIONS)
-    form = forms.RequestForm(request.POST or None, facilities=facilities, family=family,
+    form = forms.RequestForm(request.POST if request.method == "POST" else None, facilities=facilities, family=family,
                              initial={"received_on": timezone.localdate(), "facility": family.facility_id})
 
     def save(d):
@@ -386,7 +386,7 @@ def stay_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _stay_form(request, pk, permission, form_class, title, success, save, extra_context=None, **form_kwargs):
     stay = selectors.object_for(request.user, Stay, pk, permission,
                                 queryset=Stay.objects.select_related("child", "child__family", "facility"))
-    form = form_class(request.POST or None, **{k: (stay if v is Stay else v) for k, v in form_kwargs.items()})
+    form = form_class(request.POST if request.method == "POST" else None, **{k: (stay if v is Stay else v) for k, v in form_kwargs.items()})
     return _redirecting_form(request, form, "admissions/form.html",
                              {"title": title, "stay": stay, **(extra_context or {})},
                              lambda d: save(stay, form, d), success, "admissions:stay_detail",
@@ -411,7 +411,7 @@ def presence_add(request: HttpRequest, pk: int) -> HttpResponse:
 def presence_end(request: HttpRequest, pk: int) -> HttpResponse:
     period = selectors.object_for(request.user, PresencePeriod, pk, access.EDIT_ADMISSIONS,
                                   queryset=PresencePeriod.objects.select_related("stay"))
-    form = forms.PresenceEndForm(request.POST or None, initial={"end": timezone.localdate()})
+    form = forms.PresenceEndForm(request.POST if request.method == "POST" else None, initial={"end": timezone.localdate()})
     return _redirecting_form(request, form, "admissions/form.html", {"title": _("Fin de présence")},
                              lambda d: services.presence_end(user=request.user, period=period, end=d["end"]),
                              _("Présence close."), "admissions:stay_detail", pk_of=lambda p: p.stay_id)
@@ -453,7 +453,7 @@ def signalement_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 def stay_discharge(request: HttpRequest, pk: int) -> HttpResponse:
     stay = selectors.object_for(request.user, Stay, pk, access.EDIT_ADMISSIONS)
-    form = forms.DischargeForm(request.POST or None, stay=stay,
+    form = forms.DischargeForm(request.POST if request.method == "POST" else None, stay=stay,
                                initial={"version": stay.version, "discharged_on": timezone.localdate()})
     return _redirecting_form(
         request, form, "admissions/form.html", {"title": _("Sortie"), "stay": stay},

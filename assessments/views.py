@@ -75,7 +75,7 @@ def assessment_create(request: HttpRequest, pk: int, instrument: str) -> HttpRes
     stay = _stay_for_assessment(request, pk)
     tool = _instrument(instrument)
     adults = Adult.objects.filter(family_id=stay.child.family_id, entered_in_error=False)
-    form = AssessmentForm(request.POST or None, instrument=tool, stay=stay, adults=adults,
+    form = AssessmentForm(request.POST if request.method == "POST" else None, instrument=tool, stay=stay, adults=adults,
                           initial={"assessed_on": timezone.localdate(), "assessor": request.user.pk})
 
     def save(form):
@@ -134,7 +134,7 @@ def assessment_edit(request: HttpRequest, pk: int) -> HttpResponse:
                "adult": assessment.adult_id, "version": assessment.version,
                "confirm_out_of_age_range": assessment.out_of_age_range_confirmed}
     initial.update({f"s_{code}": value for code, value in assessment.scores.items()})
-    form = AssessmentForm(request.POST or None, instrument=tool, stay=stay, adults=adults, versioned=True,
+    form = AssessmentForm(request.POST if request.method == "POST" else None, instrument=tool, stay=stay, adults=adults, versioned=True,
                           initial=initial)
 
     def save(form):
