@@ -1,14 +1,18 @@
 """The demo data: believable, within every rule, and the same for the same seed."""
 
+import json
 from datetime import date, timedelta
 
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
 from django.db import transaction
+from django.test import RequestFactory
 
 from admissions.models import AdmissionRequest, Diagnosis, PresencePeriod, Stay
 from admissions.services import peak_occupancy
+from assessments import instruments
+from assessments.models import Alert, Assessment
 from unit.demo import DEMO_PASSWORD, DEMO_USERS, build_demo
 from unit.models import Facility
 
@@ -28,6 +32,8 @@ def _digest() -> list:
                                                     "referrer_category", "eligibility_verdict")),
         sorted(Diagnosis.objects.values_list("stay__child__family__reference", "timepoint", "code", "primary")),
         sorted(PresencePeriod.objects.values_list("stay__child__family__reference", "adult__role", "start", "end")),
+        sorted((ref, instrument, on, json.dumps(scores, sort_keys=True)) for ref, instrument, on, scores in
+               Assessment.objects.values_list("stay__child__family__reference", "instrument", "assessed_on", "scores")),
     ]
 
 
@@ -41,6 +47,7 @@ def test_same_seed_gives_the_same_data():
             raise _Rollback
     assert digests[0] == digests[1]
     assert digests[0][0], "the demo has stays"
+    assert digests[0][4], "the demo has assessments"
 
 
 @pytest.mark.django_db
@@ -55,8 +62,34 @@ def test_demo_respects_capacity_dates_and_logins():
     for stay in Stay.objects.select_related("child"):
         assert stay.admitted_on >= stay.child.birth_date
     for username, _role, _name in DEMO_USERS:
-        assert authenticate(username=username, password=DEMO_PASSWORD) is not None, username
+        # With a request: the login-throttling backend needs one to identify the client.
+        assert authenticate(RequestFactory().post("/"), username=username, password=DEMO_PASSWORD) is not None, \
+            username
     assert set(Facility.objects.values_list("country", flat=True)) == {"BE", "FR", "LU"}
+
+
+@pytest.mark.django_db
+def test_demo_assessments_are_inside_stays_and_ranges():
+    counts = build_demo(families=12, today=TODAY)
+    assessments = list(Assessment.objects.select_related("stay", "child", "adult"))
+    assert counts["Assessment"] == len(assessments) > 0
+    assert counts["Alert"] == Alert.objects.count()
+    assert {a.instrument for a in assessments} >= {"bayley4", "epds", "pirgas"}
+    for a in assessments:
+        stay = a.stay
+        assert stay.admitted_on <= a.assessed_on <= min(stay.discharged_on or TODAY, TODAY)
+        assert not a.out_of_age_range_confirmed
+        assert not instruments.get(a.instrument).validate(a.scores)
+        if a.child is not None:
+            assert a.child_id == stay.child_id and a.assessed_on >= a.child.birth_date
+            instrument = instruments.get(a.instrument)
+            corrected = a.corrected_age_days if instrument.corrects_for_prematurity else None
+            norm_age = a.age_days if corrected is None else corrected
+            assert instrument.in_age_range(norm_age)
+        else:
+            assert a.adult.role == "mother" and a.adult.family_id == stay.child.family_id
+        if a.instrument == "bayley4":  # composites follow their scaled scores
+            assert abs(a.scores["cog"] - (100 + 5 * (a.scores["cog_ss"] - 10))) <= 6
 
 
 @pytest.mark.django_db
