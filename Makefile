@@ -9,10 +9,11 @@ PORT ?= 8000
 
 .PHONY: install messages migrate demo run test test-postgres lint browser-deps clean
 
+# uv (from PyPI) installs the same pinned ranges as pip, several times faster.
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e ".[test]"
+	$(PY) -m pip install -q --disable-pip-version-check "uv>=0.5"
+	$(VENV)/bin/uv pip install -q --python $(PY) -e ".[test]"
 	@rm -f $(VENV)/.installed-*; touch $@
 
 $(NODE_STAMP): package.json package-lock.json
@@ -48,6 +49,27 @@ test-postgres: messages
 # Debian's Chromium for the browser tests (Playwright drives /usr/bin/chromium; it cannot download one).
 browser-deps:
 	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
+
+# Production: gunicorn behind a TLS reverse proxy (docs/deploy.md), static files collected and served by
+# whitenoise. SECRET_KEY and ALLOWED_HOSTS come from the environment; DATABASE_URL names PostgreSQL.
+WORKERS ?= $(shell echo $$((2 * $$(nproc 2>/dev/null || echo 1) + 1)))
+.PHONY: serve bench
+serve: messages
+	@test -n "$$SECRET_KEY" || { echo "ERROR: make serve needs SECRET_KEY in the environment" \
+		"(e.g. export SECRET_KEY=\$$(python3 -c 'import secrets; print(secrets.token_urlsafe(50))'))" >&2; exit 2; }
+	@test -n "$$ALLOWED_HOSTS" || { echo "ERROR: make serve needs ALLOWED_HOSTS in the environment" \
+		"(the site's host names, comma-separated, e.g. export ALLOWED_HOSTS=dossier.example.org)" >&2; exit 2; }
+	@test -n "$$DATABASE_URL" || echo "WARNING: DATABASE_URL is not set: serving the SQLite file in var/" \
+		"(production runs on PostgreSQL, docs/deploy.md)" >&2
+	PROFILE=production $(PY) manage.py collectstatic --noinput -v 0
+	PROFILE=production $(PY) manage.py migrate --noinput -v 0
+	exec env PROFILE=production $(VENV)/bin/gunicorn unit.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) \
+		--timeout 120 --access-logfile - $(GUNICORN_ARGS)
+
+# Benchmarks on PostgreSQL (throw-away databases bench_s and bench_l; writes docs/performance.md).
+# Long, and never part of `make test` or CI.
+bench: messages
+	$(PY) bench/run.py $(BENCH_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from admissions.models import Adult, Child, Family, ReferrerOrganisation, Stay
+from unit import fields
 from unit.labels import form_choices
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -52,7 +53,7 @@ class VersionedForm(ServiceForm):
 
 
 class FamilyForm(ServiceForm):
-    facility = forms.ModelChoiceField(label=_("Structure"), queryset=None)
+    facility = fields.ModelChoiceField(label=_("Structure"), queryset=None)
     reference = forms.CharField(label=_("Référence pseudonyme"), max_length=40,
                                 help_text=_("Par ex. UPB-2026-017 : jamais le nom de la famille."))
     notes = forms.CharField(label=_("Remarques"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
@@ -129,7 +130,7 @@ class AdultEditForm(AdultForm, VersionedForm):
 
 
 class RequestForm(ServiceForm):
-    facility = forms.ModelChoiceField(label=_("Structure"), queryset=None)
+    facility = fields.ModelChoiceField(label=_("Structure"), queryset=None)
     received_on = _date(_("Date de réception"))
     requester = _vocab("requester", _("Demandeur"))
     referrer_category = _vocab("referrer_category", _("Réseau envoyeur"))
@@ -139,7 +140,7 @@ class RequestForm(ServiceForm):
     referrer_contact = forms.CharField(label=_("Contact"), required=False, max_length=200)
     reason = _vocab("reason", _("Motif principal"))
     mandate = _vocab("mandate", _("Mandat de protection"))
-    children = forms.ModelMultipleChoiceField(label=_("Enfant(s) concerné(s)"), queryset=None, required=False,
+    children = fields.ModelMultipleChoiceField(label=_("Enfant(s) concerné(s)"), queryset=None, required=False,
                                               widget=forms.CheckboxSelectMultiple)
     expected_due_date = _date(_("Date prévue d'accouchement (demande prénatale)"), required=False)
     planned_admission_on = _date(_("Date d'admission envisagée"), required=False)
@@ -223,7 +224,7 @@ class DecisionForm(VersionedForm):
 
 class AdmitForm(ServiceForm):
     submit_label = _("Admettre")
-    child = forms.ModelChoiceField(label=_("Enfant"), queryset=None)
+    child = fields.ModelChoiceField(label=_("Enfant"), queryset=None)
     admitted_on = _date(_("Date d'admission"))
     planned_end_on = _date(_("Fin prévue"), required=False)
     residence_before = _vocab("residence_before", _("Lieu de vie avant le séjour"))
@@ -245,7 +246,7 @@ class StayEditForm(VersionedForm):
 
 class PresenceForm(ServiceForm):
     submit_label = _("Ajouter la présence")
-    adult = forms.ModelChoiceField(label=_("Adulte"), queryset=None)
+    adult = fields.ModelChoiceField(label=_("Adulte"), queryset=None)
     start = _date(_("Du"))
     end = _date(_("Au (vide si en cours)"), required=False)
 

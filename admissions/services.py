@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from admissions import eligibility
 from admissions.models import (
@@ -434,12 +435,10 @@ ICD11_FILE = Path(__file__).resolve().parent / "data" / "icd11.csv"
 def diagnosis_codes_sync_icd11(*, user: User | None = None) -> int:
     """Load the shipped ICD-11 subset (WHO, CC BY-ND: codes and titles unchanged); adds missing codes only."""
     present = set(DiagnosisCode.objects.filter(classification="icd11").values_list("code", flat=True))
-    created = 0
     with ICD11_FILE.open(encoding="utf-8", newline="") as handle:
-        for row in csv.DictReader(handle):
-            if row["code"] in present:
-                continue
-            record_save(DiagnosisCode(classification="icd11", code=row["code"], label_en=row["title_en"],
-                                      label_fr=row["title_fr"]), user=user, reason="Liste CIM-11 fournie")
-            created += 1
-    return created
+        missing = [DiagnosisCode(classification="icd11", code=row["code"], label_en=row["title_en"],
+                                 label_fr=row["title_fr"])
+                   for row in csv.DictReader(handle) if row["code"] not in present]
+    bulk_create_with_history(missing, DiagnosisCode, default_user=user,
+                             default_change_reason="Liste CIM-11 fournie")
+    return len(missing)

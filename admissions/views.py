@@ -386,7 +386,8 @@ def stay_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _stay_form(request, pk, permission, form_class, title, success, save, extra_context=None, **form_kwargs):
     stay = selectors.object_for(request.user, Stay, pk, permission,
                                 queryset=Stay.objects.select_related("child", "child__family", "facility"))
-    form = form_class(request.POST if request.method == "POST" else None, **{k: (stay if v is Stay else v) for k, v in form_kwargs.items()})
+    data = request.POST if request.method == "POST" else None
+    form = form_class(data, **{k: (stay if v is Stay else v) for k, v in form_kwargs.items()})
     return _redirecting_form(request, form, "admissions/form.html",
                              {"title": title, "stay": stay, **(extra_context or {})},
                              lambda d: save(stay, form, d), success, "admissions:stay_detail",
@@ -411,7 +412,8 @@ def presence_add(request: HttpRequest, pk: int) -> HttpResponse:
 def presence_end(request: HttpRequest, pk: int) -> HttpResponse:
     period = selectors.object_for(request.user, PresencePeriod, pk, access.EDIT_ADMISSIONS,
                                   queryset=PresencePeriod.objects.select_related("stay"))
-    form = forms.PresenceEndForm(request.POST if request.method == "POST" else None, initial={"end": timezone.localdate()})
+    form = forms.PresenceEndForm(request.POST if request.method == "POST" else None,
+                                 initial={"end": timezone.localdate()})
     return _redirecting_form(request, form, "admissions/form.html", {"title": _("Fin de présence")},
                              lambda d: services.presence_end(user=request.user, period=period, end=d["end"]),
                              _("Présence close."), "admissions:stay_detail", pk_of=lambda p: p.stay_id)

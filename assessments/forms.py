@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from admissions.forms import DATE_WIDGET, _date
 from assessments.instruments.base import ADULT, Instrument
+from unit import fields
 from unit.models import Membership
 
 
@@ -18,7 +19,7 @@ class AssessmentForm(forms.Form):
     """Scores are typed as read on the sheet; ranges are checked by the instrument, in French."""
 
     assessed_on = _date(_("Date de passation"))
-    assessor = forms.ModelChoiceField(label=_("Évaluateur"), queryset=None)
+    assessor = fields.ModelChoiceField(label=_("Évaluateur"), queryset=None)
     notes = forms.CharField(label=_("Remarques"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     confirm_out_of_age_range = forms.BooleanField(
         label=_("Je confirme la passation hors de la tranche d'âge de l'instrument"), required=False)
@@ -34,7 +35,7 @@ class AssessmentForm(forms.Form):
         self.fields["assessor"].queryset = get_user_model().objects.filter(pk__in=staff).order_by("username")
         if instrument.subject == ADULT and not versioned:
             # The parent is chosen at entry; a correction keeps the same subject.
-            self.fields["adult"] = forms.ModelChoiceField(label=_("Parent évalué"), queryset=adults)
+            self.fields["adult"] = fields.ModelChoiceField(label=_("Parent évalué"), queryset=adults)
         if versioned:
             self.fields["version"] = forms.IntegerField(widget=forms.HiddenInput)
         for score in instrument.fields:

@@ -134,7 +134,8 @@ def assessment_edit(request: HttpRequest, pk: int) -> HttpResponse:
                "adult": assessment.adult_id, "version": assessment.version,
                "confirm_out_of_age_range": assessment.out_of_age_range_confirmed}
     initial.update({f"s_{code}": value for code, value in assessment.scores.items()})
-    form = AssessmentForm(request.POST if request.method == "POST" else None, instrument=tool, stay=stay, adults=adults, versioned=True,
+    form = AssessmentForm(request.POST if request.method == "POST" else None, instrument=tool, stay=stay,
+                          adults=adults, versioned=True,
                           initial=initial)
 
     def save(form):

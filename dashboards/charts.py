@@ -35,7 +35,7 @@ def _bars(table: Table, *, horizontal: bool = True) -> dict:
 
 def age_pyramid(report) -> dict:
     bands = report.indicators["age_band_by_sex"]
-    labels = [_(BAND_LABELS[b]) for b in ind.AGE_BANDS]
+    labels = [str(BAND_LABELS[b]) for b in ind.AGE_BANDS]
     figure = go.Figure()
     figure.add_trace(go.Bar(y=labels, x=[-bands[b]["F"] for b in ind.AGE_BANDS], orientation="h", name=_("Filles"),
                             customdata=[bands[b]["F"] for b in ind.AGE_BANDS], hovertemplate="%{customdata}"))

@@ -24,6 +24,7 @@ from admissions.models import (
 from assessments.models import Assessment
 from dashboards import indicators as ind
 from unit.models import Facility
+from unit.routers import reporting_reads
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,7 @@ class Report:
         return self.indicators
 
 
+@reporting_reads()  # every read of a report goes to the replica when there is one
 def build(facilities: list[Facility], period: Period) -> Report:
     previous = period.previous()
     data = load(facilities, previous.start, period.end)
@@ -70,6 +72,7 @@ def build(facilities: list[Facility], period: Period) -> Report:
     )
 
 
+@reporting_reads()
 def load(facilities: list[Facility], start: date, end: date) -> ind.ReportData:
     """Every row the indicators of [start, end] need, for these facilities (10 queries)."""
     facility_ids = [f.pk for f in facilities]

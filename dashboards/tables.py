@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from dashboards import indicators as ind
 from unit.labels import label
@@ -35,11 +36,13 @@ def _coded(name: str, title: str, vocabulary: str, current: dict, previous: dict
 
 
 MODE_LABELS = {
-    "mother_only": "Mère seule", "father_only": "Père seul", "both_whole_stay": "Les deux parents, tout le séjour",
-    "both_partial": "Les deux parents, l'un en partie", "none": "Sans parent",
+    "mother_only": gettext_lazy("Mère seule"), "father_only": gettext_lazy("Père seul"),
+    "both_whole_stay": gettext_lazy("Les deux parents, tout le séjour"),
+    "both_partial": gettext_lazy("Les deux parents, l'un en partie"), "none": gettext_lazy("Sans parent"),
 }
-BAND_LABELS = {"0-5m": "0–5 mois", "6-11m": "6–11 mois", "12-23m": "12–23 mois", "24-35m": "24–35 mois",
-               "36m+": "36 mois et plus"}
+BAND_LABELS = {"0-5m": gettext_lazy("0–5 mois"), "6-11m": gettext_lazy("6–11 mois"),
+               "12-23m": gettext_lazy("12–23 mois"), "24-35m": gettext_lazy("24–35 mois"),
+               "36m+": gettext_lazy("36 mois et plus")}
 
 
 def build_tables(report) -> dict[str, Table]:
@@ -48,7 +51,7 @@ def build_tables(report) -> dict[str, Table]:
     tables["age_pyramid"] = Table(
         "age_pyramid", _("Âge à l'admission et sexe"), [_("Tranche d'âge"), _("Filles"), _("Garçons"), _("Total"),
                                                          _("Total période précédente")],
-        [[_(BAND_LABELS[band]), cur["age_band_by_sex"][band]["F"], cur["age_band_by_sex"][band]["M"],
+        [[str(BAND_LABELS[band]), cur["age_band_by_sex"][band]["F"], cur["age_band_by_sex"][band]["M"],
           cur["age_band_by_sex"][band]["F"] + cur["age_band_by_sex"][band]["M"],
           prev["age_band_by_sex"][band]["F"] + prev["age_band_by_sex"][band]["M"]] for band in ind.AGE_BANDS],
         note=_("Moins de 6 mois : %(a)s (précédente %(b)s) · moins d'un an : %(c)s (précédente %(d)s) · "
@@ -59,7 +62,7 @@ def build_tables(report) -> dict[str, Table]:
     )
     tables["admission_mode"] = Table(
         "admission_mode", _("Admission avec le(s) parent(s)"), [_("Mode"), _("Période"), _("Période précédente")],
-        [[_(MODE_LABELS[m]), cur["admission_mode"][m], prev["admission_mode"][m]] for m in MODE_LABELS],
+        [[str(MODE_LABELS[m]), cur["admission_mode"][m], prev["admission_mode"][m]] for m in MODE_LABELS],
         note=_("Part des admissions avec le père : %(a)s (période précédente %(b)s)") % {
             "a": _pct(cur["share_with_father"]), "b": _pct(prev["share_with_father"])},
     )

@@ -10,3 +10,12 @@ urlpatterns = [
     path("report.json", views.report_json, name="report_json"),
     path("table.csv", views.table_csv, name="table_csv"),
 ]
+
+from dashboards import export_views  # noqa: E402
+
+urlpatterns += [
+    path("exports/", export_views.export_list, name="exports"),
+    path("exports/download/", export_views.export_download, name="export_download"),
+    path("exports/<int:pk>/file/", export_views.export_file, name="export_file"),
+    path("exports/<int:pk>/changes/", export_views.export_changes, name="export_changes"),
+]

@@ -42,3 +42,11 @@ def login(client):
 def _fast_password_hashing(settings):
     # The production hasher is slow on purpose; tests only need passwords to round-trip.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _steady_session_writes(request, monkeypatch):
+    """Query-count tests: the last-activity stamp is written at most once a minute, so a slow run
+    could add one session UPDATE at a random moment. Tests that count queries freeze it."""
+    if request.node.get_closest_marker("counts_queries"):
+        monkeypatch.setattr("unit.security.SEEN_RESOLUTION_SECONDS", 10**9)

@@ -4,7 +4,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from unit.history import record_save
-from unit.models import EligibilityCriterion, Facility, Membership, Organisation, ReferenceItem
+from unit.models import AuditEntry, EligibilityCriterion, Facility, Membership, Organisation, ReferenceItem
 
 ADMIN_REASON = "Modifié dans l'administration"
 
@@ -62,4 +62,24 @@ class ReferenceItemAdmin(HistoryAdmin):
 
     def has_add_permission(self, request):
         # Codes are DOMAIN.md's stable identifiers: labels may change, the list may not grow here.
+        return False
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    """The audit trail, read-only: nobody adds, changes or deletes an entry, superusers included."""
+
+    list_display = ("at", "user", "action", "what", "object_id", "facility_id", "path", "query", "ip")
+    list_filter = ("user", "action", "what", ("at", admin.DateFieldListFilter))
+    search_fields = ("object_id",)
+    date_hierarchy = "at"
+    list_select_related = ("user",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

@@ -19,3 +19,19 @@ class UnitConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(_sync_reference_lists, sender=self)
+        _connect_security_signals()
+
+
+def _connect_security_signals() -> None:
+    # Session clocks start at login; deactivating a user ends their sessions (unit/security.py).
+    from django.conf import settings
+    from django.contrib.auth.signals import user_logged_in
+    from django.db.models.signals import post_save, pre_save
+
+    from unit import security
+
+    user_logged_in.connect(security.session_mark_login, dispatch_uid="unit.security.login")
+    pre_save.connect(security.user_remember_active, sender=settings.AUTH_USER_MODEL,
+                     dispatch_uid="unit.security.remember_active")
+    post_save.connect(security.user_end_sessions_on_deactivation, sender=settings.AUTH_USER_MODEL,
+                      dispatch_uid="unit.security.end_sessions")

@@ -17,6 +17,8 @@ def navigation(request):
         items.append(("assessments:index", _("Évaluations")))
     if access.VIEW_DASHBOARDS in perms:
         items.append(("dashboards:index", _("Tableaux de bord")))
+    if access.IMPORT_DATA in perms:
+        items.append(("admissions:import_upload", _("Import")))
     if access.ADMINISTER in perms or user.is_staff:
         items.append(("admin:index", _("Administration")))
     return {

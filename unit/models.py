@@ -248,6 +248,8 @@ class AuditEntry(models.Model):
     def save(self, *args, **kwargs):
         if not self._state.adding:
             raise PermissionError("Audit entries are never changed.")
+        # Always an INSERT, even with a primary key set by hand: an existing row is never overwritten.
+        kwargs["force_insert"] = True
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):

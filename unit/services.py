@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
+from simple_history.utils import bulk_create_with_history
 
-from unit import vocabularies
+from unit import labels, vocabularies
 from unit.eligibility_defaults import DEFAULT_PROFILES
 from unit.history import record_save
 from unit.models import EligibilityCriterion, Facility, Membership, Organisation, ReferenceItem
@@ -65,15 +66,15 @@ def membership_grant(*, user: AbstractBaseUser | None, member: AbstractBaseUser,
 def reference_sync(*, user: AbstractBaseUser | None = None) -> int:
     """Create the reference items of DOMAIN.md that are missing; labels edited by admins are kept."""
     present = set(ReferenceItem.objects.values_list("vocabulary", "code"))
-    created = 0
-    for name, terms in vocabularies.VOCABULARIES.items():
-        for position, term in enumerate(terms):
-            if (name, term.code) in present:
-                continue
-            record_save(
-                ReferenceItem(vocabulary=name, code=term.code, label_fr=term.fr, label_en=term.en,
-                              group=term.group, position=position),
-                user=user, reason="Liste de référence de DOMAIN.md",
-            )
-            created += 1
-    return created
+    missing = [
+        ReferenceItem(vocabulary=name, code=term.code, label_fr=term.fr, label_en=term.en, group=term.group,
+                      position=position)
+        for name, terms in vocabularies.VOCABULARIES.items()
+        for position, term in enumerate(terms)
+        if (name, term.code) not in present
+    ]
+    # In bulk, each with its history row: this runs after every migrate.
+    bulk_create_with_history(missing, ReferenceItem, default_user=user,
+                             default_change_reason="Liste de référence de DOMAIN.md")
+    labels.forget()
+    return len(missing)

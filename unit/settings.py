@@ -32,6 +32,8 @@ SECRET_KEY = os.environ.get("SECRET_KEY", "" if PRODUCTION else "dev-only-insecu
 if PRODUCTION and not SECRET_KEY:
     raise RuntimeError("SECRET_KEY must be set in the production profile")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,testserver")
+if PRODUCTION and not ALLOWED_HOSTS:
+    raise RuntimeError("ALLOWED_HOSTS must be set in the production profile (comma-separated host names)")
 # Demo logins are printed and seeded only when this is on, never in production.
 DEMO_MODE = env_bool("DEMO_MODE", default=not PRODUCTION) and not PRODUCTION
 
@@ -66,10 +68,15 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Idle and absolute session timeouts (after auth and messages: it logs out with a message).
+    "unit.security.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "unit.middleware.LoginRequiredMiddleware",
+    # After django_otp's middleware: a token page or enrolment before any other page.
+    "unit.security.TwoFactorRequiredMiddleware",
     "unit.middleware.NoStoreMiddleware",
+    "unit.audit.AuditReadMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the lockout response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -112,6 +119,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Take the write lock at BEGIN so that check-then-insert blocks (capacity) serialise,
     # and wait for a writer instead of failing at once with "database is locked".
     DATABASES["default"].setdefault("OPTIONS", {}).update({"timeout": 20, "transaction_mode": "IMMEDIATE"})
+# Beyond one machine: dashboards and exports read from a replica (unit/routers.py, docs/deploy.md).
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"], conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["unit.routers.ReportingRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -178,12 +192,27 @@ CONTENT_SECURITY_POLICY = {
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 12 * 60 * 60
+# unit.security.SessionTimeoutMiddleware: a session ends after 30 minutes without a request, and
+# 12 hours after login whatever the activity (a shift).
+SESSION_IDLE_SECONDS = int(os.environ.get("SESSION_IDLE_SECONDS", str(30 * 60)))
+SESSION_ABSOLUTE_SECONDS = int(os.environ.get("SESSION_ABSOLUTE_SECONDS", str(12 * 60 * 60)))
+
+# Two-factor authentication (TOTP, django-otp): anyone may enrol at /accounts/2fa/setup/; these
+# roles, and staff accounts, must in production (unit.security.TwoFactorRequiredMiddleware).
+OTP_REQUIRED_ROLES = ("admin", "reporting") if PRODUCTION else ()
+OTP_REQUIRED_FOR_STAFF = PRODUCTION
+OTP_TOTP_ISSUER = "Dossier clinique UPB"
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
 if PRODUCTION:
+    # Hashed names (far-future caching) and pre-compressed files, served by whitenoise after collectstatic.
+    STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
@@ -199,7 +228,9 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"},
+                # At DEBUG, Django logs each missing template variable with the context's repr (names).
+                "django.template": {"level": "INFO"}},
 }
 
 # Corrected age for prematurity is applied until this chronological age (DOMAIN.md, Instruments).

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from unit import views
+from unit import otp_views, subject_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -13,8 +13,12 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("accounts/2fa/setup/", otp_views.otp_setup, name="otp_setup"),
+    path("accounts/2fa/verify/", otp_views.otp_verify, name="otp_verify"),
     path("i18n/setlang/", views.set_language_view, name="set_language"),
     path("history/<str:app_label>/<str:model_name>/<int:pk>/", views.record_history, name="record_history"),
+    path("audit/", subject_views.audit_list, name="audit_list"),
+    path("subject-access/<str:kind>/<int:pk>/", subject_views.subject_access, name="subject_access"),
     path("records/<str:app_label>/<str:model_name>/<int:pk>/entered-in-error/", views.record_mark_in_error,
          name="record_mark_in_error"),
     path("admissions/", include("admissions.urls")),

@@ -579,6 +579,7 @@ def big_unit(db):
 @pytest.mark.django_db
 @pytest.mark.parametrize("page", [pytest.param(p, marks=[KNOWN_BUGS[p]] if p in KNOWN_BUGS else [])
                                   for p in QUERY_PAGES])
+@pytest.mark.counts_queries
 def test_page_runs_the_same_number_of_queries_for_small_or_larger_data(login, big_unit, page):
     facility, user = big_unit
     client = login(user)

@@ -102,6 +102,7 @@ def _bulk_families(facility, n: int) -> None:
 
 
 @pytest.mark.parametrize("name,extra", PAGES)
+@pytest.mark.counts_queries
 def test_query_count_is_the_same_with_20_and_2000_families(login, facility_a, users_a, name, extra):
     client = login(users_a["manager"])
     counts = []

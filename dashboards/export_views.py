@@ -1,0 +1,87 @@
+"""Workbook downloads, the list of past exports, and what changed since one of them."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_POST
+
+from dashboards import asof, engine, exports, filters
+from dashboards.models import ExportRecord, FunderProfile
+from unit import access
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _facilities_to_export(request: HttpRequest, params):
+    """(facilities, period, choices) asked for, each facility one where the user may export."""
+    access.require(request.user, access.EXPORT_REPORTS)
+    facilities, period, choices = filters.parse(request.user, params)
+    if not facilities:
+        raise Http404
+    for facility in facilities:
+        access.require(request.user, access.EXPORT_REPORTS, facility)
+    return facilities, period, choices
+
+
+def export_list(request: HttpRequest) -> HttpResponse:
+    try:
+        facilities, _period, choices = _facilities_to_export(request, request.GET)
+        error = ""
+    except ValidationError as exc:
+        facilities, choices, error = [], None, " ".join(exc.messages)
+    return render(request, "dashboards/exports.html", {
+        "facilities": facilities, "choices": choices, "error": error,
+        "profiles": FunderProfile.objects.filter(active=True),
+        "records": exports.exports_visible_to(request.user)[:200],
+    }, status=400 if error else 200)
+
+
+@require_POST
+def export_download(request: HttpRequest) -> HttpResponse:
+    try:
+        facilities, period, _choices = _facilities_to_export(request, request.POST)
+    except ValidationError as exc:
+        return HttpResponse(" ".join(exc.messages), status=400, content_type="text/plain; charset=utf-8")
+    profile = None
+    if request.POST.get("profile"):
+        profile = get_object_or_404(FunderProfile, pk=_int(request.POST["profile"]), active=True)
+    record = exports.export_create(user=request.user, facilities=facilities, period=period, profile=profile,
+                                   source=ExportRecord.Source.PAGE)
+    return _file(record)
+
+
+def export_file(request: HttpRequest, pk: int) -> FileResponse:
+    access.require(request.user, access.EXPORT_REPORTS)
+    return _file(get_object_or_404(exports.exports_visible_to(request.user), pk=pk))
+
+
+def export_changes(request: HttpRequest, pk: int) -> HttpResponse:
+    access.require(request.user, access.EXPORT_REPORTS)
+    record = get_object_or_404(exports.exports_visible_to(request.user), pk=pk)
+    facilities = list(record.facilities.order_by("code"))
+    period = exports.export_period(record)
+    frozen = asof.engine_build_as_of(facilities, period, record.generated_at)
+    current = engine.build(facilities, period)
+    return render(request, "dashboards/export_changes.html", {
+        "record": record, "facilities": facilities,
+        "changes": asof.changes_since([f.pk for f in facilities], period, record.generated_at),
+        "frozen_matches": exports.indicators_sha256(frozen.indicators) == record.indicators_sha256,
+        "current_matches": exports.indicators_sha256(current.indicators) == record.indicators_sha256,
+    })
+
+
+def _file(record: ExportRecord) -> FileResponse:
+    path = exports.export_path(record)
+    if not path.exists():
+        raise Http404
+    filename = f"rapport_{'-'.join(record.facility_codes)}_{record.start:%Y-%m-%d}_{record.end:%Y-%m-%d}.xlsx"
+    return FileResponse(path.open("rb"), as_attachment=True, filename=filename, content_type=XLSX)
+
+
+def _int(value: str) -> int:
+    try:
+        return int(value)
+    except ValueError as exc:
+        raise Http404 from exc

@@ -1,0 +1,383 @@
+"""The workbook import: the template, the round trip to the report, idempotence, the bad corpus and the page."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+import openpyxl
+import pytest
+from django.apps import apps
+from django.core.management import CommandError, call_command
+from django.test import Client
+from django.urls import reverse
+
+from admissions import importer
+from admissions.importer import SHEETS, import_workbook
+from admissions.models import AdmissionRequest, Child, Stay
+from dashboards.engine import Period, build
+from tests import factories
+from tests.admissions import import_corpus as corpus
+from unit.models import Facility
+
+YEAR = Period(date(2025, 1, 1), date(2025, 12, 31))
+ROLES = ["admissions", "therapist", "manager", "reporting", "admin"]
+
+
+def row_counts() -> dict[str, int]:
+    """Rows of every model (history tables included) of the apps an import writes to."""
+    models = [m for label in ("admissions", "assessments", "unit") for m in apps.get_app_config(label).get_models()]
+    return {m._meta.label: m._default_manager.count() for m in models}
+
+
+@pytest.fixture(autouse=True)
+def _uploads_in_tmp(settings, tmp_path):
+    settings.VAR_DIR = tmp_path / "var"
+
+
+@pytest.fixture
+def admin_user(facility_a):
+    return factories.user(role="admin", facility=facility_a, username="admin_imp")
+
+
+# ---------------------------------------------------------------- the template
+
+
+def test_template_has_every_sheet_and_column_in_order_with_help_and_lists(tmp_path):
+    path = tmp_path / "modele.xlsx"
+    importer.build_template(path)
+    workbook = openpyxl.load_workbook(path)
+    assert workbook.sheetnames == ["README", *SHEETS, "_listes"]
+    assert workbook["_listes"].sheet_state == "hidden"
+    assert "rien n'est écrit" in " ".join(str(c.value) for c in workbook["README"]["A"])
+    for name, columns in SHEETS.items():
+        sheet = workbook[name]
+        assert [c.value for c in sheet[1]] == [c.code for c in columns]
+        assert all(cell.comment is not None and cell.comment.text.strip() for cell in sheet[1])
+        lists = {str(dv.sqref).split(":")[0].rstrip("0123456789"): dv.formula1
+                 for dv in sheet.data_validations.dataValidation}
+        for index, column in enumerate(columns, start=1):
+            letter = openpyxl.utils.get_column_letter(index)
+            if column.vocabulary:
+                assert lists.get(letter) == importer.list_name(column.vocabulary), (name, column.code)
+            else:
+                assert letter not in lists
+    # The long lists live on the hidden sheet, referenced by name (inline lists stop at 255 characters).
+    region = workbook.defined_names[importer.list_name("region")]
+    first, last = region.attr_text.split("!")[1].split(":")
+    assert int(last.split("$")[-1]) - int(first.split("$")[-1]) + 1 == len(importer.list_codes("region"))
+    assert sum(len(code) + 1 for code in importer.list_codes("region")) > 255
+    assert [c.value for c in workbook["_listes"]["A"]][:3] == ["facility_kind", "parent_baby_unit", "maternal_centre"]
+
+
+def test_template_command_writes_the_workbook(tmp_path):
+    out = tmp_path / "modele.xlsx"
+    call_command("import_template", str(out), stdout=io.StringIO())
+    assert openpyxl.load_workbook(out).sheetnames[1] == "facilities"
+    with pytest.raises(CommandError):
+        call_command("import_template", str(tmp_path / "modele.csv"), stdout=io.StringIO())
+
+
+def test_assessment_score_columns_are_the_instruments_field_codes():
+    from assessments import instruments
+
+    columns = {c.code for c in SHEETS["assessments"]}
+    for instrument in instruments.registry().values():
+        assert {f.code for f in instrument.fields} <= columns
+
+
+# ---------------------------------------------------------------- round trip and idempotence
+
+
+@pytest.mark.django_db
+def test_round_trip_gives_the_hand_computed_report(tmp_path, admin_user):
+    result = import_workbook(corpus.good(tmp_path), user=admin_user)
+    assert result.ok, [str(e) for e in result.errors]
+    assert result.applied
+    assert result.created == {"facilities": 1, "families": 4, "children": 4, "adults": 4, "requests": 6,
+                              "stays": 3, "presence": 4, "diagnoses": 5, "assessments": 4, "interventions": 3,
+                              "signalements": 1}
+    facility = Facility.objects.get(code=corpus.FACILITY)
+    report = build([facility], YEAR).indicators
+    assert report["stays_active"] == 3
+    assert report["children_by_sex"] == {"F": 2, "M": 1}
+    assert report["age_band_by_sex"]["0-5m"] == {"F": 1, "M": 1}  # Lina 2 months, Noé 1 month
+    assert report["age_band_by_sex"]["12-23m"] == {"F": 1, "M": 0}  # Zoé 14 months
+    assert report["admission_mode"] == {"mother_only": 1, "father_only": 1, "both_whole_stay": 1,
+                                        "both_partial": 0, "none": 0}
+    assert report["requests"] == {"received": 6, "accepted": 3, "waiting_list": 1, "refused": 1, "pending": 1}
+    assert report["refusal_reason"] == {"no_capacity": 1}
+    assert report["residence_before"] == {"family_home": 1, "hospital": 1, "nursery_or_creche": 1}
+    assert report["residence_after"] == {"home_with_parent": 1, "other_private_care": 1}
+    assert report["discharge_kind"] == {"early_family": 1, "planned": 1}
+    assert report["referrer_category"] == {"cpas": 1, "family_self": 1, "hospital_maternity": 1}
+    assert report["mandate"] == {"none": 2, "saj": 1}
+    assert report["region"] == {"BE-BRU": 1, "BE-WHT": 1}
+    assert report["diagnosis_entry_exit"] == [{"entry": "6B40", "exit": "6B40", "n": 1},
+                                              {"entry": "6B40", "exit": "QA00", "n": 1}]
+    assert report["parent_diagnoses"] == {"6A70": 1}
+    # 15/01→30/06 = 166 days, 01/03→31/12 = 305, 10/05→30/09 = 143
+    assert report["length_of_stay_days"] == {"n": 3, "median": 166, "mean": 204.7, "min": 143, "max": 305}
+    assert report["families"] == {"followed": 3, "new": 3, "continuing": 0, "closed": 2}
+    assert report["gestational_category"] == {"preterm": 1, "term": 1, "post_term": 0, "unknown": 1}
+    assert report["interventions"] == {"home_visit": 1, "phone_consultation": 2}
+    assert report["signalements"] == 1
+    # Only S1 has an entry and an exit Bayley; S3 has an entry only.
+    assert report["bayley_change"]["cog"] == {"n": 1, "entry_mean": 85.0, "exit_mean": 95.0, "mean_change": 10.0}
+    assert report["bayley_change"]["lang"] == {"n": 1, "entry_mean": 90.0, "exit_mean": 100.0, "mean_change": 10.0}
+    assert report["bayley_change"]["se"]["n"] == 0
+
+
+@pytest.mark.django_db
+def test_every_write_has_the_import_reason_and_the_user(tmp_path, admin_user):
+    import_workbook(corpus.good(tmp_path), user=admin_user)
+    child = Child.objects.get(first_name="Lina")
+    record = child.history.earliest()
+    assert record.history_change_reason == "importé depuis cohorte.xlsx par admin_imp"
+    assert record.history_user == admin_user
+    stay = Stay.objects.get(child=child)
+    assert stay.history.earliest().history_change_reason.startswith("importé depuis cohorte.xlsx")
+    refused = AdmissionRequest.objects.get(refusal_reason="no_capacity")
+    assert refused.decision == "refused" and refused.decided_by == admin_user
+
+
+@pytest.mark.django_db
+def test_reimporting_the_same_workbook_creates_nothing(tmp_path, admin_user):
+    path = corpus.good(tmp_path)
+    first = import_workbook(path, user=admin_user)
+    before = row_counts()
+    second = import_workbook(path, user=admin_user)
+    assert second.ok and second.applied
+    assert row_counts() == before
+    assert sum(second.created.values()) == 0
+    assert second.skipped == first.created
+
+
+@pytest.mark.django_db
+def test_dry_run_counts_what_would_be_created_and_writes_nothing(tmp_path, admin_user):
+    before = row_counts()
+    result = import_workbook(corpus.good(tmp_path), user=admin_user, commit=False)
+    assert result.ok and not result.applied
+    assert result.created["stays"] == 3 and result.created["families"] == 4
+    assert row_counts() == before
+
+
+@pytest.mark.django_db
+def test_progress_is_reported_row_by_row_up_to_the_total(tmp_path, admin_user):
+    calls = []
+    import_workbook(corpus.good(tmp_path), user=admin_user, progress=lambda done, total: calls.append((done, total)))
+    rows = sum(len(v) for v in corpus.cohort().values())
+    assert calls[0] == (1, 2 * rows)
+    assert calls[-1] == (2 * rows, 2 * rows)
+    assert [done for done, _total in calls[:-1]] == sorted(done for done, _total in calls[:-1])
+
+
+@pytest.mark.django_db
+def test_extra_columns_are_a_warning_not_an_error(tmp_path, admin_user):
+    path = corpus.write(tmp_path / "extra.xlsx", corpus.cohort(), extra_column=("children", "remarque"))
+    result = import_workbook(path, user=admin_user, commit=False)
+    assert result.ok
+    assert any(w.sheet == "children" and w.column == "remarque" for w in result.warnings)
+
+
+# ---------------------------------------------------------------- the bad corpus: nothing written
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("case", sorted(corpus.BAD))
+def test_a_bad_workbook_is_refused_with_a_located_french_error_and_nothing_written(tmp_path, admin_user, case):
+    build_file, sheet, row, column = corpus.BAD[case]
+    path = build_file(tmp_path)
+    before = row_counts()
+    result = import_workbook(path, user=admin_user)
+    assert row_counts() == before
+    assert not result.ok and not result.applied
+    assert sum(result.created.values()) == 0
+    located = [e for e in result.errors if (e.sheet, e.row, e.column) == (sheet, row, column)]
+    assert located, [str(e) for e in result.errors]
+    text = str(located[0])
+    assert (f"ligne {row}" in text) if row else True
+    assert (f"colonne {column}" in text) if column else True
+    assert any(word in text.lower() for word in ("feuille", "code", "date", "référence", "naissance",
+                                                 "formule", "classeur", "fichier"))
+
+
+@pytest.mark.django_db
+def test_the_command_lists_errors_exits_with_an_error_and_writes_nothing(tmp_path):
+    before = row_counts()
+    out = io.StringIO()
+    with pytest.raises(CommandError, match="rien n'a été importé"):
+        call_command("import_workbook", str(corpus.bad_unknown_code(tmp_path)), stdout=out, stderr=io.StringIO())
+    assert "children, ligne 3, colonne sex (E) : Code inconnu « X »" in out.getvalue()
+    assert row_counts() == before
+    with pytest.raises(CommandError):
+        call_command("import_workbook", str(corpus.bad_not_a_workbook(tmp_path)), stdout=io.StringIO(),
+                     stderr=io.StringIO())
+    assert row_counts() == before
+
+
+@pytest.mark.django_db
+def test_capacity_is_checked_when_writing_and_rolls_everything_back(tmp_path, admin_user):
+    before = row_counts()
+    result = import_workbook(corpus.over_capacity(tmp_path), user=admin_user)
+    assert row_counts() == before
+    assert not result.applied
+    full = [e for e in result.errors if e.sheet == "stays"]
+    assert full and full[0].row == 3 and full[0].column == "admitted_on"  # S2, the second child in 1 place
+    assert "complète" in full[0].reason
+
+
+@pytest.mark.django_db
+def test_several_checks_of_one_workbook_are_all_reported(tmp_path, admin_user):
+    rows = corpus.cohort()
+    rows["stays"][0]["discharged_on"] = date(2025, 1, 1)  # before admission
+    rows["presence"][3]["from"] = date(2025, 10, 1)  # after S3 ended
+    rows["stays"][1]["child_ref"] = "C9"  # unknown child
+    rows["interventions"][0]["date"] = date(2027, 1, 1)  # future
+    rows["requests"][2]["refusal_reason"] = None  # a refusal without reason
+    result = import_workbook(corpus.write(tmp_path / "plusieurs.xlsx", rows), user=admin_user)
+    found = {(e.sheet, e.row, e.column) for e in result.errors}
+    assert {("stays", 2, "discharged_on"), ("presence", 5, "from"), ("stays", 3, "child_ref"),
+            ("interventions", 2, "date"), ("requests", 4, "refusal_reason")} <= found
+
+
+@pytest.mark.django_db
+def test_a_parent_scale_needs_an_adult_and_a_formula_date_is_refused(tmp_path, admin_user):
+    rows = corpus.cohort()
+    rows["assessments"][3]["subject_ref"] = "C1"  # EPDS is about a parent
+    rows["signalements"][0]["date"] = "=DATE(2025,4,1)"
+    result = import_workbook(corpus.write(tmp_path / "sujets.xlsx", rows), user=admin_user)
+    errors = {(e.sheet, e.row, e.column): e.reason for e in result.errors}
+    assert "évalue un parent" in errors[("assessments", 5, "subject_ref")]
+    assert errors[("signalements", 2, "date")].startswith("Formule refusée")
+
+
+@pytest.mark.django_db
+def test_command_dry_run_and_user(tmp_path, admin_user):
+    out, err = io.StringIO(), io.StringIO()
+    call_command("import_workbook", str(corpus.good(tmp_path)), "--dry-run", "--user", "admin_imp",
+                 stdout=out, stderr=err)
+    assert "rien n'a été écrit" in out.getvalue()
+    assert "Séjours (stays) : 3 à créer" in out.getvalue()
+    assert "100 %" in err.getvalue()
+    assert not Stay.objects.exists()
+    call_command("import_workbook", str(corpus.good(tmp_path)), "--user", "admin_imp", stdout=out, stderr=err)
+    assert Stay.objects.count() == 3
+    with pytest.raises(CommandError, match="Utilisateur inconnu"):
+        call_command("import_workbook", str(corpus.good(tmp_path)), "--user", "nobody", stdout=out, stderr=err)
+
+
+@pytest.mark.django_db
+def test_assessments_need_a_user_on_the_command_line(tmp_path):
+    with pytest.raises(CommandError):
+        call_command("import_workbook", str(corpus.good(tmp_path)), stdout=io.StringIO(), stderr=io.StringIO())
+    assert not Stay.objects.exists()
+
+
+# ---------------------------------------------------------------- rights
+
+
+@pytest.mark.django_db
+def test_rows_of_a_facility_outside_the_users_rights_are_refused(tmp_path, facility_a, facility_b, users_a):
+    path = corpus.good(tmp_path, facility_code=facility_b.code, with_facility_row=False)
+    before = row_counts()
+    result = import_workbook(path, user=users_a["reporting"])
+    assert row_counts() == before
+    assert any(e.sheet == "requests" and e.column == "facility_code" and "hors de vos droits" in e.reason
+               for e in result.errors)
+
+
+@pytest.mark.django_db
+def test_only_an_administrator_creates_facilities(tmp_path, users_a):
+    result = import_workbook(corpus.good(tmp_path), user=users_a["reporting"], commit=False)
+    assert [(e.sheet, e.row, e.column) for e in result.errors] == [("facilities", 2, "facility_code")]
+    assert import_workbook(corpus.good(tmp_path), user=users_a["admin"], commit=False).ok
+
+
+@pytest.mark.django_db
+def test_an_existing_facility_in_the_sheet_is_used_not_created(tmp_path, facility_a, users_a):
+    result = import_workbook(corpus.good(tmp_path, facility_code=facility_a.code), user=users_a["reporting"])
+    assert result.ok, [str(e) for e in result.errors]
+    assert result.skipped["facilities"] == 1 and result.created["facilities"] == 0
+    assert Stay.objects.filter(facility=facility_a).count() == 3
+
+
+# ---------------------------------------------------------------- the page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+def test_the_upload_page_answers_the_permission_matrix(login, users_a, role):
+    client = login(users_a[role])
+    expected = 200 if role in ("reporting", "admin") else 403
+    assert client.get(reverse("admissions:import_upload")).status_code == expected
+    response = client.get(reverse("admissions:import_template"))
+    assert response.status_code == expected
+    if expected == 200:
+        assert openpyxl.load_workbook(io.BytesIO(response.content)).sheetnames[0] == "README"
+    assert client.post(reverse("admissions:import_confirm"), {"token": "0" * 32}).status_code in (
+        {403} if expected == 403 else {404})
+
+
+@pytest.mark.django_db
+def test_the_subnav_links_the_importer_for_admins_only_among_record_readers(login, users_a):
+    page = login(users_a["admin"]).get(reverse("admissions:index")).content.decode()
+    assert reverse("admissions:import_upload") in page
+    page = login(users_a["admissions"]).get(reverse("admissions:index")).content.decode()
+    assert reverse("admissions:import_upload") not in page
+
+
+def _upload(client, path):
+    with path.open("rb") as handle:
+        return client.post(reverse("admissions:import_upload"), {"workbook": handle})
+
+
+@pytest.mark.django_db
+def test_the_preview_shows_every_error_and_offers_no_confirmation(tmp_path, login, users_a):
+    client = login(users_a["reporting"])
+    response = _upload(client, corpus.bad_stay_before_birth(tmp_path))
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Séjour avant la naissance" in page and "admitted_on" in page
+    assert "Confirmer l" not in page
+    assert not list((tmp_path / "var" / "imports").glob("*.xlsx"))  # a refused upload is not kept
+
+
+@pytest.mark.django_db
+def test_upload_refuses_a_non_xlsx_name(tmp_path, login, users_a):
+    path = tmp_path / "notes.csv"
+    path.write_text("a;b\n")
+    response = _upload(login(users_a["reporting"]), path)
+    assert response.status_code == 400
+    assert "xlsx" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_preview_then_confirm_applies_the_import(tmp_path, login, users_a, facility_a):
+    client = login(users_a["reporting"])
+    response = _upload(client, corpus.good(tmp_path, facility_code=facility_a.code, with_facility_row=False))
+    assert response.status_code == 200, response.content.decode()[:2000]
+    assert "Confirmer l" in response.content.decode()
+    assert not Stay.objects.exists()
+    token = response.context["token"]
+    assert (tmp_path / "var" / "imports" / f"{token}.xlsx").exists()
+    response = client.post(reverse("admissions:import_confirm"), {"token": token})
+    assert response.status_code == 200
+    assert response.context["result"].applied
+    assert Stay.objects.filter(facility=facility_a).count() == 3
+    assert not (tmp_path / "var" / "imports" / f"{token}.xlsx").exists()
+    # The token is spent: confirming again finds nothing.
+    assert client.post(reverse("admissions:import_confirm"), {"token": token}).status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_file_uploaded_in_another_session_cannot_be_confirmed(tmp_path, users_a, facility_a, client):
+    owner = Client()
+    owner.force_login(users_a["reporting"])
+    response = _upload(owner, corpus.good(tmp_path, facility_code=facility_a.code, with_facility_row=False))
+    token = response.context["token"]
+    other = factories.user(role="admin", facility=facility_a, username="other_admin")
+    client.force_login(other)
+    before = row_counts()
+    assert client.post(reverse("admissions:import_confirm"), {"token": token}).status_code == 404
+    assert row_counts() == before

@@ -1,0 +1,158 @@
+"""The right of access (GDPR art. 15): everything recorded about one child or one adult, as a workbook.
+
+The records are those about the person: their own, their family's, the requests and stays that
+concern them and what was recorded during those stays. Diagnoses and assessments are only the
+person's own: a child's export never discloses a parent's health data, and the other way round.
+Every record comes with every one of its versions (who, when, why, which fields changed).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+from io import BytesIO
+
+from django.contrib.auth import get_user_model
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from admissions.models import (
+    AdmissionRequest,
+    Adult,
+    Child,
+    Diagnosis,
+    Intervention,
+    PresencePeriod,
+    Signalement,
+    Stay,
+    SynthesisMeeting,
+)
+from assessments.models import Alert, Assessment
+from unit.cells import safe_text
+from unit.models import Facility
+from unit.selectors import history_of
+
+Person = Child | Adult
+SUBJECT_MODELS: dict[str, type[models.Model]] = {"child": Child, "adult": Adult}
+
+
+@dataclass(frozen=True)
+class Section:
+    """One sheet: a title and the records of one model."""
+
+    title: str
+    model: type[models.Model]
+    records: list[models.Model]
+
+
+def subject_sections(person: Person) -> list[Section]:
+    """The records about `person`, one section per kind of record (empty sections included)."""
+    family = person.family
+    if isinstance(person, Child):
+        requests = AdmissionRequest.objects.filter(children=person)
+        stays = Stay.objects.filter(child=person)
+        presence = PresencePeriod.objects.filter(stay__in=stays)
+        subject = Q(child=person)
+    else:
+        # Requests name children, not adults: an adult's requests are those of the family.
+        requests = AdmissionRequest.objects.filter(family=family)
+        stays = Stay.objects.filter(presence_periods__adult=person).distinct()
+        presence = PresencePeriod.objects.filter(adult=person)
+        subject = Q(adult=person)
+    assessments = Assessment.objects.filter(subject)
+    # Family-level records (no stay) concern every member of the family.
+    of_stays = Q(stay__in=stays) | Q(stay__isnull=True, family=family)
+    sections = [
+        (_("Personne"), type(person), [person]),
+        (_("Famille"), type(family), [family]),
+        (_("Demandes"), AdmissionRequest, requests.order_by("received_on", "pk")),
+        (_("Séjours"), Stay, stays.order_by("admitted_on", "pk")),
+        (_("Présences"), PresencePeriod, presence.order_by("start", "pk")),
+        (_("Diagnostics"), Diagnosis, Diagnosis.objects.filter(subject).order_by("made_on", "pk")),
+        (_("Évaluations"), Assessment, assessments.order_by("assessed_on", "pk")),
+        (_("Alertes"), Alert, Alert.objects.filter(assessment__in=assessments).order_by("created_at", "pk")),
+        (_("Réunions"), SynthesisMeeting, SynthesisMeeting.objects.filter(stay__in=stays).order_by("held_on", "pk")),
+        (_("Interventions"), Intervention, Intervention.objects.filter(of_stays).order_by("done_on", "pk")),
+        (_("Signalements"), Signalement, Signalement.objects.filter(of_stays).order_by("made_on", "pk")),
+    ]
+    return [Section(str(title), model, list(records)) for title, model, records in sections]
+
+
+def _columns(model: type[models.Model]) -> list[models.Field]:
+    return list(model._meta.concrete_fields)
+
+
+def _cell(obj: models.Model, field: models.Field):
+    """The value of `field` as a person reads it; text is made safe for a spreadsheet."""
+    value = getattr(obj, field.attname)
+    if value is None:
+        return None
+    if field.is_relation:
+        related = field.related_model
+        if related is Facility:
+            return safe_text(str(getattr(obj, field.name)))
+        if related is get_user_model():
+            return safe_text(getattr(obj, field.name).get_username())
+        return value  # the id of the related record, which has its own sheet
+    if field.choices:
+        return safe_text(str(dict(field.flatchoices).get(value, value)))
+    if isinstance(field, models.JSONField):
+        return safe_text(json.dumps(value, ensure_ascii=False, sort_keys=True))
+    if isinstance(value, datetime):
+        return timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
+    if isinstance(value, date | bool | int | float):
+        return value
+    return safe_text(str(value))
+
+
+def _header(ws, titles: list[str]) -> None:
+    ws.append([safe_text(str(title)) for title in titles])
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    ws.freeze_panes = "A2"
+
+
+def _sheet_title(title: str) -> str:
+    # Excel: at most 31 characters, none of []:*?/\
+    return "".join(ch for ch in title if ch not in "[]:*?/\\")[:31]
+
+
+def subject_access_workbook(person: Person) -> bytes:
+    """The .xlsx workbook of everything recorded about `person`, current values and full history."""
+    sections = subject_sections(person)
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for section in sections:
+        ws = workbook.create_sheet(_sheet_title(section.title))
+        columns = _columns(section.model)
+        _header(ws, [field.verbose_name for field in columns])
+        for obj in section.records:
+            ws.append([_cell(obj, field) for field in columns])
+
+    ws = workbook.create_sheet(_sheet_title(_("Historique")))
+    _header(ws, [_("Type de dossier"), _("Identifiant"), _("Version"), _("Date"), _("Utilisateur"), _("Motif"),
+                 _("Nature"), _("Champ"), _("Ancienne valeur"), _("Nouvelle valeur")])
+    seen: set[tuple[str, object]] = set()
+    for section in sections:
+        for obj in section.records:
+            key = (obj._meta.label_lower, obj.pk)
+            if key in seen:
+                continue
+            seen.add(key)
+            for version in reversed(history_of(obj)):  # oldest first, as the record grew
+                when = timezone.localtime(version.when).replace(tzinfo=None)
+                head = [safe_text(str(obj._meta.verbose_name)), obj.pk, version.number, when,
+                        safe_text(version.who), safe_text(version.why), safe_text(version.kind)]
+                if not version.changes:
+                    ws.append(head)
+                for change in version.changes:
+                    ws.append(head + [safe_text(change.field), safe_text(change.old), safe_text(change.new)])
+
+    buffer = BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
