@@ -19,6 +19,8 @@ def navigation(request):
         items.append(("dashboards:index", _("Tableaux de bord")))
     if access.IMPORT_DATA in perms:
         items.append(("admissions:import_upload", _("Import")))
+    if access.ADMINISTER in perms:
+        items.append(("audit_list", _("Journal d'accès")))
     if access.ADMINISTER in perms or user.is_staff:
         items.append(("admin:index", _("Administration")))
     return {
