@@ -77,7 +77,7 @@ def test_the_report_reads_from_the_replica(replica):
             CaptureQueriesContext(connections["default"]) as on_default:
         report = engine.build([facility], YEAR)
     assert report.indicators["stays_active"] == 1
-    assert len(on_replica.captured_queries) >= 10
+    assert on_replica.captured_queries, "the engine's loads ran on the replica"
     assert on_default.captured_queries == []
 
 
