@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from unit.models import ClinicalRecord, Facility, TrackedModel, vocabulary_choices
+from unit.models import ClinicalRecord, Facility, TrackedModel, one_subject_constraint, vocabulary_choices
 
 
 class Family(ClinicalRecord):
@@ -319,12 +319,8 @@ class Diagnosis(ClinicalRecord):
         verbose_name_plural = _("diagnostics")
         ordering = ["timepoint", "-primary", "pk"]
         constraints = [
-            models.CheckConstraint(
-                condition=(Q(child__isnull=False) & Q(adult__isnull=True))
-                | (Q(child__isnull=True) & Q(adult__isnull=False)),
-                name="diagnosis_one_subject",
-                violation_error_message=_("Un diagnostic concerne soit l'enfant, soit un adulte."),
-            ),
+            one_subject_constraint("diagnosis_one_subject",
+                                   _("Un diagnostic concerne soit l'enfant, soit un adulte.")),
         ]
 
     @classmethod

@@ -215,7 +215,6 @@ def request_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _request_forms(request: HttpRequest, req, data=None, which: str = ""):
-    criteria = services.request_criteria(req)
     from unit.models import EligibilityCriterion
 
     rows = list(EligibilityCriterion.objects.filter(facility_id=req.facility_id, active=True))
@@ -233,7 +232,7 @@ def _request_forms(request: HttpRequest, req, data=None, which: str = ""):
     admit_form = forms.AdmitForm(data if which == "admit" else None, children=children,
                                  initial={"admitted_on": timezone.localdate(), "mandate": req.mandate,
                                           "child": children.first()})
-    return criteria, rows, eligibility_form, decision_form, admit_form
+    return rows, eligibility_form, decision_form, admit_form
 
 
 def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -243,7 +242,7 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _render_request(request, req, *, can_edit: bool, which: str = "", bound_form=None, full: bool = False):
-    _criteria, rows, eligibility_form, decision_form, admit_form = _request_forms(request, req)
+    rows, eligibility_form, decision_form, admit_form = _request_forms(request, req)
     context_forms = {"eligibility_form": eligibility_form, "decision_form": decision_form, "admit_form": admit_form}
     if bound_form is not None:
         context_forms[f"{which}_form"] = bound_form
@@ -261,7 +260,7 @@ def _render_request(request, req, *, can_edit: bool, which: str = "", bound_form
 
 def _post_on_request(request: HttpRequest, pk: int, which: str, act: Callable) -> HttpResponse:
     req = selectors.request_detail(request.user, pk, access.EDIT_ADMISSIONS)
-    _criteria, _rows, eligibility_form, decision_form, admit_form = _request_forms(request, req, request.POST,
+    _rows, eligibility_form, decision_form, admit_form = _request_forms(request, req, request.POST,
                                                                                     which)
     form = {"eligibility": eligibility_form, "decision": decision_form, "admit": admit_form}[which]
     full = False

@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from admissions.models import Adult, Child, Stay
-from unit.models import ClinicalRecord, Facility, TrackedModel
+from unit.models import ClinicalRecord, Facility, TrackedModel, one_subject_constraint
 
 
 class Assessment(ClinicalRecord):
@@ -36,12 +36,8 @@ class Assessment(ClinicalRecord):
         verbose_name_plural = _("évaluations")
         ordering = ["-assessed_on", "-pk"]
         constraints = [
-            models.CheckConstraint(
-                condition=(Q(child__isnull=False) & Q(adult__isnull=True))
-                | (Q(child__isnull=True) & Q(adult__isnull=False)),
-                name="assessment_one_subject",
-                violation_error_message=_("Une évaluation concerne soit l'enfant, soit un adulte."),
-            ),
+            one_subject_constraint("assessment_one_subject",
+                                   _("Une évaluation concerne soit l'enfant, soit un adulte.")),
         ]
         indexes = [
             models.Index(fields=["stay", "instrument", "assessed_on"]),

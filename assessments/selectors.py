@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from admissions import selectors as admission_selectors
-from admissions.models import PresencePeriod
 from assessments import due
 from assessments.models import Alert, Assessment, ExpectedAssessment
 from unit import access
@@ -75,15 +74,3 @@ def due_for(user: AbstractBaseUser, facility_code: str = "") -> list[dict]:
 
 def child_assessments(child_id: int, user: AbstractBaseUser) -> list[Assessment]:
     return list(assessments_visible(user).filter(child_id=child_id).order_by("assessed_on", "pk"))
-
-
-def present_adults(stay) -> QuerySet:
-    return PresencePeriod.objects.filter(stay=stay, entered_in_error=False).select_related("adult")
-
-
-def open_alert_count(user: AbstractBaseUser) -> int:
-    return alerts_open(user).count()
-
-
-def has_any(user: AbstractBaseUser) -> bool:
-    return access.scope(Assessment.objects.filter(Q(entered_in_error=False)), user).exists()

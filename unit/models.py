@@ -29,6 +29,15 @@ class TrackedModel(models.Model):
         abstract = True
 
 
+def one_subject_constraint(name: str, message) -> models.CheckConstraint:
+    """A diagnosis or an assessment is about the child of the stay or one adult, never both, never none."""
+    return models.CheckConstraint(
+        condition=(Q(child__isnull=False) & Q(adult__isnull=True)) | (Q(child__isnull=True) & Q(adult__isnull=False)),
+        name=name,
+        violation_error_message=message,
+    )
+
+
 class ClinicalQuerySet(models.QuerySet):
     def delete(self):
         raise PermissionError("Clinical records are never deleted; mark them entered in error.")
