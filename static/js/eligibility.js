@@ -24,14 +24,31 @@
     result.missing.forEach((text) => add(panel.dataset.missingPrefix + text, "text-warning-emphasis"));
   }
 
+  // Answers can change faster than the server replies, and replies can arrive out of order:
+  // only the reply to the latest answers is shown, and an earlier request still in flight is cancelled.
+  let latest = 0;
+  let inFlight = null;
+
   async function evaluate() {
-    const response = await fetch(form.dataset.evaluateUrl, {
-      method: "POST",
-      body: new FormData(form),
-      headers: { "X-Requested-With": "fetch" },
-      credentials: "same-origin",
-    });
-    if (response.ok) { show(await response.json()); }
+    const ticket = ++latest;
+    if (inFlight) { inFlight.abort(); }
+    inFlight = new AbortController();
+    let response;
+    try {
+      response = await fetch(form.dataset.evaluateUrl, {
+        method: "POST",
+        body: new FormData(form),
+        headers: { "X-Requested-With": "fetch" },
+        credentials: "same-origin",
+        signal: inFlight.signal,
+      });
+    } catch (error) {
+      if (error.name === "AbortError") { return; }
+      throw error;
+    }
+    if (!response.ok) { return; }
+    const result = await response.json();
+    if (ticket === latest) { show(result); }
   }
 
   form.addEventListener("change", evaluate);

@@ -94,3 +94,36 @@ def test_request_to_discharge(live_server, page, screenshot):
     # The refused discharge answered 400 on purpose (a form with errors); nothing else may fail.
     assert [e for e in page.console_errors if "status of 400" not in e] == []
     screenshot(page, "journey-4-discharged")
+
+
+def test_verdict_shows_the_reply_to_the_latest_answers(live_server, page):
+    """Replies that arrive late and out of order never overwrite the verdict of the latest answers."""
+    unit = factories.facility(code="upb-race", capacity=10)
+    factories.user(role="admissions", facility=unit, username="clinicienne")
+    family = factories.family(facility=unit, reference="UPB-2026-002")
+    child = factories.child(family=family, birth_date=timezone.localdate() - timedelta(days=120))
+    factories.adult(family=family, role="mother")
+    request = factories.request(facility=unit, family=family, children=[child], received_on=timezone.localdate())
+
+    held = []
+    page.route(re.compile(r".*/admissions/requests/\d+/evaluate/$"), lambda route: held.append(route))
+    _login(page, live_server, "clinicienne")
+    page.goto(f"{live_server.url}/admissions/requests/{request.pk}/")
+    verdict = page.locator("[data-testid=verdict]")
+    radios = page.locator("#eligibility-form input[type=radio][value=met]")
+    for index in range(radios.count()):
+        radios.nth(index).check()
+    expect(verdict).to_have_attribute("data-verdict", "incomplete")  # nothing answered yet
+    assert len(held) == radios.count()
+
+    # The server answers the latest request first, then the stale ones.
+    held[-1].continue_()
+    expect(verdict).to_have_attribute("data-verdict", "eligible")
+    for route in reversed(held[:-1]):
+        try:
+            route.continue_()
+        except Exception:  # noqa: BLE001 - the page may already have cancelled that request
+            pass
+    page.wait_for_timeout(500)
+    expect(verdict).to_have_attribute("data-verdict", "eligible")
+    assert not page.console_errors
