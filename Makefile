@@ -41,10 +41,12 @@ run: demo
 test: messages lint
 	$(PY) -m pytest $(PYTEST_ARGS) || { rc=$$?; [ $$rc -eq 5 ] && echo "ERROR: pytest collected no test" >&2; exit $$rc; }
 
-# The same suite on PostgreSQL (a throw-away database named by PG_TEST_DB).
+# The same suite on PostgreSQL (a throw-away database named by PG_URL), its test database built by the
+# migrations themselves (the SQLite run builds it from the models): the migrations and what only they
+# create (the audit trail's append-only trigger) are tested here.
 PG_URL ?= postgres://postgres@127.0.0.1:5432/unit_ci
 test-postgres: messages
-	DATABASE_URL=$(PG_URL) $(PY) -m pytest $(PYTEST_ARGS) || { rc=$$?; [ $$rc -eq 5 ] && echo "ERROR: pytest collected no test" >&2; exit $$rc; }
+	DATABASE_URL=$(PG_URL) $(PY) -m pytest --migrations $(PYTEST_ARGS) || { rc=$$?; [ $$rc -eq 5 ] && echo "ERROR: pytest collected no test" >&2; exit $$rc; }
 
 # Debian's Chromium for the browser tests (Playwright drives /usr/bin/chromium; it cannot download one).
 browser-deps:
@@ -73,6 +75,7 @@ bench: messages
 
 lint: install
 	$(VENV)/bin/ruff check .
+	$(PY) manage.py makemigrations --check --dry-run -v 0
 
 clean:
 	rm -rf $(VENV) node_modules var/static

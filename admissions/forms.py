@@ -224,7 +224,9 @@ class DecisionForm(VersionedForm):
 
 class AdmitForm(ServiceForm):
     submit_label = _("Admettre")
-    child = fields.ModelChoiceField(label=_("Enfant"), queryset=None)
+    children = fields.ModelMultipleChoiceField(
+        label=_("Enfant(s) admis"), queryset=None, widget=forms.CheckboxSelectMultiple,
+        help_text=_("Frères et sœurs admis le même jour : un séjour par enfant, tous admis ou aucun."))
     admitted_on = _date(_("Date d'admission"))
     planned_end_on = _date(_("Fin prévue"), required=False)
     residence_before = _vocab("residence_before", _("Lieu de vie avant le séjour"))
@@ -235,7 +237,7 @@ class AdmitForm(ServiceForm):
 
     def __init__(self, *args, children, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["child"].queryset = children
+        self.fields["children"].queryset = children
 
 
 class StayEditForm(VersionedForm):

@@ -95,6 +95,16 @@ def record_update(*, user: User | None, obj, changes: Mapping[str, object], expe
         setattr(obj, field, value)
     if isinstance(obj, Child | Adult):
         _not_in_future("birth_date", getattr(obj, "birth_date", None), _("La date de naissance"))
+    if isinstance(obj, Child) and obj.pk is not None:
+        # The rules of the admission hold after an edit too: a child is born when admitted.
+        first = obj.stays.filter(entered_in_error=False).order_by("admitted_on").values_list(
+            "admitted_on", flat=True).first()
+        if first is not None and obj.birth_date > first:
+            raise ValidationError({"birth_date": _(
+                "La date de naissance ne peut suivre l'admission de l'enfant (le %(date)s).") % {
+                "date": first.strftime("%d/%m/%Y")}})
+    if isinstance(obj, Stay) and obj.planned_end_on is not None and obj.planned_end_on < obj.admitted_on:
+        raise ValidationError({"planned_end_on": _("La fin prévue ne peut précéder l'admission.")})
     return record_save(obj, user=user, reason=reason, expected_version=expected_version)
 
 
@@ -307,9 +317,21 @@ def stay_admit(*, user: User | None, facility: Facility, child: Child, admitted_
     history_reason = reason if not override_reason.strip() else f"{reason} — {override_reason.strip()}"
     record_save(stay, user=user, reason=history_reason)
     if request is not None and not request.children.filter(pk=child.pk).exists():
-        # A prenatal request gets the child born since, so that both point at each other.
+        # A prenatal request gets the child born since, so that both point at each other; the link
+        # is a many-to-many row, so the request's history says it in a version of its own.
         request.children.add(child)
+        record_save(request, user=user, reason=_("Enfant né depuis rattaché à la demande (enfant n° %(child)s)") % {
+            "child": child.pk})
     return stay
+
+
+@transaction.atomic
+def stays_admit(*, user: User | None, facility: Facility, children: list[Child], **admission) -> list[Stay]:
+    """Admit siblings together: one stay per child, all admitted or none (a full unit refuses them all)."""
+    if not children:
+        raise ValidationError({"children": _("Choisissez au moins un enfant à admettre.")})
+    return [stay_admit(user=user, facility=facility, child=child, **admission)
+            for child in sorted(children, key=lambda c: c.pk)]
 
 
 def _residential_kinds() -> list[str]:
@@ -345,6 +367,14 @@ def presence_end(*, user: User | None, period: PresencePeriod, end: date,
     if end < period.start:
         raise ValidationError({"end": _("La fin de présence ne peut précéder son début.")})
     _not_in_future("end", end, _("La fin de présence"))
+    stay = period.stay
+    if stay.discharged_on is not None and end > stay.discharged_on:
+        raise ValidationError({"end": _("La présence doit être comprise dans le séjour (du %(a)s au %(b)s).") % {
+            "a": stay.admitted_on.strftime("%d/%m/%Y"), "b": stay.discharged_on.strftime("%d/%m/%Y")}})
+    others = PresencePeriod.objects.filter(stay=stay, adult_id=period.adult_id, entered_in_error=False).exclude(
+        pk=period.pk)
+    if any(overlaps(period.start, end, other.start, other.end) for other in others):
+        raise ValidationError({"end": _("Cette période chevauche une autre présence du même adulte.")})
     period.end = end
     return record_save(period, user=user, reason=reason)
 

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from admissions import forms, selectors, services
 from admissions.models import Adult, Child, Family, PresencePeriod, Stay
 from admissions.rules import Period, admission_mode
-from unit import access
+from unit import access, audit
 from unit.history import ConflictError
 
 
@@ -136,6 +136,7 @@ def family_detail(request: HttpRequest, pk: int) -> HttpResponse:
     from assessments.selectors import alerts_open
 
     family = selectors.family_detail(request.user, pk)
+    audit.known_facility(request, family, family.facility_id)
     return render(request, "admissions/family_detail.html", {
         "family": family, "alerts": alerts_open(request.user, family_id=family.pk),
         "can_edit": bool(access.facilities_of(family) & access.facility_ids(request.user, access.EDIT_ADMISSIONS)),
@@ -229,9 +230,11 @@ def _request_forms(request: HttpRequest, req, data=None, which: str = ""):
     children = req.children.filter(entered_in_error=False)
     if req.expected_due_date and not children.exists():
         children = req.family.children.filter(entered_in_error=False)
+    # Every child of the request not admitted from it yet is ticked.
+    admitted = set(req.stays.filter(entered_in_error=False).values_list("child_id", flat=True))
     admit_form = forms.AdmitForm(data if which == "admit" else None, children=children,
                                  initial={"admitted_on": timezone.localdate(), "mandate": req.mandate,
-                                          "child": children.first()})
+                                          "children": [c.pk for c in children if c.pk not in admitted]})
     return rows, eligibility_form, decision_form, admit_form
 
 
@@ -351,12 +354,13 @@ def request_decide(request: HttpRequest, pk: int) -> HttpResponse:
 def request_admit(request: HttpRequest, pk: int) -> HttpResponse:
     def act(req, form):
         d = form.cleaned_data
-        stay = services.stay_admit(user=request.user, facility=req.facility, child=d["child"], request=req,
-                                   admitted_on=d["admitted_on"], planned_end_on=d["planned_end_on"],
-                                   residence_before=d["residence_before"], mandate=d["mandate"],
-                                   override_reason=d["override_reason"])
-        return _("%(child)s est admis(e) le %(date)s.") % {"child": stay.child,
-                                                          "date": stay.admitted_on.strftime("%d/%m/%Y")}
+        stays = services.stays_admit(user=request.user, facility=req.facility, children=list(d["children"]),
+                                     request=req, admitted_on=d["admitted_on"], planned_end_on=d["planned_end_on"],
+                                     residence_before=d["residence_before"], mandate=d["mandate"],
+                                     override_reason=d["override_reason"])
+        return _("%(children)s admis(e)(s) le %(date)s.") % {
+            "children": ", ".join(str(stay.child) for stay in stays),
+            "date": stays[0].admitted_on.strftime("%d/%m/%Y")}
 
     return _post_on_request(request, pk, "admit", act)
 
@@ -366,6 +370,7 @@ def request_admit(request: HttpRequest, pk: int) -> HttpResponse:
 
 def stay_detail(request: HttpRequest, pk: int) -> HttpResponse:
     stay = selectors.stay_detail(request.user, pk)
+    audit.known_facility(request, stay, stay.facility_id)
     until = stay.discharged_on or timezone.localdate()
     periods = [p for p in stay.presence_periods.all()]
     mode = admission_mode([Period(p.adult.role, p.start, p.end) for p in periods], stay.admitted_on, until)

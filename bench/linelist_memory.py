@@ -5,8 +5,9 @@
 Inserts the stays (in bulk, into the configured and migrated database) when fewer are there, then
 runs each measure in its own process so that each peak RSS (resource.getrusage) is its own (the
 launcher imports nothing heavy: on Linux a child's peak RSS starts at its parent's size):
-- `linelist`: the product's path, `dashboards.linelist.rows` (server-side iterator, one diagnosis
-  query per chunk) streamed by `dashboards.workbook.line_list_sheet` into a write-only workbook;
+- `linelist`: the product's path, `dashboards.linelist.rows` (one query through a server-side
+  cursor, the primary diagnoses as correlated subqueries) streamed by
+  `dashboards.workbook.line_list_sheet` into a write-only workbook;
 - `floor`: the same number of rows of the same cell types appended by bare openpyxl write-only.
 Prints both peaks, their growth over the process's start and the ratios.
 """

@@ -32,7 +32,7 @@ from admissions.models import (
 )
 from assessments.models import Assessment
 from dashboards import indicators as ind
-from dashboards.engine import Period, Report
+from dashboards.engine import Period, Report, report_from
 from unit.models import NON_RESIDENTIAL_KINDS, Facility
 
 CHUNK = 500  # ids per IN (...) clause, well under every database's parameter limit
@@ -148,15 +148,8 @@ def load_as_of(facilities: Sequence[Facility], start: date, end: date, when: dat
 
 def engine_build_as_of(facilities: Sequence[Facility], period: Period, when: datetime) -> Report:
     """`engine.build(facilities, period)` as it would have answered at `when`."""
-    previous = period.previous()
-    data = load_as_of(facilities, previous.start, period.end, when)
-    codes = [f.code for f in facilities]
-    return Report(
-        facilities=list(facilities), period=period,
-        indicators=ind.compute(data, period.start, period.end, codes),
-        previous_period=previous, previous=ind.compute(data, previous.start, previous.end, codes),
-        series=ind.series(data, period.start, period.end),
-    )
+    data = load_as_of(facilities, period.previous().start, period.end, when)
+    return report_from(data, list(facilities), period)
 
 
 # ---------------------------------------------------------------- what changed since an export

@@ -71,35 +71,16 @@ def occupancy(report) -> dict:
     return _fig(figure, _("Occupation par mois"))
 
 
-def length_of_stay(report) -> dict:
-    figure = go.Figure(go.Histogram(x=report.series["length_of_stay"], nbinsx=12, name=_("Séjours")))
-    figure.update_xaxes(title=_("jours"))
-    return _fig(figure, _("Durée de séjour (jours)"))
-
-
-def interventions_by_month(report) -> dict:
-    rows = report.series["interventions_by_month"]
+def bayley_means(table: Table) -> dict:
+    """Mean composite at entry and at exit, per composite: the numbers of the table beside it."""
+    rows = [row for row in table.rows if row[1]]
     figure = go.Figure()
-    for kind in sorted({r["kind"] for r in rows}):
-        kind_rows = [r for r in rows if r["kind"] == kind]
-        figure.add_trace(go.Bar(x=[r["month"] for r in kind_rows], y=[r["n"] for r in kind_rows],
-                                name=label("intervention_kind", kind)))
-    figure.update_layout(barmode="stack")
-    return _fig(figure, _("Interventions par type et par mois"))
-
-
-def bayley_outcomes(report) -> dict:
-    rows = [r for r in report.series["bayley_by_stay"] if r["cog_exit"] is not None or r["motor_exit"] is not None]
-    figure = go.Figure()
-    for composite, name in (("cog", _("Cognitif")), ("lang", _("Langage")), ("motor", _("Moteur"))):
-        xs, ys = [], []
-        for index, row in enumerate(rows, start=1):
-            if row[f"{composite}_entry"] is not None and row[f"{composite}_exit"] is not None:
-                xs += [f"#{index}", f"#{index}", None]
-                ys += [row[f"{composite}_entry"], row[f"{composite}_exit"], None]
-        figure.add_trace(go.Scatter(x=xs, y=ys, mode="lines+markers", name=name))
-    figure.update_yaxes(title=_("score composite (entrée → sortie)"))
-    return _fig(figure, _("Bayley par enfant : entrée → sortie"))
+    for column, name in ((2, _("Moyenne entrée")), (3, _("Moyenne sortie"))):
+        figure.add_trace(go.Bar(x=[str(row[0]) for row in rows], y=[row[column] for row in rows], name=name,
+                                customdata=[row[1] for row in rows],
+                                hovertemplate="%{y} (n = %{customdata})<extra>" + name + "</extra>"))
+    figure.update_yaxes(title=_("score composite"), range=[40, 160])
+    return _fig(figure, table.title)
 
 
 def build_figures(report, tables: dict[str, Table]) -> dict[str, dict]:
@@ -117,7 +98,7 @@ def build_figures(report, tables: dict[str, Table]) -> dict[str, dict]:
         "referrer_category": _bars(tables["referrer_category"]),
         "region": _bars(tables["region"]),
         "mandate": _bars(tables["mandate"]),
-        "length_of_stay": length_of_stay(report),
+        "length_of_stay": _bars(tables["length_of_stay"], horizontal=False),
         "occupancy": occupancy(report),
         "requests": _bars(tables["requests"], horizontal=False),
         "refusal_reason": _bars(tables["refusal_reason"]),
@@ -127,6 +108,6 @@ def build_figures(report, tables: dict[str, Table]) -> dict[str, dict]:
                                              y=[r[2] for r in tables["parent_age"].rows], name=_("Pères"))]),
                            tables["parent_age"].title),
         "gestational": _bars(tables["gestational"], horizontal=False),
-        "interventions": interventions_by_month(report),
-        "bayley_change": bayley_outcomes(report),
+        "interventions": _bars(tables["interventions"]),
+        "bayley_change": bayley_means(tables["bayley_change"]),
     }

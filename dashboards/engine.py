@@ -28,6 +28,8 @@ from unit.routers import reporting_reads
 
 # Tags of the activity rows that are not interventions (never an intervention kind code).
 SIGNALEMENT, MEETING = "__signalement__", "__synthesis_meeting__"
+# Up to this many stays, the loads that hang on the stays name them by id; beyond, by a subquery.
+INLINE_IDS_LIMIT = 5000
 
 
 @dataclass(frozen=True)
@@ -54,8 +56,9 @@ class Report:
     period: Period
     indicators: dict
     previous_period: Period
-    previous: dict
+    previous: dict | None  # None when built without the comparison (the JSON needs none)
     series: dict = field(default_factory=dict)
+    previous_series: dict = field(default_factory=dict)
 
     def as_json(self) -> dict:
         """Exactly the keys of DOMAIN.md "Indicator codes"."""
@@ -63,15 +66,28 @@ class Report:
 
 
 @reporting_reads()  # every read of a report goes to the replica when there is one
-def build(facilities: list[Facility], period: Period) -> Report:
+def build(facilities: list[Facility], period: Period, *, compare: bool = True) -> Report:
+    """The report of the period; with `compare`, also the previous period and the monthly series the pages draw.
+
+    The JSON answers the indicators of the period only: without `compare` the rows of the previous
+    period are neither loaded nor counted. The indicators of the period are the same either way.
+    """
     previous = period.previous()
-    data = load(facilities, previous.start, period.end)
+    data = load(facilities, previous.start if compare else period.start, period.end)
+    return report_from(data, facilities, period, compare=compare)
+
+
+def report_from(data: ind.ReportData, facilities: list[Facility], period: Period, *, compare: bool = True) -> Report:
+    """The report computed from loaded rows (which cover the previous period too when `compare`)."""
+    previous = period.previous()
     codes = [f.code for f in facilities]
     return Report(
-        facilities=facilities, period=period,
+        facilities=list(facilities), period=period,
         indicators=ind.compute(data, period.start, period.end, codes),
-        previous_period=previous, previous=ind.compute(data, previous.start, previous.end, codes),
-        series=ind.series(data, period.start, period.end),
+        previous_period=previous,
+        previous=ind.compute(data, previous.start, previous.end, codes) if compare else None,
+        series=ind.series(data, period.start, period.end) if compare else {},
+        previous_series=ind.series(data, previous.start, previous.end) if compare else {},
     )
 
 
@@ -95,10 +111,17 @@ def load(facilities: list[Facility], start: date, end: date) -> ind.ReportData:
             "child__gestational_weeks", "admitted_on", "discharged_on", "discharge_kind", "residence_before",
             "residence_after", "mandate", "request__referrer_category")
     ]
+    # The rows hanging on those stays are fetched by the ids just read, not by repeating the stays'
+    # filter as a subquery in each load: cheaper to build, and PostgreSQL need not find the stays again.
+    stay_ids = [row.id for row in stays]
+    family_ids = sorted({row.family_id for row in stays})
+    if len(stay_ids) > INLINE_IDS_LIMIT:  # a very long period over many facilities: the subquery again
+        of_stays, of_families = Q(stay__in=stays_q), Q(family__in=stays_q.values("child__family_id"))
+    else:
+        of_stays, of_families = Q(stay_id__in=stay_ids), Q(family_id__in=family_ids)
     presence = [ind.PresenceRow(*row) for row in PresencePeriod.objects.filter(
-        stay__in=stays_q, entered_in_error=False).values_list("stay_id", "adult_id", "adult__role", "start", "end")]
-    adults = [ind.AdultRow(*row) for row in Adult.objects.filter(
-        family__in=stays_q.values("child__family_id"), entered_in_error=False).values_list(
+        of_stays, entered_in_error=False).values_list("stay_id", "adult_id", "adult__role", "start", "end")]
+    adults = [ind.AdultRow(*row) for row in Adult.objects.filter(of_families, entered_in_error=False).values_list(
         "id", "family_id", "role", "birth_date", "nationality", "region")]
     requests_q = AdmissionRequest.objects.filter(facility_id__in=facility_ids, entered_in_error=False,
                                                  received_on__range=(start, end))
@@ -106,13 +129,13 @@ def load(facilities: list[Facility], start: date, end: date) -> ind.ReportData:
     requests = [ind.RequestRow(*row) for row in requests_q.annotate(admitted=Exists(admitted)).values_list(
         "id", "family_id", "received_on", "decision", "refusal_reason", "eligibility_verdict", "admitted")]
     first_request_on = dict(AdmissionRequest.objects.filter(
-        facility_id__in=facility_ids, entered_in_error=False, family__in=stays_q.values("child__family_id"),
+        of_families, facility_id__in=facility_ids, entered_in_error=False,
     ).values("family_id").annotate(first=Min("received_on")).values_list("family_id", "first"))
     diagnoses = [ind.DiagnosisRow(*row) for row in Diagnosis.objects.filter(
-        stay__in=stays_q, entered_in_error=False).values_list(
+        of_stays, entered_in_error=False).values_list(
         "stay_id", "child_id", "adult_id", "timepoint", "code", "primary")]
     assessments = [ind.AssessmentRow(*row) for row in Assessment.objects.filter(
-        stay__in=stays_q, entered_in_error=False, instrument__in=ind.BAYLEY_INSTRUMENTS).values_list(
+        of_stays, entered_in_error=False, instrument__in=ind.BAYLEY_INSTRUMENTS).values_list(
         "stay_id", "instrument", "assessed_on", "scores")]
     # The three kinds of activity in one query (UNION ALL): interventions by kind, signalements, meetings.
     activity = Intervention.objects.filter(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dashboards import asof, engine, exports, filters
@@ -31,6 +32,10 @@ def export_list(request: HttpRequest) -> HttpResponse:
         error = ""
     except ValidationError as exc:
         facilities, choices, error = [], None, " ".join(exc.messages)
+    return _exports_page(request, facilities, choices, error)
+
+
+def _exports_page(request: HttpRequest, facilities, choices, error: str) -> HttpResponse:
     return render(request, "dashboards/exports.html", {
         "facilities": facilities, "choices": choices, "error": error,
         "profiles": FunderProfile.objects.filter(active=True),
@@ -42,11 +47,14 @@ def export_list(request: HttpRequest) -> HttpResponse:
 def export_download(request: HttpRequest) -> HttpResponse:
     try:
         facilities, period, _choices = _facilities_to_export(request, request.POST)
-    except ValidationError as exc:
-        return HttpResponse(" ".join(exc.messages), status=400, content_type="text/plain; charset=utf-8")
+    except ValidationError as exc:  # the exports page again, with the message
+        return _exports_page(request, [], None, " ".join(exc.messages))
     profile = None
     if request.POST.get("profile"):
-        profile = get_object_or_404(FunderProfile, pk=_int(request.POST["profile"]), active=True)
+        profile = FunderProfile.objects.filter(pk=_int_or_none(request.POST["profile"]), active=True).first()
+        if profile is None:
+            return _exports_page(request, facilities, None,
+                                 _("Ce profil de financeur n'existe pas ou n'est plus actif : choisissez-en un autre."))
     record = exports.export_create(user=request.user, facilities=facilities, period=period, profile=profile,
                                    source=ExportRecord.Source.PAGE)
     return _file(record)
@@ -80,8 +88,10 @@ def _file(record: ExportRecord) -> FileResponse:
     return FileResponse(path.open("rb"), as_attachment=True, filename=filename, content_type=XLSX)
 
 
-def _int(value: str) -> int:
+def _int_or_none(value: str) -> int | None:
+    """A primary key as typed, or None when it cannot be one (not a number, or beyond a 64-bit key)."""
     try:
-        return int(value)
-    except ValueError as exc:
-        raise Http404 from exc
+        number = int(value)
+    except ValueError:
+        return None
+    return number if 0 < number < 2**63 else None

@@ -143,6 +143,22 @@ def age_band(months: int) -> str:
     return "36m+"
 
 
+# DOMAIN.md's year bands for older children, inside "36m+" (age at admission in completed years):
+# 3 (<4), 4–5 (4–6), 6–11 (6–12), 12–16 (12–16), 17 and more (17+).
+OLDER_AGE_BANDS = ("3y", "4-5y", "6-11y", "12-16y", "17y+")
+
+
+def older_age_band(months: int) -> str | None:
+    """The year band of a child of 36 months or more at admission; None below."""
+    if months < 36:
+        return None
+    years = months // 12
+    for limit, band in ((4, "3y"), (6, "4-5y"), (12, "6-11y"), (17, "12-16y")):
+        if years < limit:
+            return band
+    return "17y+"
+
+
 def parent_age_band(years: int | None) -> str:
     if years is None:
         return "unknown"
@@ -412,25 +428,18 @@ def series(data: ReportData, start: date, end: date) -> dict:
         used = sum(child_days(s, first, month_end) for s in data.stays if s.facility_id in residential)
         occupancy.append({"month": month.strftime("%Y-%m"), "mean_children": round(used / days, 2) if days else 0,
                           "capacity": places})
-    by_month = Counter((kind, day.strftime("%Y-%m")) for kind, day in data.interventions if start <= day <= end)
-    pairs = bayley_by_stay(data.assessments)
-    outcomes = []
-    for stay in discharged:
-        entry, exit_ = pairs.get(stay.id, (None, None))
-        if entry is not None:
-            outcomes.append({"stay_id": stay.id, "entry_on": entry.assessed_on.isoformat(),
-                             "exit_on": exit_.assessed_on.isoformat() if exit_ else None,
-                             **{f"{c}_entry": entry.scores.get(c) for c in BAYLEY_COMPOSITES},
-                             **{f"{c}_exit": (exit_.scores.get(c) if exit_ else None) for c in BAYLEY_COMPOSITES}})
+    older = {band: {sex: 0 for sex in SEXES} for band in OLDER_AGE_BANDS}
+    for stay in active:
+        band = older_age_band(age_in_months(stay.birth_date, stay.admitted_on))
+        if band is not None:
+            older[band][stay.sex] = older[band].get(stay.sex, 0) + 1
     return {
+        "older_age_band_by_sex": older,
         "funnel": {"received": len(received), "eligible": sum(1 for r in received if r.verdict == "eligible"),
                    "accepted": sum(1 for r in received if r.decision == "accepted"),
                    "admitted": sum(1 for r in received if r.admitted)},
         "length_of_stay": sorted((counted_until(s, end) - s.admitted_on).days for s in active),
         "occupancy_by_month": occupancy,
-        "interventions_by_month": [{"kind": kind, "month": month, "n": n} for (kind, month), n
-                                   in sorted(by_month.items(), key=lambda item: (item[0][1], item[0][0]))],
         "residence_flow": [{"before": b, "after": a, "n": n} for (b, a), n in sorted(
             Counter((s.residence_before, s.residence_after) for s in discharged).items())],
-        "bayley_by_stay": outcomes,
     }

@@ -3,8 +3,8 @@
 One row per stay active in the period (the engine's rule), without names or full birth dates:
 the child is a pseudonym, HMAC-SHA256(funder's secret, child id) cut to 12 hex characters, so
 the same child keeps the same pseudonym in every workbook of one funder and two funders cannot
-link their lists. Memory stays flat whatever the volume: rows come from a server-side iterator
-and the primary diagnoses cost one query per chunk, never one per row.
+link their lists. Memory stays flat whatever the volume: rows come from a server-side iterator,
+one query in all, the primary diagnoses of each stay read by correlated subqueries in it.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import hmac
 from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 
 from admissions.models import Diagnosis, Stay
 from dashboards.engine import Period
@@ -41,45 +41,43 @@ def stays_in(facilities: Sequence[Facility], period: Period) -> QuerySet:
     ).filter(Q(discharged_on__isnull=True) | Q(discharged_on__gte=period.start))
 
 
+def _primary(timepoint: str) -> Subquery:
+    """The code of the stay's primary diagnosis of the child at `timepoint` (the latest recorded wins)."""
+    return Subquery(Diagnosis.objects.filter(
+        stay=OuterRef("pk"), timepoint=timepoint, primary=True, child__isnull=False, entered_in_error=False,
+    ).order_by("-pk").values("code")[:1])
+
+
 def rows(facilities: Sequence[Facility], period: Period, secret: str, *, chunk_size: int = CHUNK_SIZE,
          progress: Callable[[int], None] | None = None) -> Iterator[list]:
-    """Yield one list per stay (HEADERS order); `progress(rows_so_far)` after every chunk."""
+    """Yield one list per stay (HEADERS order); `progress(rows_so_far)` after every chunk of rows.
+
+    One query, read through a server-side cursor: the primary entry and exit diagnoses come with
+    each stay (correlated subqueries on the diagnoses' stay index), never one query per row.
+    """
     codes = {f.pk: f.code for f in facilities}
-    stays = stays_in(facilities, period).order_by("admitted_on", "pk").values_list(
-        "pk", "facility_id", "child_id", "child__sex", "child__birth_date", "admitted_on", "discharged_on",
-        "residence_before", "residence_after", "mandate",
+    stays = stays_in(facilities, period).order_by("admitted_on", "pk").annotate(
+        entry_code=_primary("entry"), exit_code=_primary("exit"),
+    ).values_list(
+        "facility_id", "child_id", "child__sex", "child__birth_date", "admitted_on", "discharged_on",
+        "residence_before", "residence_after", "mandate", "entry_code", "exit_code",
     ).iterator(chunk_size=chunk_size)
+    end = period.end
     done = 0
-    chunk: list[tuple] = []
-    for stay in stays:
-        chunk.append(stay)
-        if len(chunk) == chunk_size:
-            yield from _rows_of(chunk, codes, period, secret)
-            done += len(chunk)
-            chunk = []
-            if progress:
-                progress(done)
-    if chunk:
-        yield from _rows_of(chunk, codes, period, secret)
-        done += len(chunk)
-    if progress:
-        progress(done)
-
-
-def _rows_of(chunk: list[tuple], codes: dict[int, str], period: Period, secret: str) -> Iterator[list]:
-    primary: dict[tuple[int, str], str] = {}
-    # Meta ordering (primary last wins on ties) matches the engine's reading of "the primary diagnosis".
-    for stay_id, timepoint, code in Diagnosis.objects.filter(
-            stay_id__in=[row[0] for row in chunk], entered_in_error=False, primary=True, child__isnull=False,
-            timepoint__in=("entry", "exit")).order_by("timepoint", "-primary", "pk").values_list(
-            "stay_id", "timepoint", "code"):
-        primary[(stay_id, timepoint)] = code
-    for (stay_id, facility_id, child_id, sex, birth, admitted, discharged, before, after, mandate) in chunk:
+    for (facility_id, child_id, sex, birth, admitted, discharged, before, after, mandate, entry,
+         exit_) in stays:
         yield [
             pseudonym(secret, child_id), codes.get(facility_id, ""), sex, age_in_months(birth, admitted),
-            f"{birth.month:02d}/{birth.year}", admitted, discharged, length_of_stay(admitted, discharged, period.end),
-            before, after, mandate, primary.get((stay_id, "entry"), ""), primary.get((stay_id, "exit"), ""),
+            f"{birth.month:02d}/{birth.year}", admitted, discharged, length_of_stay(admitted, discharged, end),
+            before, after, mandate, entry or "", exit_ or "",
         ]
+        done += 1
+        if progress and done % chunk_size == 0:
+            progress(done)
+    if progress and done % chunk_size:
+        progress(done)
+    elif progress and done == 0:
+        progress(0)
 
 
 def length_of_stay(admitted: date, discharged: date | None, end: date) -> int:

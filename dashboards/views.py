@@ -12,11 +12,11 @@ from django.utils.translation import gettext_lazy as _
 
 from dashboards import charts, engine, filters
 from dashboards.tables import build_tables
-from unit import access
+from unit import access, audit
 from unit.cells import safe_text
 
 SECTIONS = [
-    ("population", _("Enfants accueillis"), ["age_pyramid", "admission_mode"]),
+    ("population", _("Enfants accueillis"), ["age_pyramid", "older_children", "admission_mode"]),
     ("diagnoses", _("Diagnostics"), ["diagnosis_entry_exit", "parent_diagnoses"]),
     ("origins", _("Provenance et devenir"), ["residence_flow", "referrer_category", "region", "mandate"]),
     ("stays", _("Séjours et occupation"), ["length_of_stay", "occupancy"]),
@@ -25,15 +25,18 @@ SECTIONS = [
     ("activity", _("Activité"), ["interventions"]),
     ("outcomes", _("Évolution développementale"), ["bayley_change"]),
 ]
-TABLE_ONLY = {"families", "nationalities", "activity", "residence_before", "residence_after", "discharge_kind"}
+TABLE_ONLY = {"older_children", "families", "nationalities", "activity", "residence_before", "residence_after",
+              "discharge_kind"}
 
 
-def _report(request: HttpRequest):
+def _report(request: HttpRequest, *, compare: bool = True):
     access.require(request.user, access.VIEW_DASHBOARDS)
     facilities, period, choices = filters.parse(request.user, request.GET)
     if not facilities:
         raise Http404
-    return engine.build(facilities, period), choices
+    # The audit entry of the JSON and CSV exports belongs to the report's facility (none across several).
+    audit.known_facility(request, None, facilities[0].pk if len(facilities) == 1 else None)
+    return engine.build(facilities, period, compare=compare), choices
 
 
 def index(request: HttpRequest) -> HttpResponse:
@@ -61,7 +64,7 @@ def _choices(request):
 
 def report_json(request: HttpRequest) -> JsonResponse:
     try:
-        report, _choices_ = _report(request)
+        report, _choices_ = _report(request, compare=False)  # the JSON holds the period's indicators only
     except ValidationError as error:
         return JsonResponse({"error": " ".join(error.messages)}, status=400)
     return JsonResponse(report.as_json(), json_dumps_params={"ensure_ascii": False, "indent": 1})

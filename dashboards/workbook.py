@@ -28,7 +28,7 @@ from unit.cells import safe_text
 
 # The tables of `build_tables`, in its order (a test checks they match), then the line list.
 TABLE_NAMES = (
-    "age_pyramid", "admission_mode", "diagnosis_entry_exit", "parent_diagnoses", "residence_flow",
+    "age_pyramid", "older_children", "admission_mode", "diagnosis_entry_exit", "parent_diagnoses", "residence_flow",
     "residence_before", "residence_after", "discharge_kind", "referrer_category", "region", "mandate",
     "length_of_stay", "occupancy", "requests", "refusal_reason", "families", "parent_age", "nationalities",
     "gestational", "interventions", "activity", "bayley_change",
@@ -165,25 +165,29 @@ class Pivot:
 
     row_totals: str = sup.NONE
     col_totals: str = sup.NONE
+    count_col: int = 2  # the column of the counts (the period, or beside it the previous period)
 
 
 LAYOUTS: dict[str, tuple] = {
     # Filles + Garçons = Total in each band; the previous period's totals stand alone.
     "age_pyramid": (Block(cols=(1, 2), total_col=3), Block(cols=(4,))),
+    "older_children": (Block(cols=(1, 2), total_col=3), Block(cols=(4,))),
     # Reçues = acceptées + liste d'attente + refusées + sans décision; éligibles and admises are subsets.
     "requests": (Block(cols=(1, 2), rows=(2, 4, 5, 6), total_row=0),
-                 Block(cols=(1,), rows=(1,), col_totals=sup.NONE), Block(cols=(1,), rows=(3,), col_totals=sup.NONE)),
+                 Block(cols=(1, 2), rows=(1,), col_totals=sup.NONE),
+                 Block(cols=(1, 2), rows=(3,), col_totals=sup.NONE)),
     # Suivies = nouvelles + poursuivies; clôturées is a subset.
     "families": (Block(cols=(1, 2), rows=(1, 2), total_row=0), Block(cols=(1, 2), rows=(3,), col_totals=sup.NONE)),
     # Events or overlapping groups: their sums are published nowhere.
     "activity": (Block(cols=(1, 2), col_totals=sup.NONE),),
     "parent_diagnoses": (Block(cols=(1, 2), col_totals=sup.NONE),),
-    "nationalities": (Block(cols=(1, 2), col_totals=sup.NONE),),
+    "nationalities": (Block(cols=(1, 2, 3, 4), col_totals=sup.NONE),),
     # Refusals by reason add up to the "Refusées" line of the requests table (linked below).
     "refusal_reason": (Block(cols=(1, 2), col_totals=sup.SHOWN),),
-    "diagnosis_entry_exit": (Pivot(),),
-    # Its columns add up to the residence-after table (linked below).
-    "residence_flow": (Pivot(col_totals=sup.SHOWN),),
+    # Flows of the period, then of the previous period.
+    "diagnosis_entry_exit": (Pivot(), Pivot(count_col=3)),
+    # Their columns add up to the residence-after table's period and previous period (linked below).
+    "residence_flow": (Pivot(col_totals=sup.SHOWN), Pivot(col_totals=sup.SHOWN, count_col=3)),
 }
 
 
@@ -209,8 +213,8 @@ def _units(table: Table) -> list[_Unit]:
             where = {}
             for index, row in enumerate(table.rows):
                 i, j = row_keys.index(row[0]), col_keys.index(row[1])
-                cells[i][j] = _count(row[2])
-                where[(i, j)] = (index, 2)
+                cells[i][j] = _count(row[spec.count_col])
+                where[(i, j)] = (index, spec.count_col)
             units.append(_Unit(cells, spec.row_totals, spec.col_totals, where, (row_keys, col_keys)))
             continue
         rows = spec.rows if spec.rows is not None else tuple(range(len(table.rows)))
@@ -236,12 +240,13 @@ def _links(tables: Mapping[str, Table], units: Mapping[str, list[_Unit]]) -> lis
     """Pairs ((table, unit, position), (table, unit, position)) that are the same count in two tables."""
     links = []
     if "residence_flow" in units and "residence_after" in units and units["residence_flow"]:
-        flow = units["residence_flow"][0]
         after_rows = {row[0]: index for index, row in enumerate(tables["residence_after"].rows)}
-        for j, key in enumerate(flow.keys[1]):
-            if key in after_rows:
-                links.append((("residence_flow", 0, (len(flow.cells), j)),
-                              ("residence_after", 0, (after_rows[key], 0))))
+        # unit 0: the period's flows (column 0 of residence_after's block); unit 1: the previous period's.
+        for unit_index, flow in enumerate(units["residence_flow"]):
+            for j, key in enumerate(flow.keys[1]):
+                if key in after_rows:
+                    links.append((("residence_flow", unit_index, (len(flow.cells), j)),
+                                  ("residence_after", 0, (after_rows[key], unit_index))))
     if "refusal_reason" in units and "requests" in units and units["refusal_reason"] and units["requests"]:
         reasons = units["refusal_reason"][0]
         for j in range(2):
@@ -332,13 +337,31 @@ def write(out: str | IO[bytes], report, tables: Mapping[str, Table], *, info: Co
 
 
 def line_list_sheet(wb: Workbook, rows: Iterable[Sequence]) -> int:
-    """Stream the line list into a new write-only sheet; returns the number of rows."""
+    """Stream the line list into a new write-only sheet; returns the number of rows.
+
+    The cells are the same as `_row` makes (safe text, dates as DD/MM/YYYY), but each date column
+    reuses one styled cell: openpyxl writes a row out as soon as it is appended, so the cell is free
+    again for the next row, and the style is looked up once instead of once per date.
+    """
     ws = wb.create_sheet(LINE_LIST)
     ws.freeze_panes = "A2"
     ws.append(_row(ws, LINE_LIST_HEADERS, BOLD))
+    date_cells: dict[int, WriteOnlyCell] = {}
     written = 0
     for row in rows:
-        ws.append(_row(ws, row))
+        out = []
+        for index, value in enumerate(row):
+            if isinstance(value, str):
+                out.append(safe_text(value))
+            elif isinstance(value, date) and not isinstance(value, datetime):
+                cell = date_cells.get(index)
+                if cell is None:
+                    cell = date_cells[index] = _cell(ws, value)
+                cell.value = value
+                out.append(cell)
+            else:
+                out.append(value)
+        ws.append(out)
         written += 1
     return written
 

@@ -34,32 +34,46 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
 ALL_PERMISSIONS = frozenset().union(*ROLE_PERMISSIONS.values())
 
 
+def _load(user: AbstractBaseUser) -> None:
+    """One query: the user's grants per facility, and the names of those facilities (for the navigation)."""
+    grants: dict[int, set[str]] = {}
+    names: dict[int, str] = {}
+    if user.is_superuser:
+        for facility_id, name in Facility.objects.filter(active=True).values_list("pk", "name"):
+            grants[facility_id] = set(ALL_PERMISSIONS)
+            names[facility_id] = name
+    else:
+        rows = Membership.objects.filter(user=user, active=True, facility__active=True).values_list(
+            "facility_id", "role", "facility__name"
+        )
+        for facility_id, role, name in rows:
+            grants.setdefault(facility_id, set()).update(ROLE_PERMISSIONS.get(role, ()))
+            names[facility_id] = name
+    user._unit_grants = {fid: frozenset(perms) for fid, perms in grants.items()}
+    user._unit_facility_names = sorted(names.values(), key=str.casefold)
+
+
 def _grants(user: AbstractBaseUser | AnonymousUser) -> dict[int, frozenset[str]]:
     """facility id -> permissions of the user there (active memberships of active facilities)."""
     if not user.is_authenticated or not user.is_active:
         return {}
-    cached = getattr(user, "_unit_grants", None)
-    if cached is not None:
-        return cached
-    grants: dict[int, set[str]] = {}
-    if user.is_superuser:
-        for facility_id in Facility.objects.filter(active=True).values_list("pk", flat=True):
-            grants[facility_id] = set(ALL_PERMISSIONS)
-    else:
-        rows = Membership.objects.filter(user=user, active=True, facility__active=True).values_list(
-            "facility_id", "role"
-        )
-        for facility_id, role in rows:
-            grants.setdefault(facility_id, set()).update(ROLE_PERMISSIONS.get(role, ()))
-    frozen = {fid: frozenset(perms) for fid, perms in grants.items()}
-    user._unit_grants = frozen
-    return frozen
+    if getattr(user, "_unit_grants", None) is None:
+        _load(user)
+    return user._unit_grants
+
+
+def facility_names(user: AbstractBaseUser | AnonymousUser) -> list[str]:
+    """Names of the facilities where the user holds any role, in alphabetical order (no query of its own)."""
+    if not _grants(user):
+        return []
+    return user._unit_facility_names
 
 
 def forget(user: AbstractBaseUser) -> None:
     """Drop the cached grants (after a membership change in the same request)."""
-    if hasattr(user, "_unit_grants"):
-        del user._unit_grants
+    for name in ("_unit_grants", "_unit_facility_names"):
+        if hasattr(user, name):
+            delattr(user, name)
 
 
 def facility_ids(user: AbstractBaseUser | AnonymousUser, permission: str = VIEW_RECORDS) -> set[int]:

@@ -1,8 +1,10 @@
 """Django admin for facilities, memberships and reference lists; every save keeps its history."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from unit import services
 from unit.history import record_save
 from unit.models import AuditEntry, EligibilityCriterion, Facility, Membership, Organisation, ReferenceItem
 
@@ -43,6 +45,21 @@ class FacilityAdmin(HistoryAdmin):
     list_filter = ("kind", "country", "active")
     search_fields = ("code", "name")
     inlines = [CriterionInline]
+    actions = ["reset_eligibility_profile"]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # A new facility starts with the eligibility profile of its kind, as through facility_create:
+        # without criteria every request would be found eligible.
+        if not change and not form.instance.criteria.exists():
+            services.facility_reset_profile(user=request.user, facility=form.instance)
+
+    @admin.action(description=_("Rétablir le profil d'éligibilité par défaut de leur type"))
+    def reset_eligibility_profile(self, request, queryset):
+        for facility in queryset:
+            services.facility_reset_profile(user=request.user, facility=facility)
+        self.message_user(request, _("Profil par défaut rétabli pour %(n)d structure(s).") % {"n": len(queryset)},
+                          messages.SUCCESS)
 
 
 @admin.register(Membership)

@@ -34,6 +34,8 @@ SAFE_METHODS = ("GET", "HEAD")
 # Set on the request by a view that writes its own entry (the subject-access export), so that the
 # middleware does not write a second one.
 WRITTEN = "_audit_written"
+# Set by a view that has loaded the audited record: (model label, pk, facility id).
+FACILITY_HINT = "_audit_facility"
 
 
 @dataclass(frozen=True)
@@ -154,11 +156,25 @@ def _facility_without_record(request: HttpRequest) -> int | None:
     return reachable.pop() if len(reachable) == 1 else None
 
 
+def known_facility(request: HttpRequest, obj: models.Model | None, facility_id: int | None) -> None:
+    """A view that has resolved where its page belongs says so: the entry needs no lookup of its own.
+
+    `obj` is the audited record; None for a page of no one record (a report: its one facility, or
+    None when it spans several).
+    """
+    key = (obj._meta.label_lower, str(obj.pk)) if obj is not None else ("", "")
+    setattr(request, FACILITY_HINT, (*key, facility_id))
+
+
 def entry_for(request: HttpRequest, view_name: str, rule: Audited) -> AuditEntry:
     kwargs = request.resolver_match.kwargs
     what = rule.what(kwargs) if callable(rule.what) else (rule.what or view_name)
     object_id = str(kwargs.get(rule.pk_kwarg, "")) if rule.pk_kwarg else ""
-    facility_id = facility_of(what, object_id) if object_id else _facility_without_record(request)
+    hint = getattr(request, FACILITY_HINT, None)
+    if hint is not None and hint[:2] == ((what.lower(), object_id) if object_id else ("", "")):
+        facility_id = hint[2]
+    else:
+        facility_id = facility_of(what, object_id) if object_id else _facility_without_record(request)
     return new_entry(request, action=rule.action, what=what, object_id=object_id, facility_id=facility_id)
 
 

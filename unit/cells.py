@@ -10,6 +10,8 @@ def safe_text(value):
     """Strip control characters; text that a spreadsheet would read as a formula is quoted with '."""
     if not isinstance(value, str):
         return value
+    if value.isprintable() and not value.startswith(FORMULA_START):
+        return value  # the usual case, decided without the regular expression
     if value.startswith(FORMULA_START):
         value = "'" + value
     return CONTROL.sub("", value)

@@ -25,6 +25,6 @@ def navigation(request):
         items.append(("admin:index", _("Administration")))
     return {
         "nav_items": items,
-        "nav_facilities": list(access.all_facilities(user)),
+        "nav_facilities": access.facility_names(user),
         "nav_permissions": perms,
     }

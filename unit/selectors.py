@@ -25,7 +25,8 @@ class Version:
     changes: list[Change]
 
 
-HIDDEN_FIELDS = {"version", "updated_at", "created_at"}
+# Bookkeeping, and secrets that no page shows (a funder's pseudonym key).
+HIDDEN_FIELDS = {"version", "updated_at", "created_at", "pseudonym_secret"}
 KINDS = {"+": "created", "~": "changed", "-": "deleted"}
 
 

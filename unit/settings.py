@@ -115,7 +115,6 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Wait for a writer instead of failing at once with "database is locked".
     # Take the write lock at BEGIN so that check-then-insert blocks (capacity) serialise,
     # and wait for a writer instead of failing at once with "database is locked".
     DATABASES["default"].setdefault("OPTIONS", {}).update({"timeout": 20, "transaction_mode": "IMMEDIATE"})
@@ -125,6 +124,15 @@ if os.environ.get("DATABASE_REPLICA_URL"):
         os.environ["DATABASE_REPLICA_URL"], conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
     )
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+# The application's queries each touch one facility's rows and run in a few milliseconds: a parallel
+# plan would spend more starting its workers than it saves (docs/performance.md). PostgreSQL's own
+# default (2) can be restored with PG_MAX_PARALLEL_WORKERS_PER_GATHER=2.
+PG_MAX_PARALLEL_WORKERS_PER_GATHER = int(os.environ.get("PG_MAX_PARALLEL_WORKERS_PER_GATHER", "0"))
+for _database in DATABASES.values():
+    if _database["ENGINE"] == "django.db.backends.postgresql":
+        _options = _database.setdefault("OPTIONS", {})
+        _options["options"] = " ".join(filter(None, [
+            _options.get("options", ""), f"-c max_parallel_workers_per_gather={PG_MAX_PARALLEL_WORKERS_PER_GATHER}"]))
 DATABASE_ROUTERS = ["unit.routers.ReportingRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

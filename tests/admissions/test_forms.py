@@ -107,7 +107,7 @@ def test_full_unit_message_offers_the_waiting_list(login, users_a):
     req = factories.accepted_request(facility=small, family=fam, children=[child])
     user = factories.user(role="admissions", facility=small)
     response = login(user).post(reverse("admissions:request_admit", args=[req.pk]), {
-        "child": child.pk, "admitted_on": "2025-10-01", "residence_before": "hospital", "mandate": "none"})
+        "children": [child.pk], "admitted_on": "2025-10-01", "residence_before": "hospital", "mandate": "none"})
     html = response.content.decode()
     assert response.status_code == 400
     assert 'data-testid="full"' in html and "liste d'attente" in html
@@ -124,3 +124,61 @@ def test_waiting_list_is_oldest_first_with_the_wait_in_days(login, facility_a, u
     html = login(users_a["admissions"]).get(reverse("admissions:waiting_list")).content.decode()
     assert html.index("01/08/2025") < html.index("05/09/2025")
     assert "data-testid=\"wait\"" in html
+
+
+def test_siblings_are_admitted_together_or_not_at_all(login, users_a):
+    unit = factories.facility(code="upb-fratrie", capacity=3)
+    user = factories.user(role="admissions", facility=unit)
+    fam = factories.family(facility=unit)
+    twins = [factories.child(family=fam, birth_date=date(2025, 6, 1)) for _ in range(2)]
+    req = factories.accepted_request(facility=unit, family=fam, children=twins)
+    client = login(user)
+    page = client.get(reverse("admissions:request_detail", args=[req.pk])).content.decode()
+    assert page.count('name="children"') == 2 and page.count("checked") >= 2  # both ticked
+    data = {"children": [c.pk for c in twins], "admitted_on": "2025-10-01", "residence_before": "hospital",
+            "mandate": "none"}
+
+    factories.stay(facility=unit, admitted_on=date(2025, 9, 10))
+    factories.stay(facility=unit, admitted_on=date(2025, 9, 10))
+    response = client.post(reverse("admissions:request_admit", args=[req.pk]), data)
+    assert response.status_code == 400  # one place left for two children: neither is admitted
+    assert 'data-testid="full"' in response.content.decode()
+    assert not Stay.objects.filter(child__in=twins).exists()
+
+    last = Stay.objects.filter(facility=unit).latest("pk")
+    services.stay_discharge(user=None, stay=last, discharged_on=date(2025, 9, 30), discharge_kind="planned",
+                            residence_after="home_with_parent")
+    response = client.post(reverse("admissions:request_admit", args=[req.pk]), data)
+    assert response.status_code == 302
+    stays = Stay.objects.filter(child__in=twins)
+    assert sorted(s.child_id for s in stays) == sorted(c.pk for c in twins)
+    assert {s.request_id for s in stays} == {req.pk}
+    assert all(s.history.latest().history_user == user for s in stays)
+
+
+def test_a_discharge_without_exit_diagnosis_asks_for_confirmation(login, users_a, facility_a):
+    stay = factories.stay(facility=facility_a, admitted_on=date(2025, 9, 10))
+    client = login(users_a["admissions"])
+    data = {"version": stay.version, "discharged_on": "2025-10-01", "discharge_kind": "planned",
+            "residence_after": "home_with_parent"}
+    url = reverse("admissions:stay_discharge", args=[stay.pk])
+    response = client.post(url, data)
+    assert response.status_code == 400
+    assert "Aucun diagnostic de sortie n&#x27;est saisi" in response.content.decode()
+    stay.refresh_from_db()
+    assert stay.discharged_on is None  # nothing saved, the answers are kept in the form
+    assert response.context["form"]["discharged_on"].value() == "2025-10-01"
+    response = client.post(url, {**data, "confirm_without_exit_diagnosis": "on"})
+    assert response.status_code == 302
+    stay.refresh_from_db()
+    assert stay.discharged_on == date(2025, 10, 1)
+
+
+def test_a_discharge_with_an_exit_diagnosis_needs_no_confirmation(login, users_a, facility_a):
+    stay = factories.stay(facility=facility_a, admitted_on=date(2025, 9, 10))
+    services.diagnosis_add(user=None, stay=stay, timepoint="exit", classification="icd11", code="6B40",
+                           primary=True, child=stay.child)
+    response = login(users_a["admissions"]).post(reverse("admissions:stay_discharge", args=[stay.pk]), {
+        "version": stay.version, "discharged_on": "2025-10-01", "discharge_kind": "planned",
+        "residence_after": "home_with_parent"})
+    assert response.status_code == 302

@@ -11,6 +11,7 @@ from django.apps import apps
 from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
+from django.utils.html import escape
 
 from admissions import importer
 from admissions.importer import SHEETS, import_workbook
@@ -126,6 +127,43 @@ def test_round_trip_gives_the_hand_computed_report(tmp_path, admin_user):
     assert report["bayley_change"]["cog"] == {"n": 1, "entry_mean": 85.0, "exit_mean": 95.0, "mean_change": 10.0}
     assert report["bayley_change"]["lang"] == {"n": 1, "entry_mean": 90.0, "exit_mean": 100.0, "mean_change": 10.0}
     assert report["bayley_change"]["se"]["n"] == 0
+
+
+@pytest.mark.django_db
+def test_round_trip_to_the_funders_workbook_and_back(tmp_path, admin_user):
+    """Import the spreadsheet, export the workbook with the command, read the figures back from the .xlsx."""
+    from dashboards.models import FunderProfile
+    from unit.history import record_save
+
+    assert import_workbook(corpus.good(tmp_path), user=admin_user).ok
+    # A profile without masking (k = 1), so that the hand-computed counts appear as they are.
+    record_save(FunderProfile(name="Sans masquage", small_cell_threshold=1), user=admin_user, reason="test")
+    out = tmp_path / "rapport.xlsx"
+    call_command("export_report", facility=[corpus.FACILITY], start="2025-01-01", end="2025-12-31", out=str(out),
+                 profile="Sans masquage", user=admin_user.username, stdout=io.StringIO(), stderr=io.StringIO())
+    wb = openpyxl.load_workbook(out, read_only=True)
+
+    def rows(sheet):
+        return [list(row) for row in wb[sheet].iter_rows(min_row=4, values_only=True)]
+
+    pyramid = {row[0]: row[1:4] for row in rows("age_pyramid")}
+    assert pyramid["0–5 mois"] == [1, 1, 2]  # Lina 2 months, Noé 1 month
+    assert pyramid["12–23 mois"] == [1, 0, 1]  # Zoé 14 months
+    requests = {row[0]: row[1] for row in rows("requests")}
+    assert (requests["Reçues"], requests["Acceptées"], requests["Liste d'attente"], requests["Refusées"],
+            requests["Sans décision"]) == (6, 3, 1, 1, 1)
+    flows = {(row[0], row[1]): row[2] for row in rows("diagnosis_entry_exit")}
+    assert flows == {("6B40", "6B40"): 1, ("6B40", "QA00"): 1}
+    interventions = {row[0]: row[1] for row in rows("interventions")}
+    assert sorted(interventions.values()) == [1, 2]  # home visit 1, phone consultation 2
+    bayley = {row[0]: row[1:5] for row in rows("bayley_change")}
+    assert bayley["Cognitif"] == [1, 85, 95, 10]
+    assert bayley["Langage"] == [1, 90, 100, 10]
+    lines = [list(row) for row in wb["line_list"].iter_rows(min_row=2, values_only=True)]
+    assert sorted(row[3] for row in lines) == [1, 2, 14]  # one row per stay: age at admission in months
+    cover = {row[0]: row[1] for row in wb["couverture"].iter_rows(values_only=True) if len(row) > 1 and row[0]}
+    assert cover["Profil"] == "Sans masquage"
+    assert "aucun masquage" in cover["Seuil des petits effectifs"]
 
 
 @pytest.mark.django_db
@@ -341,6 +379,28 @@ def test_the_preview_shows_every_error_and_offers_no_confirmation(tmp_path, logi
     assert "Séjour avant la naissance" in page and "admitted_on" in page
     assert "Confirmer l" not in page
     assert not list((tmp_path / "var" / "imports").glob("*.xlsx"))  # a refused upload is not kept
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("case", sorted(corpus.BAD))
+def test_every_bad_workbook_sent_through_the_page_gets_a_french_answer(tmp_path, login, users_a, case):
+    """The whole bad corpus through the upload page: 400, the errors listed in French, nothing written or kept."""
+    build_file, sheet, row, column = corpus.BAD[case]
+    before = row_counts()
+    response = _upload(login(users_a["reporting"]), build_file(tmp_path))
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Traceback" not in page and "Confirmer l" not in page
+    if "result" in response.context:  # read and refused: every problem located in the preview table
+        problems = response.context["result"].errors
+        assert problems and all(escape(problem.reason) in page for problem in problems)
+        assert any((p.sheet, p.row, p.column) == (sheet, row, column) for p in problems)
+    else:  # refused before reading (an empty file): the form's own message
+        messages = [m for field_errors in response.context["form"].errors.values() for m in field_errors]
+        assert messages and all(escape(m) in page for m in messages)
+        assert "vide" in " ".join(messages)
+    assert row_counts() == before
+    assert not list((tmp_path / "var" / "imports").glob("*.xlsx"))
 
 
 @pytest.mark.django_db

@@ -139,7 +139,7 @@ ROUTES = [
           post=lambda w: {"version": _version(w.request), "decision": "accepted", "decided_on": "2025-10-01",
                           "override_reason": "test"}),
     Route("request_admit", EDIT_ADMISSIONS, obj=lambda w: w.request.pk, post_only=True,
-          post=lambda w: {"child": w.second_child.pk, "admitted_on": "2025-10-05",
+          post=lambda w: {"children": [w.second_child.pk], "admitted_on": "2025-10-05",
                           "residence_before": "family_home", "mandate": "none", "override_reason": "test"}),
     # stays
     Route("stay_detail", VIEW_RECORDS, obj=lambda w: w.stay.pk),

@@ -120,6 +120,45 @@ def test_overlapping_presence_of_the_same_adult_is_refused(facility_a):
     assert PresencePeriod.objects.count() == 2
 
 
+def test_ending_a_presence_keeps_it_inside_the_stay_and_apart_from_the_others(facility_a):
+    stay = factories.stay(facility=facility_a, admitted_on=date(2025, 9, 10))
+    mother = factories.adult(family=stay.child.family)
+    early = services.presence_add(user=None, stay=stay, adult=mother, start=date(2025, 9, 10),
+                                  end=date(2025, 9, 20))
+    services.presence_add(user=None, stay=stay, adult=mother, start=date(2025, 9, 25), end=date(2025, 9, 30))
+    with pytest.raises(ValidationError) as error:  # stretched over the next period of the same mother
+        services.presence_end(user=None, period=early, end=date(2025, 9, 27))
+    assert "chevauche" in _messages(error.value)
+    services.stay_discharge(user=None, stay=stay, discharged_on=date(2025, 10, 1), discharge_kind="planned",
+                            residence_after="home_with_parent")
+    late = PresencePeriod.objects.get(stay=stay, start=date(2025, 9, 25))
+    with pytest.raises(ValidationError) as error:  # after the discharge
+        services.presence_end(user=None, period=late, end=date(2025, 10, 5))
+    assert "comprise dans le séjour" in _messages(error.value)
+    assert [p.end for p in PresencePeriod.objects.order_by("start")] == [date(2025, 9, 20), date(2025, 9, 30)]
+    services.presence_end(user=None, period=early, end=date(2025, 9, 24))  # up to the day before: allowed
+    early.refresh_from_db()
+    assert early.end == date(2025, 9, 24)
+
+
+def test_edits_keep_the_rules_of_the_admission(facility_a):
+    stay = factories.stay(facility=facility_a, admitted_on=date(2025, 9, 10))
+    child = stay.child
+    with pytest.raises(ValidationError) as error:
+        services.record_update(user=None, obj=child, changes={"birth_date": date(2025, 9, 11)},
+                               expected_version=child.version, reason="correction")
+    assert "ne peut suivre l'admission" in _messages(error.value)
+    with pytest.raises(ValidationError) as error:
+        services.record_update(user=None, obj=stay, changes={"planned_end_on": date(2025, 9, 1)},
+                               expected_version=stay.version, reason="correction")
+    assert "La fin prévue ne peut précéder l'admission." in _messages(error.value)
+    child.refresh_from_db()
+    stay.refresh_from_db()
+    assert (child.birth_date <= stay.admitted_on, stay.planned_end_on) == (True, None)
+    services.record_update(user=None, obj=child, changes={"birth_date": date(2025, 9, 10)},
+                           expected_version=child.version, reason="correction")  # born the day of admission
+
+
 def test_adult_of_another_family_cannot_be_present(facility_a):
     stay = factories.stay(facility=facility_a)
     stranger = factories.adult(family=factories.family(facility=facility_a))
@@ -247,3 +286,19 @@ def test_request_needs_children_or_a_due_date(facility_a):
         factories.request(facility=facility_a, family=fam)
     assert "date prévue d'accouchement" in _messages(error.value)
     assert not AdmissionRequest.objects.exists()
+
+
+def test_a_child_born_after_a_prenatal_request_is_linked_in_the_requests_history(facility_a):
+    clinician = factories.user(role="admissions", facility=facility_a)
+    fam = factories.family(facility=facility_a)
+    request = factories.request(facility=facility_a, family=fam, expected_due_date=date(2025, 9, 1),
+                                received_on=date(2025, 7, 1), by=clinician)
+    services.request_decide(user=clinician, request=request, decision="accepted", decided_on=date(2025, 7, 2),
+                            override_reason="test")
+    baby = factories.child(family=fam, birth_date=date(2025, 8, 28))
+    services.stay_admit(user=clinician, facility=facility_a, child=baby, request=request,
+                        admitted_on=date(2025, 9, 2), residence_before="hospital")
+    assert list(request.children.all()) == [baby]
+    latest = request.history.latest()
+    assert latest.history_user == clinician
+    assert latest.history_change_reason == f"Enfant né depuis rattaché à la demande (enfant n° {baby.pk})"

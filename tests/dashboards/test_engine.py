@@ -207,6 +207,28 @@ def test_the_previous_period_is_computed_beside(cohort):
     assert previous["interventions"] == {"first_interview": 1}
 
 
+def test_without_the_comparison_the_indicators_of_the_period_are_the_same(cohort):
+    """The JSON builds without the previous period: fewer rows loaded, the same figures for the period."""
+    for facilities in ([cohort["unit"]], [cohort["other"]], [cohort["unit"], cohort["other"]]):
+        full = engine.build(facilities, YEAR)
+        alone = engine.build(facilities, YEAR, compare=False)
+        assert alone.indicators == full.indicators
+        assert (alone.previous, alone.series) == (None, {})
+    # the cohort has 2024 rows (a continuing family, a 2024 request): they still count where they should
+    assert engine.build([cohort["unit"]], YEAR, compare=False).indicators["families"]["continuing"] == 1
+
+
+def test_rows_of_the_stays_are_the_same_by_ids_or_by_subquery(cohort, monkeypatch):
+    """Beyond INLINE_IDS_LIMIT stays the loads fall back to a subquery: both ways give the same report."""
+    facilities = [cohort["unit"], cohort["other"]]
+    by_ids = engine.build(facilities, YEAR)
+    monkeypatch.setattr(engine, "INLINE_IDS_LIMIT", 0)
+    by_subquery = engine.build(facilities, YEAR)
+    assert by_subquery.indicators == by_ids.indicators
+    assert by_subquery.previous == by_ids.previous
+    assert by_subquery.series == by_ids.series
+
+
 def test_another_facility_counts_only_its_own(cohort):
     r = engine.build([cohort["other"]], YEAR).as_json()
     assert r["stays_active"] == 1

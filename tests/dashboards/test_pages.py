@@ -10,7 +10,19 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from admissions.models import AdmissionRequest, Child, Family, Stay
+from admissions.models import (
+    AdmissionRequest,
+    Adult,
+    Child,
+    Diagnosis,
+    Family,
+    Intervention,
+    PresencePeriod,
+    Signalement,
+    Stay,
+    SynthesisMeeting,
+)
+from assessments.models import Assessment
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -96,9 +108,26 @@ def _bulk_families(facility, n: int) -> None:
         [AdmissionRequest(facility=facility, family=f, received_on=date(2025, 2, 1), requester="family",
                           referrer_category="gp", reason="neglect", decision="accepted",
                           decided_on=date(2025, 2, 2)) for f in families])
-    Stay.objects.bulk_create(
+    stays = Stay.objects.bulk_create(
         [Stay(facility=facility, child=c, request=r, admitted_on=date(2025, 3, 1) + timedelta(days=i % 200),
               residence_before="hospital") for i, (c, r) in enumerate(zip(children, requests, strict=True))])
+    # Every kind of row the report engine loads, so that none of its loads can hide a query per row.
+    mothers = Adult.objects.bulk_create([Adult(family=f, role="mother", birth_date=date(1995, 5, 5),
+                                               nationality="BE", region="BE-BRU") for f in families])
+    PresencePeriod.objects.bulk_create([PresencePeriod(stay=s, adult=m, start=s.admitted_on)
+                                        for s, m in zip(stays, mothers, strict=True)])
+    Diagnosis.objects.bulk_create([Diagnosis(stay=s, child=s.child, timepoint="entry", classification="icd11",
+                                             code="6B40", primary=True) for s in stays])
+    assessor = factories.user(username=f"assessor-{offset}")
+    Assessment.objects.bulk_create([Assessment(stay=s, child=s.child, instrument="bayley4", assessed_on=s.admitted_on,
+                                               assessor=assessor, scores={"cog": 90}) for s in stays])
+    pairs = list(zip(families, stays, strict=True))
+    Intervention.objects.bulk_create([Intervention(facility=facility, family=f, stay=s, kind="home_visit",
+                                                   done_on=s.admitted_on) for f, s in pairs])
+    Signalement.objects.bulk_create([Signalement(facility=facility, family=f, stay=s, made_on=s.admitted_on,
+                                                 addressee="SAJ") for f, s in pairs])
+    SynthesisMeeting.objects.bulk_create([SynthesisMeeting(stay=s, held_on=s.admitted_on, participants="équipe")
+                                          for s in stays])
 
 
 @pytest.mark.parametrize("name,extra", PAGES)

@@ -171,24 +171,30 @@ def test_small_counts_are_hidden_for_a_profile_with_a_threshold(unit):
     cells = [row[1] for row in shown]
     assert all(cell in ("< 5", "s") for cell in cells)
     assert "masqué" in _values(wb["residence_before"])[1][0]
-    # Non-count tables are never masked.
-    los = _values(wb["length_of_stay"])[3]
-    assert los[1] == tables["length_of_stay"].rows[0][1]
+    # Non-count tables are never masked: the monthly mean of children present, the places.
+    assert not tables["occupancy"].counts
+    occupancy = _values(wb["occupancy"])[3]
+    assert occupancy[1:3] == tables["occupancy"].rows[0][1:3]
+    # The length of stay is now a distribution of stays: counts, masked like the others.
+    assert tables["length_of_stay"].counts
+    assert all(row[1] in (0, "< 5", "s") for row in _values(wb["length_of_stay"])[3:8])
 
 
 def test_linked_tables_are_suppressed_together():
     from dashboards.tables import Table
 
     after = Table("residence_after", "t", ["Catégorie", "Période", "Période précédente"],
-                  [["A", 30, 0], ["B", 12, 0], ["C", 9, 0]])
-    flow = Table("residence_flow", "t", ["Avant", "Après", "Enfants"],
-                 [["x", "A", 28], ["y", "A", 2], ["x", "B", 12], ["y", "C", 9]])
+                  [["A", 30, 20], ["B", 12, 7], ["C", 9, 0]])
+    flow = Table("residence_flow", "t", ["Avant", "Après", "Enfants", "Période précédente"],
+                 [["x", "A", 28, 17], ["y", "A", 2, 3], ["x", "B", 12, 7], ["y", "C", 9, 0]])
     published = workbook.suppress_tables({"residence_after": after, "residence_flow": flow}, 5)
     flow_rows = published["residence_flow"].rows
-    assert flow_rows[1][2] == "< 5"
-    # x→A is then 28 or hidden; whenever A's total is visible, another A cell must be hidden.
-    a_total_visible = published["residence_after"].rows[0][1] == 30
-    assert not a_total_visible or flow_rows[0][2] == "s"
+    # The period (column 2) and the previous period (column 3) are each protected against their totals.
+    for col, total in ((2, 30), (3, 20)):
+        assert flow_rows[1][col] == "< 5"
+        # x→A is then shown or hidden; whenever A's total is visible, another A cell must be hidden.
+        a_total_visible = published["residence_after"].rows[0][col - 1] == total
+        assert not a_total_visible or flow_rows[0][col] == "s"
 
 
 # ---------------------------------------------------------------- the line list
@@ -232,12 +238,12 @@ def test_pseudonyms_are_stable_for_a_funder_and_differ_between_funders(unit):
     assert expected in first
 
 
-def test_the_line_list_costs_one_query_per_chunk_not_per_row(unit):
+def test_the_line_list_costs_one_query_whatever_the_rows(unit):
     calls = []
     with CaptureQueriesContext(connection) as queries:
         rows = list(linelist.rows([unit], YEAR, "secret", chunk_size=2, progress=calls.append))
     assert len(rows) == 3
-    assert len(queries.captured_queries) == 1 + 2  # the stays, then the diagnoses of each chunk
+    assert len(queries.captured_queries) == 1  # the stays with their primary diagnoses, streamed
     assert calls == [2, 3]
 
 
@@ -316,8 +322,20 @@ def test_download_is_scoped_to_the_users_facilities(login, unit, users_a, facili
     client = login(users_a["manager"])
     assert _download(client, [facility_b.code]).status_code == 404
     assert _download(client, [unit.code, facility_b.code]).status_code == 404
-    assert _download(client, [unit.code], profile="999").status_code == 404
     assert client.get(reverse("dashboards:export_download")).status_code == 405
+    assert not ExportRecord.objects.exists()
+
+
+def test_bad_download_requests_get_the_exports_page_with_a_french_message(login, unit, users_a):
+    client = login(users_a["manager"])
+    for profile in ("999", "abc", "9" * 40):
+        response = _download(client, [unit.code], profile=profile)
+        assert response.status_code == 400
+        assert "Ce profil de financeur n&#x27;existe pas" in response.content.decode()
+    response = client.post(reverse("dashboards:export_download"), {"facility": [unit.code], "period": "custom",
+                                                                   "start": "2025-02-30", "end": "2025-12-31"})
+    assert response.status_code == 400
+    assert "alert-danger" in response.content.decode()
     assert not ExportRecord.objects.exists()
 
 

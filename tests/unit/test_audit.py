@@ -89,6 +89,27 @@ def test_an_audited_page_costs_exactly_one_insert(login, world_a, users_a):
 
 
 @pytest.mark.django_db
+def test_the_facility_a_view_names_is_used_only_for_its_own_record(world_a, world_b, users_a):
+    """A view that has loaded the record saves the entry a lookup; a hint about another record is ignored."""
+    from django.urls import resolve
+
+    url = reverse("admissions:stay_detail", args=[world_a.stay.pk])
+    request = RequestFactory().get(url)
+    request.user, request.resolver_match = users_a["therapist"], resolve(url)
+    rule = audit.AUDITED["admissions:stay_detail"]
+
+    audit.known_facility(request, world_a.stay, world_a.facility.pk)
+    with CaptureQueriesContext(connection) as queries:
+        entry = audit.entry_for(request, "admissions:stay_detail", rule)
+    assert (entry.facility_id, len(queries.captured_queries)) == (world_a.facility.pk, 0)
+
+    audit.known_facility(request, world_b.stay, world_b.facility.pk)  # another record: looked up instead
+    with CaptureQueriesContext(connection) as queries:
+        entry = audit.entry_for(request, "admissions:stay_detail", rule)
+    assert (entry.facility_id, len(queries.captured_queries)) == (world_a.facility.pk, 1)
+
+
+@pytest.mark.django_db
 def test_a_search_is_audited_without_its_term(login, world_a, users_a):
     client = login(users_a["admissions"])
     response = client.get(reverse("admissions:families"), {"q": "FAM-A"})
@@ -163,6 +184,25 @@ def test_entries_cannot_be_changed_or_deleted(login, world_a, users_a):
     forged = AuditEntry(pk=entry.pk, action="read", what="admissions.family", path="/")
     with pytest.raises(IntegrityError), transaction.atomic():
         forged.save()
+    entry.refresh_from_db()
+    assert entry.object_id == str(world_a.family.pk)
+
+
+@pytest.mark.django_db
+def test_postgresql_itself_refuses_to_change_or_delete_an_entry(request, login, world_a, users_a):
+    """The trigger of migration unit/0002: raw SQL, past the application, cannot rewrite the trail."""
+    if connection.vendor != "postgresql":
+        pytest.skip("a PostgreSQL trigger")
+    if request.config.getoption("nomigrations"):
+        pytest.skip("the trigger is created by the migrations: run with --migrations (make test-postgres does)")
+    login(users_a["therapist"]).get(reverse("admissions:family_detail", args=[world_a.family.pk]))
+    entry = AuditEntry.objects.get()
+    from django.db import DatabaseError
+
+    for statement in ("UPDATE unit_auditentry SET object_id = '0' WHERE id = %s",
+                      "DELETE FROM unit_auditentry WHERE id = %s"):
+        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(statement, [entry.pk])
     entry.refresh_from_db()
     assert entry.object_id == str(world_a.family.pk)
 

@@ -54,3 +54,24 @@ def test_clinical_records_are_never_deleted(facility_a):
     fam = factories.family(facility=facility_a)
     with pytest.raises(PermissionError):
         fam.delete()
+
+
+@pytest.mark.django_db
+def test_shared_records_have_a_history_page_for_administrators_only(login, facility_a, users_a):
+    from admissions.services import referrer_organisation_get_or_create
+    from dashboards.models import FunderProfile
+    from unit.history import record_save
+
+    referrer = referrer_organisation_get_or_create(user=users_a["admissions"], name="Maternité du Parc",
+                                                   category="hospital_maternity")
+    funder = record_save(FunderProfile(name="ONE"), user=users_a["admin"], reason="Nouveau financeur")
+    pages = [reverse("record_history", args=["admissions", "referrerorganisation", referrer.pk]),
+             reverse("record_history", args=["dashboards", "funderprofile", funder.pk])]
+    for url in pages:
+        assert login(users_a["admin"]).get(url).status_code == 200, url
+        for role in ("admissions", "therapist", "manager", "reporting"):
+            assert login(users_a[role]).get(url).status_code == 404, (url, role)
+    html = login(users_a["admin"]).get(pages[1]).content.decode()
+    assert "Nouveau financeur" in html
+    assert funder.pseudonym_secret not in html  # the funder's key is never shown
+
