@@ -258,10 +258,11 @@ REMEDIES = {
     "load": (
         "The stay page renders a full template (navigation, timeline of six kinds of events, alerts) from "
         "12 queries per request (session, user, memberships, the stay and its five kinds of events, its "
-        "assessments, open alerts, the audit entry), where /healthz makes one `SELECT 1`: about 13 ms of "
-        "Python per page against about 1.3 ms. On 2 cores shared by wrk, gunicorn's workers and "
-        "PostgreSQL the page's throughput is bounded by that Python time. Reaching 0.4 of the trivial view "
-        "would take a page about four times cheaper: caching the rendered page per (user, stay, version of "
+        "assessments, open alerts, the audit entry), where /healthz makes one `SELECT 1`: each page costs "
+        "{load_factor:.1f} times the machine time of /healthz in this run. On 2 cores shared by wrk, "
+        "gunicorn's workers and PostgreSQL the page's throughput is bounded by that time, mostly Python "
+        "(building the queries and their rows, rendering the template). Reaching 0.4 of the trivial view "
+        "would take a page {load_gap:.1f} times cheaper: caching the rendered page per (user, stay, version of "
         "every record on it) — which needs its own invalidation and was not done on clinical data — or "
         "giving the web tier cores of its own (PostgreSQL and the load generator on other machines)."),
     "write": (
@@ -404,6 +405,10 @@ def write_report(path: Path, *, table: list[tuple], text: str, about: str, start
                "seq_scans": ", ".join(plans["seq_scans"]) or "none", "parallel": "; ".join(plans["parallel"]) or "none",
                "parallel_scale": median(large["parallel_dashboard_ms"]) / median(small["parallel_dashboard_ms"]),
                "parallel_ratio": median(large["parallel_dashboard_ms"]) / median(large["parallel_sql_ms"])}
+    if "error" not in load:
+        stay_rps = median([r["rps"] for r in load["stay"]])
+        health_rps = median([r["rps"] for r in load["healthz"]])
+        context.update(load_factor=health_rps / stay_rps, load_gap=0.4 * health_rps / stay_rps)
     missed = [key for key, _m, _f, _t, met in table if met is False]
     notes = "\n\n".join(f"- **{next(m for k, m, *_ in table if k == key)}**: {REMEDIES[key].format(**context)}"
                          for key in missed) or "None: every target was met in this run."
