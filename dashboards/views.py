@@ -25,8 +25,6 @@ SECTIONS = [
     ("activity", _("Activité"), ["interventions"]),
     ("outcomes", _("Évolution développementale"), ["bayley_change"]),
 ]
-TABLE_ONLY = {"older_children", "families", "nationalities", "activity", "residence_before", "residence_after",
-              "discharge_kind"}
 
 
 def _report(request: HttpRequest, *, compare: bool = True):
@@ -50,7 +48,8 @@ def index(request: HttpRequest) -> HttpResponse:
     sections = [{"key": key, "title": title, "items": [
         {"name": name, "table": tables[name], "figure": figures.get(name), "figure_id": f"fig-{name}"}
         for name in names]} for key, title, names in SECTIONS]
-    extra = [tables[name] for name in ("families", "activity", "nationalities", "discharge_kind")]
+    extra = [tables[name] for name in ("families", "activity", "nationalities", "residence_before", "residence_after",
+                                       "discharge_kind")]
     return render(request, "dashboards/index.html", {
         "report": report, "sections": sections, "extra_tables": extra, "choices": choices,
         "query": request.GET.urlencode(), "all_facilities": _choices(request),

@@ -161,6 +161,20 @@ def test_round_trip_to_the_funders_workbook_and_back(tmp_path, admin_user):
     assert bayley["Langage"] == [1, 90, 100, 10]
     lines = [list(row) for row in wb["line_list"].iter_rows(min_row=2, values_only=True)]
     assert sorted(row[3] for row in lines) == [1, 2, 14]  # one row per stay: age at admission in months
+    # Every sheet holds the very cells of the report's tables, which the hand-computed test above checks
+    # through the indicators: nothing is lost or changed on the way to Excel.
+    from django.utils import translation
+
+    from dashboards.tables import build_tables
+
+    with translation.override("fr"):
+        tables = build_tables(build([Facility.objects.get(code=corpus.FACILITY)], YEAR))
+    for name, table in tables.items():
+        width = len(table.headers)  # read-only rows drop their trailing empty cells
+        written = [(row + [None] * width)[:width] for row in rows(name)][:len(table.rows)]
+        expected = [[str(cell) if not isinstance(cell, int | float) and cell is not None else cell
+                     for cell in row] for row in table.rows]
+        assert written == expected, name
     cover = {row[0]: row[1] for row in wb["couverture"].iter_rows(values_only=True) if len(row) > 1 and row[0]}
     assert cover["Profil"] == "Sans masquage"
     assert "aucun masquage" in cover["Seuil des petits effectifs"]

@@ -86,6 +86,15 @@ def test_csv_of_a_table_matches_the_page_figures(login, facility_a, users_a):
     assert rows[2][:3] == ["6–11 mois", "1", "0"]
 
 
+def test_the_page_shows_every_table_with_its_csv(login, facility_a, users_a):
+    from dashboards.workbook import TABLE_NAMES
+
+    factories.stay(facility=facility_a, admitted_on=date(2025, 9, 10))
+    page = _get(login(users_a["manager"]), "dashboards:index").content.decode()
+    missing = [name for name in TABLE_NAMES if f"?table={name}&amp;" not in page]
+    assert not missing
+
+
 def test_report_command_prints_the_same_json(facility_a, capsys):
     factories.stay(facility=facility_a, admitted_on=date(2025, 9, 10))
     call_command("report", "--facility", facility_a.code, "--start", "2025-01-01", "--end", "2025-12-31",
