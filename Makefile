@@ -34,7 +34,7 @@ demo: migrate
 	$(PY) manage.py seed_demo --if-empty
 
 run: demo
-	$(PY) manage.py demo_logins
+	$(PY) manage.py demo_logins --url http://$(HOST):$(PORT)/
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 # pytest exits 5 when it collects nothing: that is a failure here, said out loud.

@@ -97,3 +97,16 @@ def test_seed_demo_refuses_to_run_outside_demo_mode(settings):
     settings.DEMO_MODE = False
     with pytest.raises(CommandError, match="désactivées"):
         call_command("seed_demo", "--families", "1")
+
+
+@pytest.mark.django_db
+def test_demo_logins_prints_the_accounts_and_the_address_it_is_given(settings, capsys):
+    settings.DEMO_MODE = True
+    build_demo(families=1, today=TODAY)
+    call_command("demo_logins", "--url", "http://127.0.0.1:8011/")
+    out = capsys.readouterr().out
+    assert DEMO_PASSWORD in out and "http://127.0.0.1:8011/" in out
+    assert all(username in out for username, _role, _name in DEMO_USERS)
+    settings.DEMO_MODE = False  # a production profile never prints a password
+    call_command("demo_logins")
+    assert capsys.readouterr().out == ""

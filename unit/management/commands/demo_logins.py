@@ -15,7 +15,10 @@ URL = "http://127.0.0.1:8000/"
 class Command(BaseCommand):
     help = "Affiche les comptes de démonstration, leurs rôles et structures, et le mot de passe."
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument("--url", default=URL, help=f"adresse du site à afficher (défaut {URL})")
+
+    def handle(self, *args, url=URL, **options):
         if not getattr(settings, "DEMO_MODE", False):
             # Production and hardened profiles: nothing to show, and never a password.
             return
@@ -41,4 +44,4 @@ class Command(BaseCommand):
         for row in rows:
             cells = [cell.ljust(width) for cell, width in zip(row[:3], widths, strict=True)]
             self.stdout.write("  " + "  ".join([*cells, row[3]]))
-        self.stdout.write(f"Ouvrir {URL}")
+        self.stdout.write(f"Ouvrir {url}")
