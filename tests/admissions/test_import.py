@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from datetime import date
+from datetime import date, timedelta
 
 import openpyxl
 import pytest
@@ -11,6 +11,7 @@ from django.apps import apps
 from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape
 
 from admissions import importer
@@ -285,7 +286,7 @@ def test_several_checks_of_one_workbook_are_all_reported(tmp_path, admin_user):
     rows["stays"][0]["discharged_on"] = date(2025, 1, 1)  # before admission
     rows["presence"][3]["from"] = date(2025, 10, 1)  # after S3 ended
     rows["stays"][1]["child_ref"] = "C9"  # unknown child
-    rows["interventions"][0]["date"] = date(2027, 1, 1)  # future
+    rows["interventions"][0]["date"] = timezone.localdate() + timedelta(days=1)  # future
     rows["requests"][2]["refusal_reason"] = None  # a refusal without reason
     result = import_workbook(corpus.write(tmp_path / "plusieurs.xlsx", rows), user=admin_user)
     found = {(e.sheet, e.row, e.column) for e in result.errors}
