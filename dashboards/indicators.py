@@ -143,6 +143,15 @@ def age_band(months: int) -> str:
     return "36m+"
 
 
+# The distribution of the length of stay the pages and workbook show beside its summary: days, inclusive.
+STAY_LENGTH_BINS = ((0, 30), (31, 91), (92, 182), (183, 365), (366, None))
+
+
+def stay_length_bins(days: Sequence[int]) -> list[int]:
+    """How many of these lengths of stay fall in each of STAY_LENGTH_BINS."""
+    return [sum(1 for d in days if d >= low and (high is None or d <= high)) for low, high in STAY_LENGTH_BINS]
+
+
 # DOMAIN.md's year bands for older children, inside "36m+" (age at admission in completed years):
 # 3 (<4), 4–5 (4–6), 6–11 (6–12), 12–16 (12–16), 17 and more (17+).
 OLDER_AGE_BANDS = ("3y", "4-5y", "6-11y", "12-16y", "17y+")
@@ -428,6 +437,7 @@ def series(data: ReportData, start: date, end: date) -> dict:
         used = sum(child_days(s, first, month_end) for s in data.stays if s.facility_id in residential)
         occupancy.append({"month": month.strftime("%Y-%m"), "mean_children": round(used / days, 2) if days else 0,
                           "capacity": places})
+    lengths = sorted((counted_until(s, end) - s.admitted_on).days for s in active)
     older = {band: {sex: 0 for sex in SEXES} for band in OLDER_AGE_BANDS}
     for stay in active:
         band = older_age_band(age_in_months(stay.birth_date, stay.admitted_on))
@@ -438,7 +448,8 @@ def series(data: ReportData, start: date, end: date) -> dict:
         "funnel": {"received": len(received), "eligible": sum(1 for r in received if r.verdict == "eligible"),
                    "accepted": sum(1 for r in received if r.decision == "accepted"),
                    "admitted": sum(1 for r in received if r.admitted)},
-        "length_of_stay": sorted((counted_until(s, end) - s.admitted_on).days for s in active),
+        "length_of_stay": lengths,
+        "length_of_stay_bins": stay_length_bins(lengths),
         "occupancy_by_month": occupancy,
         "residence_flow": [{"before": b, "after": a, "n": n} for (b, a), n in sorted(
             Counter((s.residence_before, s.residence_after) for s in discharged).items())],

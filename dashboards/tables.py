@@ -32,10 +32,6 @@ def _num(value) -> str:
     return "—" if value is None else f"{value:g}"
 
 
-def _in_bin(days: list[int], low: int, high: int | None) -> int:
-    return sum(1 for d in days if d >= low and (high is None or d <= high))
-
-
 def _pairs(current: list[dict], previous: list[dict], left: str, right: str, left_label, right_label) -> list[list]:
     """Flows (left → right, n) of the period beside the same flows of the previous period."""
     before = {(row[left], row[right]): row["n"] for row in previous}
@@ -59,11 +55,10 @@ MODE_LABELS = {
 OLDER_BAND_LABELS = {"3y": gettext_lazy("3 ans (moins de 4 ans)"), "4-5y": gettext_lazy("4–5 ans"),
                      "6-11y": gettext_lazy("6–11 ans"), "12-16y": gettext_lazy("12–16 ans"),
                      "17y+": gettext_lazy("17 ans et plus")}
-# Length of stay in days, for the distribution beside its summary.
-STAY_LENGTH_BINS = ((0, 30, gettext_lazy("30 jours ou moins")), (31, 91, gettext_lazy("31–91 jours (1–3 mois)")),
-                    (92, 182, gettext_lazy("92–182 jours (3–6 mois)")),
-                    (183, 365, gettext_lazy("183–365 jours (6–12 mois)")),
-                    (366, None, gettext_lazy("plus de 365 jours")))
+# Labels of indicators.STAY_LENGTH_BINS, in its order.
+STAY_LENGTH_LABELS = (gettext_lazy("30 jours ou moins"), gettext_lazy("31–91 jours (1–3 mois)"),
+                      gettext_lazy("92–182 jours (3–6 mois)"), gettext_lazy("183–365 jours (6–12 mois)"),
+                      gettext_lazy("plus de 365 jours"))
 BAND_LABELS = {"0-5m": gettext_lazy("0–5 mois"), "6-11m": gettext_lazy("6–11 mois"),
                "12-23m": gettext_lazy("12–23 mois"), "24-35m": gettext_lazy("24–35 mois"),
                "36m+": gettext_lazy("36 mois et plus")}
@@ -121,10 +116,10 @@ def build_tables(report) -> dict[str, Table]:
     tables["region"] = _coded("region", _("Région de résidence de la famille"), "region", cur["region"], prev["region"])
     tables["mandate"] = _coded("mandate", _("Mandat de protection"), "mandate", cur["mandate"], prev["mandate"])
     los, plos = cur["length_of_stay_days"], prev["length_of_stay_days"]
-    days, pdays = report.series["length_of_stay"], report.previous_series["length_of_stay"]
+    bins, pbins = report.series["length_of_stay_bins"], report.previous_series["length_of_stay_bins"]
     tables["length_of_stay"] = Table(
         "length_of_stay", _("Durée de séjour (jours)"), [_("Durée"), _("Période"), _("Période précédente")],
-        [[str(name), _in_bin(days, low, high), _in_bin(pdays, low, high)] for low, high, name in STAY_LENGTH_BINS],
+        [[str(name), n, pn] for name, n, pn in zip(STAY_LENGTH_LABELS, bins, pbins, strict=True)],
         note=_("Séjours : %(n)s (précédente %(pn)s) · médiane %(med)s j (%(pmed)s) · moyenne %(mean)s j (%(pmean)s) "
                "· de %(min)s à %(max)s j (%(pmin)s à %(pmax)s) ; séjours en cours comptés jusqu'à la fin de la "
                "période") % {

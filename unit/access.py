@@ -146,3 +146,17 @@ def facilities_of(obj: Model) -> set[int]:
 
 def can_reach(user: AbstractBaseUser | AnonymousUser, obj: Model, permission: str = VIEW_RECORDS) -> bool:
     return bool(facilities_of(obj) & facility_ids(user, permission))
+
+
+# Records that belong to no facility: their history is read by any administrator.
+SHARED_RECORDS = {"unit.organisation", "unit.referenceitem", "admissions.referrerorganisation",
+                  "admissions.diagnosiscode", "dashboards.funderprofile"}
+
+
+def may_read_history(user: AbstractBaseUser | AnonymousUser, obj: Model) -> bool:
+    """Who reads a record's history: its readers (its administrators for the unit app's records);
+    for a shared record, any administrator."""
+    label = obj._meta.label_lower
+    if label in SHARED_RECORDS:
+        return has_permission(user, ADMINISTER)
+    return can_reach(user, obj, ADMINISTER if obj._meta.app_label == "unit" else VIEW_RECORDS)

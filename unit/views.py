@@ -57,7 +57,7 @@ def record_history(request: HttpRequest, app_label: str, model_name: str, pk: in
         raise Http404
     obj = model._default_manager.filter(pk=pk).first()
     # Unreachable and missing records answer the same, so nothing leaks about other facilities.
-    if obj is None or not _may_read_history(request.user, obj, model):
+    if obj is None or not access.may_read_history(request.user, obj):
         raise Http404
     return render(request, "unit/history.html", {"object": obj, "model": model._meta, "versions": history_of(obj)})
 
@@ -100,19 +100,3 @@ def record_mark_in_error(request: HttpRequest, app_label: str, model_name: str, 
     return redirect(target)
 
 
-# Records that belong to no facility: their history is read by any administrator.
-SHARED_RECORDS = {"unit.organisation", "unit.referenceitem", "admissions.referrerorganisation",
-                  "admissions.diagnosiscode", "dashboards.funderprofile"}
-
-
-def _may_read_history(user, obj, model) -> bool:
-    """A facility's record: its readers (administrators for the unit app); a shared record: administrators."""
-    if model._meta.label_lower in SHARED_RECORDS:
-        return access.has_permission(user, access.ADMINISTER)
-    return access.can_reach(user, obj, _history_permission(model))
-
-
-def _history_permission(model) -> str:
-    if model._meta.app_label == "unit":
-        return access.ADMINISTER
-    return access.VIEW_RECORDS

@@ -29,6 +29,11 @@ def test_older_children_fall_in_the_year_bands_of_domain(months, band):
     assert ind.older_age_band(months) == band
 
 
+def test_stay_lengths_fall_in_their_bins_at_the_edges():
+    assert ind.stay_length_bins([0, 30, 31, 91, 92, 182, 183, 365, 366, 900]) == [2, 2, 2, 2, 2]
+    assert ind.stay_length_bins([]) == [0, 0, 0, 0, 0]
+
+
 @pytest.fixture
 def tables(db):  # labels come from the reference lists
     stays = [
