@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from admissions.models import Adult, Child, Family, ReferrerOrganisation, Stay
+from admissions.selectors import family_adults
 from unit import fields
 from unit.labels import form_choices
 
@@ -254,7 +255,7 @@ class PresenceForm(ServiceForm):
 
     def __init__(self, *args, stay: Stay, **kwargs):
         super().__init__(*args, **kwargs)
-        adults = Adult.objects.filter(family_id=stay.child.family_id, entered_in_error=False)
+        adults = family_adults(stay.child.family_id)
         self.fields["adult"].queryset = adults
         # Usually the parent admitted with the child, from the admission day.
         present = set(stay.presence_periods.filter(entered_in_error=False).values_list("adult_id", flat=True))

@@ -7,7 +7,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from admissions.models import AdmissionRequest, Diagnosis, Family, Intervention, PresencePeriod, Stay
+from admissions.models import AdmissionRequest, Adult, Diagnosis, Family, Intervention, PresencePeriod, Stay
 from unit import access
 
 
@@ -103,6 +103,32 @@ def object_for(user: AbstractBaseUser, model, pk: int, permission: str = access.
     if permission != access.VIEW_RECORDS and not access.scope(qs, user, permission).filter(pk=pk).exists():
         raise PermissionDenied
     return obj
+
+
+def criteria_of(facility_id: int) -> QuerySet:
+    """The facility's active eligibility criteria, in their order."""
+    from unit.models import EligibilityCriterion
+
+    return EligibilityCriterion.objects.filter(facility_id=facility_id, active=True)
+
+
+def family_adults(family_id: int) -> QuerySet:
+    """The adults of a family (those entered in error left out)."""
+    return Adult.objects.filter(family_id=family_id, entered_in_error=False)
+
+
+def request_stays(req: AdmissionRequest) -> QuerySet:
+    """The stays that came from a request."""
+    return req.stays.filter(entered_in_error=False).select_related("child")
+
+
+def admissible_children(req: AdmissionRequest) -> QuerySet:
+    """Who may be admitted from a request: its children; for a prenatal request that names none yet,
+    any child of the family (born since)."""
+    children = req.children.filter(entered_in_error=False)
+    if req.expected_due_date and not children.exists():
+        children = req.family.children.filter(entered_in_error=False)
+    return children
 
 
 def waiting_list(user: AbstractBaseUser, facility_code: str = "") -> QuerySet:

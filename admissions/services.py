@@ -30,8 +30,9 @@ from admissions.models import (
     SynthesisMeeting,
 )
 from admissions.rules import overlaps
+from admissions.selectors import criteria_of
 from unit.history import record_save
-from unit.models import EligibilityCriterion, Facility
+from unit.models import Facility
 from unit.vocabularies import codes
 
 User = AbstractBaseUser
@@ -157,7 +158,7 @@ def request_create(*, user: User | None, facility: Facility, family: Family, rec
 
 
 def request_criteria(request: AdmissionRequest) -> list[eligibility.Criterion]:
-    rows = EligibilityCriterion.objects.filter(facility_id=request.facility_id, active=True)
+    rows = criteria_of(request.facility_id)
     return [eligibility.Criterion(c.code, c.role, c.rule, c.params, c.label) for c in rows]
 
 

@@ -216,9 +216,7 @@ def request_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _request_forms(request: HttpRequest, req, data=None, which: str = ""):
-    from unit.models import EligibilityCriterion
-
-    rows = list(EligibilityCriterion.objects.filter(facility_id=req.facility_id, active=True))
+    rows = list(selectors.criteria_of(req.facility_id))
     initial = {f"c_{code}": answer for code, answer in (req.eligibility_answers or {}).items()}
     initial.update(version=req.version, planned_admission_on=req.planned_admission_on)
     eligibility_form = forms.EligibilityForm(data if which == "eligibility" else None, criteria=rows,
@@ -226,12 +224,9 @@ def _request_forms(request: HttpRequest, req, data=None, which: str = ""):
     decision_form = forms.DecisionForm(data if which == "decision" else None,
                                        initial={"version": req.version, "decided_on": timezone.localdate(),
                                                 "decision": req.decision or "accepted"})
-    # A prenatal request names no child yet: any child of the family born since may be admitted.
-    children = req.children.filter(entered_in_error=False)
-    if req.expected_due_date and not children.exists():
-        children = req.family.children.filter(entered_in_error=False)
+    children = selectors.admissible_children(req)
     # Every child of the request not admitted from it yet is ticked.
-    admitted = set(req.stays.filter(entered_in_error=False).values_list("child_id", flat=True))
+    admitted = {stay.child_id for stay in selectors.request_stays(req)}
     admit_form = forms.AdmitForm(data if which == "admit" else None, children=children,
                                  initial={"admitted_on": timezone.localdate(), "mandate": req.mandate,
                                           "children": [c.pk for c in children if c.pk not in admitted]})
@@ -256,7 +251,7 @@ def _render_request(request, req, *, can_edit: bool, which: str = "", bound_form
     return render(request, "admissions/request_detail.html", {
         "req": req, "criteria": rows, "details": details, "computed_rows": computed_rows,
         "answers": req.eligibility_answers or {}, **context_forms, "can_edit": can_edit,
-        "stays": req.stays.filter(entered_in_error=False).select_related("child"),
+        "stays": selectors.request_stays(req),
         "full": full, "open": which,
     }, status=400 if bound_form is not None else 200)
 

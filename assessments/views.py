@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from admissions import selectors as admission_selectors
-from admissions.models import Adult, Child, Stay
+from admissions.models import Child, Stay
 from assessments import charts, instruments, selectors, services
 from assessments.forms import AcknowledgeForm, AssessmentForm
 from assessments.models import Alert, Assessment
@@ -74,7 +74,7 @@ def _save_form(request, form, save, success_url_of, context, template="assessmen
 def assessment_create(request: HttpRequest, pk: int, instrument: str) -> HttpResponse:
     stay = _stay_for_assessment(request, pk)
     tool = _instrument(instrument)
-    adults = Adult.objects.filter(family_id=stay.child.family_id, entered_in_error=False)
+    adults = admission_selectors.family_adults(stay.child.family_id)
     form = AssessmentForm(request.POST if request.method == "POST" else None, instrument=tool, stay=stay, adults=adults,
                           initial={"assessed_on": timezone.localdate(), "assessor": request.user.pk})
 
@@ -129,7 +129,7 @@ def assessment_edit(request: HttpRequest, pk: int) -> HttpResponse:
         queryset=Assessment.objects.select_related("stay", "stay__child", "stay__facility", "child", "adult"))
     tool = _instrument(assessment.instrument)
     stay = assessment.stay
-    adults = Adult.objects.filter(family_id=stay.child.family_id, entered_in_error=False)
+    adults = admission_selectors.family_adults(stay.child.family_id)
     initial = {"assessed_on": assessment.assessed_on, "assessor": assessment.assessor_id, "notes": assessment.notes,
                "adult": assessment.adult_id, "version": assessment.version,
                "confirm_out_of_age_range": assessment.out_of_age_range_confirmed}

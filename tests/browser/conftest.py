@@ -51,3 +51,4 @@ def screenshot():
         return path
 
     return _shot
+

@@ -9,16 +9,9 @@ from playwright.sync_api import expect
 
 from admissions.models import AdmissionRequest, PresencePeriod, Stay
 from tests import factories
+from tests.browser.helpers import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _login(page, live_server, username):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", factories.PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_url(f"{live_server.url}/")
 
 
 def test_request_to_discharge(live_server, page, screenshot):
@@ -29,7 +22,7 @@ def test_request_to_discharge(live_server, page, screenshot):
     factories.child(family=family, birth_date=today - timedelta(days=120))
     factories.adult(family=family, role="mother")
 
-    _login(page, live_server, "clinicienne")
+    sign_in(page, live_server, "clinicienne")
     page.goto(f"{live_server.url}/admissions/families/{family.pk}/")
     page.get_by_role("link", name="Nouvelle demande").click()
     page.select_option("select[name=requester]", "professional")
@@ -107,7 +100,7 @@ def test_verdict_shows_the_reply_to_the_latest_answers(live_server, page):
 
     held = []
     page.route(re.compile(r".*/admissions/requests/\d+/evaluate/$"), lambda route: held.append(route))
-    _login(page, live_server, "clinicienne")
+    sign_in(page, live_server, "clinicienne")
     page.goto(f"{live_server.url}/admissions/requests/{request.pk}/")
     verdict = page.locator("[data-testid=verdict]")
     radios = page.locator("#eligibility-form input[type=radio][value=met]")

@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from assessments.models import Assessment
 from tests import factories
+from tests.browser.helpers import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -21,11 +22,7 @@ def test_bayley4_for_a_preterm_child(live_server, page, screenshot):
     child = factories.child(family=family, birth_date=today - timedelta(days=183), gestational_weeks=32)
     stay = factories.stay(facility=unit, child=child, admitted_on=today - timedelta(days=20))
 
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("input[name=username]", "therapeute")
-    page.fill("input[name=password]", factories.PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_url(f"{live_server.url}/")
+    sign_in(page, live_server, "therapeute")
 
     page.goto(f"{live_server.url}/admissions/stays/{stay.pk}/")
     page.get_by_role("link", name="Nouvelle évaluation").click()

@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 
 from admissions import services as adm
 from tests import factories
+from tests.browser.helpers import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -26,11 +27,7 @@ def test_manager_sees_the_charts_drawn(live_server, page, screenshot):
         adm.stay_discharge(user=None, stay=stay, discharged_on=date(2025, 9, 1), discharge_kind="planned",
                            residence_after="home_with_parent")
 
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("input[name=username]", "direction")
-    page.fill("input[name=password]", factories.PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_url(f"{live_server.url}/")
+    sign_in(page, live_server, "direction")
     page.goto(f"{live_server.url}/dashboards/?year=2025")
     for name in ("age_pyramid", "diagnosis_entry_exit", "residence_flow"):
         chart = page.locator(f"[data-testid=chart-{name}]")

@@ -12,17 +12,9 @@ from playwright.sync_api import expect
 from admissions.models import Stay
 from assessments.models import Assessment
 from tests import factories
+from tests.browser.helpers import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _login(page, live_server, username):
-    page.context.clear_cookies()
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", factories.PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_url(f"{live_server.url}/")
 
 
 def test_the_whole_journey(live_server, page, screenshot, settings, tmp_path):
@@ -37,7 +29,7 @@ def test_the_whole_journey(live_server, page, screenshot, settings, tmp_path):
     factories.adult(family=family, role="mother")
 
     # 1. The admitting clinician records the request and admits.
-    _login(page, live_server, "accueil")
+    sign_in(page, live_server, "accueil")
     page.goto(f"{live_server.url}/admissions/families/{family.pk}/")
     page.get_by_role("link", name="Nouvelle demande").click()
     page.select_option("select[name=requester]", "professional")
@@ -60,7 +52,7 @@ def test_the_whole_journey(live_server, page, screenshot, settings, tmp_path):
     screenshot(page, "journey-all-1-admitted")
 
     # 2. The therapist enters a Bayley-4.
-    _login(page, live_server, "psy")
+    sign_in(page, live_server, "psy")
     page.goto(f"{live_server.url}/assessments/stays/{stay.pk}/new/bayley4/")
     for field, value in {"cog_ss": "9", "rc_ss": "8", "ec_ss": "8", "fm_ss": "10", "gm_ss": "9",
                          "cog": "95", "lang": "88", "motor": "94"}.items():
@@ -71,7 +63,7 @@ def test_the_whole_journey(live_server, page, screenshot, settings, tmp_path):
     screenshot(page, "journey-all-2-bayley")
 
     # 3. The stay ends.
-    _login(page, live_server, "accueil")
+    sign_in(page, live_server, "accueil")
     page.goto(f"{live_server.url}/admissions/stays/{stay.pk}/discharge/")
     page.select_option("select[name=discharge_kind]", "planned")
     page.select_option("select[name=residence_after]", "home_with_parent")
@@ -83,7 +75,7 @@ def test_the_whole_journey(live_server, page, screenshot, settings, tmp_path):
     screenshot(page, "journey-all-3-discharged")
 
     # 4. The manager opens the dashboard: the charts are drawn.
-    _login(page, live_server, "direction")
+    sign_in(page, live_server, "direction")
     page.goto(f"{live_server.url}/dashboards/?year={today.year}")
     for name in ("age_pyramid", "residence_flow"):
         chart = page.locator(f"[data-testid=chart-{name}]")
@@ -92,7 +84,7 @@ def test_the_whole_journey(live_server, page, screenshot, settings, tmp_path):
     screenshot(page, "journey-all-4-dashboard")
 
     # 5. The reporting officer downloads the funder workbook; it opens.
-    _login(page, live_server, "rapports")
+    sign_in(page, live_server, "rapports")
     page.goto(f"{live_server.url}/dashboards/exports/?year={today.year}&facility={unit.code}")
     with page.expect_download() as download_info:
         page.locator("[data-testid=export-form] button[type=submit]").click()

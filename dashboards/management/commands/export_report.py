@@ -1,39 +1,27 @@
 """Write the report workbook of facilities over a period to a file, and record the export."""
 
 import shutil
-from datetime import date
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from dashboards import engine, exports, linelist
+from dashboards import exports, linelist
+from dashboards.management.report_arguments import add_report_arguments, facilities_and_period
 from dashboards.models import ExportRecord, FunderProfile
-from unit.models import Facility
 
 
 class Command(BaseCommand):
     help = "Écrit le classeur Excel du rapport d'une ou plusieurs structures sur une période, et l'enregistre."
 
     def add_arguments(self, parser):
-        parser.add_argument("--facility", action="append", required=True, help="code (répéter pour plusieurs)")
-        parser.add_argument("--start", required=True, help="AAAA-MM-JJ")
-        parser.add_argument("--end", required=True, help="AAAA-MM-JJ")
+        add_report_arguments(parser)
         parser.add_argument("--out", required=True, help="fichier .xlsx à écrire")
         parser.add_argument("--profile", help="nom du profil de financeur (sinon : interne, sans liste des séjours)")
         parser.add_argument("--user", help="nom d'utilisateur enregistré comme auteur de l'export")
 
     def handle(self, *args, facility, start, end, out, profile=None, user=None, **options):
-        try:
-            period = engine.Period(date.fromisoformat(start), date.fromisoformat(end))
-        except ValueError as error:
-            raise CommandError("Dates invalides : utilisez le format AAAA-MM-JJ.") from error
-        if period.end < period.start:
-            raise CommandError("La fin de la période précède son début.")
-        facilities = list(Facility.objects.filter(code__in=facility).order_by("code"))
-        missing = sorted(set(facility) - {f.code for f in facilities})
-        if missing:
-            raise CommandError("Structure inconnue : " + ", ".join(missing))
+        facilities, period = facilities_and_period(facility, start, end)
         chosen = None
         if profile:
             chosen = FunderProfile.objects.filter(name=profile, active=True).first()

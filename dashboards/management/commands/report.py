@@ -1,35 +1,23 @@
 """Print the report of facilities over a period, as JSON (the DOMAIN.md keys) or readable text."""
 
 import json
-from datetime import date
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
 from dashboards import engine
+from dashboards.management.report_arguments import add_report_arguments, facilities_and_period
 from dashboards.tables import build_tables
-from unit.models import Facility
 
 
 class Command(BaseCommand):
     help = "Affiche le rapport d'activité d'une ou plusieurs structures sur une période."
 
     def add_arguments(self, parser):
-        parser.add_argument("--facility", action="append", required=True, help="code (répéter pour plusieurs)")
-        parser.add_argument("--start", required=True, help="AAAA-MM-JJ")
-        parser.add_argument("--end", required=True, help="AAAA-MM-JJ")
+        add_report_arguments(parser)
         parser.add_argument("--format", choices=["text", "json"], default="text")
 
     def handle(self, *args, facility, start, end, format, **options):
-        try:
-            period = engine.Period(date.fromisoformat(start), date.fromisoformat(end))
-        except ValueError as error:
-            raise CommandError("Dates invalides : utilisez le format AAAA-MM-JJ.") from error
-        if period.end < period.start:
-            raise CommandError("La fin de la période précède son début.")
-        facilities = list(Facility.objects.filter(code__in=facility))
-        missing = sorted(set(facility) - {f.code for f in facilities})
-        if missing:
-            raise CommandError("Structure inconnue : " + ", ".join(missing))
+        facilities, period = facilities_and_period(facility, start, end)
         report = engine.build(facilities, period)
         if format == "json":
             self.stdout.write(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
