@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "unit.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 import django  # noqa: E402
 
@@ -109,7 +109,7 @@ def measure(runs: int) -> dict:
     start, end = date(YEAR, 1, 1), date(YEAR, 12, 31)
     with psycopg.connect(dsn(), autocommit=True) as raw:
         # The hand-written queries run under the same session settings as the application's connection
-        # (unit/settings.py: max_parallel_workers_per_gather).
+        # (config/settings.py: max_parallel_workers_per_gather).
         with connection.cursor() as cursor:
             cursor.execute("SHOW max_parallel_workers_per_gather")
             (workers,) = cursor.fetchone()

@@ -180,7 +180,7 @@ def load_test(db: str, runs: int, seconds: int, connections: int = 50) -> dict:
                                         stdout=subprocess.PIPE, text=True).stdout.strip().splitlines()[-1])
     port = free_port()
     server = subprocess.Popen(
-        [str(Path(PY).parent / "gunicorn"), "unit.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
+        [str(Path(PY).parent / "gunicorn"), "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
          "--log-level", "warning"], cwd=ROOT, env=production, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     # What nginx sends (docs/deploy.md): the production profile redirects plain HTTP to HTTPS otherwise.

@@ -1,8 +1,7 @@
-"""URL map of the product: public entry points, the three apps, administration."""
+"""The foundation's pages: home, sign-in, two-factor, language, history, audit log and subject access."""
 
-from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import path
 
 from unit import otp_views, subject_views, views
 
@@ -21,11 +20,4 @@ urlpatterns = [
     path("subject-access/<str:kind>/<int:pk>/", subject_views.subject_access, name="subject_access"),
     path("records/<str:app_label>/<str:model_name>/<int:pk>/entered-in-error/", views.record_mark_in_error,
          name="record_mark_in_error"),
-    path("admissions/", include("admissions.urls")),
-    path("assessments/", include("assessments.urls")),
-    path("dashboards/", include("dashboards.urls")),
-    path("admin/", admin.site.urls),
 ]
-
-admin.site.site_header = "Unité parents-bébé"
-admin.site.site_title = "Administration"

@@ -1,0 +1,15 @@
+"""Root URL map: the foundation's pages, the three apps, administration."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("unit.urls")),
+    path("admissions/", include("admissions.urls")),
+    path("assessments/", include("assessments.urls")),
+    path("dashboards/", include("dashboards.urls")),
+    path("admin/", admin.site.urls),
+]
+
+admin.site.site_header = "Unité parents-bébé"
+admin.site.site_title = "Administration"
