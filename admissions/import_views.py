@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from admissions import importer
 from unit import access
+from unit.private_files import private_dir
 
 MAX_BYTES = 20 * 1024 * 1024
 SESSION_KEY = "admissions_imports"
@@ -42,9 +43,8 @@ class UploadForm(forms.Form):
 
 
 def _directory() -> Path:
-    directory = Path(settings.VAR_DIR) / "imports"
-    directory.mkdir(parents=True, exist_ok=True)
-    return directory
+    # Uploaded workbooks name children: a folder of the service account's only.
+    return private_dir(Path(settings.VAR_DIR) / "imports")
 
 
 def _path(token: str) -> Path:

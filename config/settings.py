@@ -8,6 +8,8 @@ import dj_database_url
 from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.utils.translation import gettext_lazy as _
 
+from unit.private_files import private_dir, private_file
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
 
@@ -107,7 +109,8 @@ TEMPLATES = [
     },
 ]
 
-VAR_DIR.mkdir(parents=True, exist_ok=True)
+# var/ holds the SQLite database, uploaded imports and exported workbooks: the service account's only.
+private_dir(VAR_DIR)
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'unit.sqlite3'}"),
@@ -115,6 +118,11 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    _sqlite_file = str(DATABASES["default"]["NAME"])
+    if _sqlite_file not in {"", ":memory:"} and not _sqlite_file.startswith("file:") \
+            and Path(_sqlite_file).parent.is_dir():
+        # Created here with mode 0600 rather than by SQLite with the umask's 0644 (its journals follow it).
+        private_file(Path(_sqlite_file))
     # Take the write lock at BEGIN so that check-then-insert blocks (capacity) serialise,
     # and wait for a writer instead of failing at once with "database is locked".
     DATABASES["default"].setdefault("OPTIONS", {}).update({"timeout": 20, "transaction_mode": "IMMEDIATE"})
@@ -178,8 +186,18 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Reverse proxies in front of gunicorn that append to X-Forwarded-For (docs/deploy.md: one nginx, so 1).
+# The lockout and the audit read the client's address through the same function.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+if TRUSTED_PROXY_COUNT < 0:
+    raise RuntimeError("TRUSTED_PROXY_COUNT must be 0 or more (the reverse proxies in front of the application)")
+AXES_CLIENT_IP_CALLABLE = "unit.client_address.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+
+# The application's own backups (manage.py backup / restore) are encrypted and authenticated with this
+# Fernet key; several comma-separated keys while rotating, the first one encrypts (docs/deploy.md).
+BACKUP_KEY = os.environ.get("BACKUP_KEY", "")
 
 # Content security policy: scripts only from this site, never inline. Styles allow inline
 # attributes because plotly.js styles its SVG elements.

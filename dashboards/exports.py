@@ -23,6 +23,7 @@ from dashboards.tables import build_tables
 from unit import access
 from unit.history import record_save
 from unit.models import Facility
+from unit.private_files import private_dir
 
 EXPORT_REASON = "Export du classeur"
 
@@ -56,9 +57,8 @@ def file_sha256(path: Path) -> str:
 
 
 def exports_dir() -> Path:
-    path = Path(settings.VAR_DIR) / "exports"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    # Workbooks of health data: a folder of the service account's only.
+    return private_dir(Path(settings.VAR_DIR) / "exports")
 
 
 def export_path(record: ExportRecord) -> Path:

@@ -14,13 +14,12 @@ from datetime import date
 
 from django.apps import apps
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_ipv46_address
 from django.db import models
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 
 from unit import access
+from unit.client_address import client_address
 from unit.models import AuditEntry, Facility
 
 logger = logging.getLogger(__name__)
@@ -107,13 +106,8 @@ def _used_params(request: HttpRequest, names: tuple[str, ...] | None = None) -> 
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    # REMOTE_ADDR only: X-Forwarded-For is set by the client unless a trusted proxy rewrites it.
-    address = request.META.get("REMOTE_ADDR", "")
-    try:
-        validate_ipv46_address(address)
-    except ValidationError:
-        return None
-    return address
+    # The same address as the lockout's (AXES_CLIENT_IP_CALLABLE): the client behind the trusted proxies.
+    return client_address(request)
 
 
 def facility_path(model: type[models.Model]) -> str | None:

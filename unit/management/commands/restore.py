@@ -1,4 +1,4 @@
-"""python manage.py restore FILE --yes: replace the database content by a backup, checksums verified."""
+"""python manage.py restore FILE --yes: replace the database content by a backup, verified before any write."""
 
 from pathlib import Path
 
@@ -8,7 +8,8 @@ from unit.backup import restore
 
 
 class Command(BaseCommand):
-    help = "Restaure une sauvegarde (remplace tout le contenu de la base) et vérifie chaque table."
+    help = ("Restaure une sauvegarde chiffrée avec BACKUP_KEY (remplace tout le contenu de la base), "
+            "vérifiée avant toute écriture.")
 
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path)
