@@ -28,7 +28,7 @@ def open_umask():
 def test_a_fresh_var_dir_and_its_sqlite_database_are_private(tmp_path):
     var_dir = tmp_path / "var"
     env = {key: value for key, value in os.environ.items() if key not in {"DATABASE_URL", "DATABASE_REPLICA_URL"}}
-    env.update({"VAR_DIR": str(var_dir), "DJANGO_SETTINGS_MODULE": "unit.settings"})
+    env.update({"VAR_DIR": str(var_dir), "DJANGO_SETTINGS_MODULE": "config.settings"})
     result = subprocess.run(["/bin/sh", "-c", f"umask 022 && exec {sys.executable} manage.py migrate -v0"],
                             cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr

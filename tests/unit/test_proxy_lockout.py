@@ -52,7 +52,7 @@ def server(tmp_path_factory):
     env = {key: value for key, value in os.environ.items()
            if key not in {"DATABASE_URL", "DATABASE_REPLICA_URL"}}
     env.update({"VAR_DIR": str(var_dir), "DATABASE_URL": f"sqlite:///{database}", "PROFILE": "development",
-                "DEMO_MODE": "0", "DJANGO_SETTINGS_MODULE": "unit.settings", "TRUSTED_PROXY_COUNT": "1",
+                "DEMO_MODE": "0", "DJANGO_SETTINGS_MODULE": "config.settings", "TRUSTED_PROXY_COUNT": "1",
                 "PYTHONPATH": str(BASE_DIR)})
     run = {"cwd": BASE_DIR, "env": env, "check": True, "timeout": START_TIMEOUT, "capture_output": True}
     subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], **run)
@@ -61,7 +61,7 @@ def server(tmp_path_factory):
     port = _free_port()
     log = (var_dir / "gunicorn.log").open("w")
     process = subprocess.Popen(
-        [str(Path(sys.executable).parent / "gunicorn"), "unit.wsgi", "--bind", f"127.0.0.1:{port}",
+        [str(Path(sys.executable).parent / "gunicorn"), "config.wsgi", "--bind", f"127.0.0.1:{port}",
          "--workers", "1", "--timeout", "60"],
         cwd=BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
