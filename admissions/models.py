@@ -6,7 +6,14 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from unit.models import ClinicalRecord, Facility, TrackedModel, one_subject_constraint, vocabulary_choices
+from unit.models import (
+    ClinicalQuerySet,
+    ClinicalRecord,
+    Facility,
+    TrackedModel,
+    one_subject_constraint,
+    vocabulary_choices,
+)
 
 
 class Family(ClinicalRecord):
@@ -197,6 +204,41 @@ class AdmissionRequest(ClinicalRecord):
         return self.decision or "pending"
 
 
+def stays_active_in_q(start, end, prefix: str = "") -> Q:
+    """`admissions.stay_dates.is_active_in` in SQL: admission ≤ end and (no discharge or discharge ≥ start).
+
+    `prefix` reaches the stay through a relation ("stays__"); the history tables use it as is.
+    """
+    return Q(**{f"{prefix}admitted_on__lte": end}) & (
+        Q(**{f"{prefix}discharged_on__isnull": True}) | Q(**{f"{prefix}discharged_on__gte": start}))
+
+
+def stays_occupying_q(first, last=None, prefix: str = "") -> Q:
+    """`admissions.stay_dates.occupies_some_day` in SQL: the stay holds a place on a day of [first, last].
+
+    A place is held up to the day before discharge; a stay admitted and discharged the same day holds
+    that one day (its discharge equals its admission, so it is held on a day of the span when it starts in it).
+    """
+    held = (Q(**{f"{prefix}discharged_on__isnull": True}) | Q(**{f"{prefix}discharged_on__gt": first})
+            | Q(**{f"{prefix}discharged_on": models.F(f"{prefix}admitted_on"), f"{prefix}admitted_on__gte": first}))
+    return held if last is None else held & Q(**{f"{prefix}admitted_on__lte": last})
+
+
+class StayQuerySet(ClinicalQuerySet):
+    """Stays by their dates, with the rule of `admissions.stay_dates`."""
+
+    def active_in(self, start, end) -> "StayQuerySet":
+        return self.filter(stays_active_in_q(start, end))
+
+    def occupying(self, day) -> "StayQuerySet":
+        """The stays holding a place on `day`."""
+        return self.filter(stays_occupying_q(day, day))
+
+    def occupying_between(self, first, last=None) -> "StayQuerySet":
+        """The stays holding a place on at least one day of [first, last] (`last` None: no end)."""
+        return self.filter(stays_occupying_q(first, last))
+
+
 class Stay(ClinicalRecord):
     """One child's care episode in one facility (the follow-up period for non-residential kinds)."""
 
@@ -217,6 +259,8 @@ class Stay(ClinicalRecord):
     mandate = models.CharField(_("mandat de protection"), max_length=20, choices=vocabulary_choices("mandate"),
                                default="none")
     admission_override_reason = models.TextField(_("motif d'admission hors demande acceptée"), blank=True)
+
+    objects = StayQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("séjour")

@@ -7,7 +7,16 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from admissions.models import AdmissionRequest, Adult, Diagnosis, Family, Intervention, PresencePeriod, Stay
+from admissions.models import (
+    AdmissionRequest,
+    Adult,
+    Diagnosis,
+    Family,
+    Intervention,
+    PresencePeriod,
+    Stay,
+    stays_occupying_q,
+)
 from unit import access
 
 
@@ -42,11 +51,19 @@ def stays_visible(user: AbstractBaseUser, permission: str = access.VIEW_RECORDS)
 
 
 def stays_current(user: AbstractBaseUser, permission: str = access.VIEW_RECORDS) -> QuerySet:
+    """The stays active today (discharge day included: exit assessments are still entered that day)."""
     today = timezone.localdate()
+    return _with_residents(stays_visible(user, permission).active_in(today, today))
+
+
+def stays_occupying(user: AbstractBaseUser, day, permission: str = access.VIEW_RECORDS) -> QuerySet:
+    """The stays holding a place on `day` (admissions.stay_dates: the discharge day is a free place)."""
+    return _with_residents(stays_visible(user, permission).occupying(day))
+
+
+def _with_residents(stays: QuerySet) -> QuerySet:
     return (
-        stays_visible(user, permission)
-        .filter(admitted_on__lte=today)
-        .filter(Q(discharged_on__isnull=True) | Q(discharged_on__gte=today))
+        stays
         .select_related("facility", "child", "child__family")
         .prefetch_related(
             Prefetch("presence_periods", queryset=PresencePeriod.objects.filter(entered_in_error=False)
@@ -75,11 +92,9 @@ def _assessments_of_stay():
 
 
 def occupancy_by_facility(user: AbstractBaseUser, permission: str = access.VIEW_RECORDS) -> list[dict]:
-    """Places used today per facility the user may see (one aggregate query)."""
+    """Places used today per facility the user may see (one aggregate query), by the board's rule."""
     today = timezone.localdate()
-    present = Q(stays__entered_in_error=False, stays__admitted_on__lte=today) & (
-        Q(stays__discharged_on__isnull=True) | Q(stays__discharged_on__gt=today)
-    )
+    present = Q(stays__entered_in_error=False) & stays_occupying_q(today, today, prefix="stays__")
     rows = access.facilities_for(user, permission).annotate(present=Count("stays", filter=present))
     return [{"facility": f, "present": f.present, "capacity": f.capacity} for f in rows.order_by("name")]
 
@@ -143,11 +158,12 @@ def request_detail(user: AbstractBaseUser, pk: int, permission: str = access.VIE
 
 
 def board(user: AbstractBaseUser, facility_code: str = "") -> list[dict]:
-    """Current residents per facility: places used, each child with age, days in stay, parents present."""
+    """Current residents per facility: places used today (the capacity rule), each child with age, days in
+    stay, parents present."""
     from unit.ages import age_in_months
 
     today = timezone.localdate()
-    stays = stays_current(user)
+    stays = stays_occupying(user, today)
     if facility_code:
         stays = stays.filter(facility__code=facility_code)
     facilities = access.facilities_for(user)

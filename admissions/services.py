@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterable, Mapping
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
-from admissions import eligibility
+from admissions import eligibility, stay_dates
 from admissions.models import (
     AdmissionRequest,
     Adult,
@@ -230,31 +230,6 @@ def request_decide(*, user: User | None, request: AdmissionRequest, decision: st
 # ---------------------------------------------------------------- stays
 
 
-def _occupied_until(stay_start: date, stay_end: date | None) -> date | None:
-    """A child occupies a place from admission up to, not including, discharge day (turnover)."""
-    if stay_end is None:
-        return None
-    return max(stay_end, stay_start + timedelta(days=1))
-
-
-def peak_occupancy(intervals: Iterable[tuple[date, date | None]], start: date, end: date | None) -> int:
-    """Most children present on one day of [start, end) given half-open stays [admitted, left)."""
-    events: list[tuple[date, int]] = []
-    for a, b in intervals:
-        if b is not None and b <= start:
-            continue
-        if end is not None and a >= end:
-            continue
-        events.append((max(a, start), 1))
-        if b is not None:
-            events.append((b, -1))
-    peak = current = 0
-    for _day, delta in sorted(events, key=lambda e: (e[0], e[1])):
-        current += delta
-        peak = max(peak, current)
-    return peak
-
-
 @transaction.atomic
 def stay_admit(*, user: User | None, facility: Facility, child: Child, admitted_on: date,
                residence_before: str, mandate: str = "none", request: AdmissionRequest | None = None,
@@ -282,7 +257,6 @@ def stay_admit(*, user: User | None, facility: Facility, child: Child, admitted_
         raise ValidationError({"override_reason": _(
             "Une admission sans demande acceptée demande un motif écrit."
         )})
-    new_end = _occupied_until(admitted_on, discharged_on)
     if locked.is_residential:
         others = Stay.objects.filter(child=child, entered_in_error=False, facility__kind__in=_residential_kinds())
         for other in others:
@@ -291,14 +265,11 @@ def stay_admit(*, user: User | None, facility: Facility, child: Child, admitted_
                     "Cet enfant a déjà un séjour résidentiel en cours sur cette période (%(facility)s, "
                     "depuis le %(date)s)."
                 ) % {"facility": other.facility.name, "date": other.admitted_on.strftime("%d/%m/%Y")}})
-        present = Stay.objects.filter(facility=locked, entered_in_error=False).exclude(
-            discharged_on__isnull=False, discharged_on__lte=admitted_on
-        )
-        if new_end is not None:
-            present = present.filter(admitted_on__lt=new_end)
-        intervals = [(a, _occupied_until(a, d)) for a, d in present.values_list("admitted_on", "discharged_on")]
-        intervals.append((admitted_on, new_end))
-        if peak_occupancy(intervals, admitted_on, new_end) > locked.capacity:
+        # The days this stay would hold a place, and every stay holding one on any of them (stay_dates).
+        last_day = stay_dates.last_occupied_day(admitted_on, discharged_on)
+        present = Stay.objects.filter(facility=locked, entered_in_error=False).occupying_between(admitted_on, last_day)
+        stays = [*present.values_list("admitted_on", "discharged_on"), (admitted_on, discharged_on)]
+        if stay_dates.peak_occupancy(stays, admitted_on, last_day) > locked.capacity:
             raise CapacityError(
                 _("L'unité est complète (%(places)s places) à cette date : l'enfant ne peut pas être admis. "
                   "Vous pouvez placer la demande sur la liste d'attente.") % {"places": locked.capacity},

@@ -19,7 +19,7 @@ from assessments.forms import AcknowledgeForm, AssessmentForm
 from assessments.models import Alert, Assessment
 from assessments.presenters import describe, entry_exit_table
 from unit import access
-from unit.ages import age_parts, corrected_birth_date
+from unit.ages import age_parts, corrected_birth_date, is_preterm
 
 
 def index(request: HttpRequest) -> HttpResponse:
@@ -99,7 +99,7 @@ def _ages_today(child: Child) -> dict:
     today = timezone.localdate()
     months, days = age_parts(child.birth_date, today)
     result = {"months": months, "days": days, "corrected": None}
-    if child.gestational_weeks is not None and child.gestational_weeks < 37:
+    if is_preterm(child.gestational_weeks):
         from django.conf import settings
 
         from unit.ages import corrected_age_days

@@ -10,6 +10,8 @@ from datetime import date
 
 import psycopg
 
+from unit.ages import POST_TERM_FROM_WEEKS, PRETERM_BEFORE_WEEKS
+
 ACTIVE = """s.facility_id = %(f)s AND NOT s.entered_in_error
     AND s.admitted_on <= %(end)s AND (s.discharged_on IS NULL OR s.discharged_on >= %(start)s)"""
 DISCHARGED = """s.facility_id = %(f)s AND NOT s.entered_in_error AND s.discharged_on BETWEEN %(start)s AND %(end)s"""
@@ -107,8 +109,10 @@ QUERIES: dict[str, str] = {
         JOIN admissions_adult a ON a.family_id = st.family_id AND NOT a.entered_in_error
         WHERE a.role IN ('mother', 'father') AND a.nationality <> '' GROUP BY 1, 2 ORDER BY 1, 3 DESC, 2""",
     "gestational_category": f"""
-        SELECT CASE WHEN c.gestational_weeks IS NULL THEN 'unknown' WHEN c.gestational_weeks < 37 THEN 'preterm'
-                    WHEN c.gestational_weeks < 42 THEN 'term' ELSE 'post_term' END, count(DISTINCT c.id)
+        SELECT CASE WHEN c.gestational_weeks IS NULL THEN 'unknown'
+                    WHEN c.gestational_weeks < {PRETERM_BEFORE_WEEKS} THEN 'preterm'
+                    WHEN c.gestational_weeks < {POST_TERM_FROM_WEEKS} THEN 'term' ELSE 'post_term' END,
+               count(DISTINCT c.id)
         FROM admissions_stay s JOIN admissions_child c ON c.id = s.child_id WHERE {STARTED} GROUP BY 1""",
     "interventions": """
         SELECT i.kind, count(*) FROM admissions_intervention i LEFT JOIN admissions_stay s ON s.id = i.stay_id

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
@@ -29,7 +30,9 @@ from admissions.models import (
     Signalement,
     Stay,
     SynthesisMeeting,
+    stays_active_in_q,
 )
+from admissions.stay_dates import is_active_in
 from assessments.models import Assessment
 from dashboards import indicators as ind
 from dashboards.engine import Period, Report, report_from
@@ -61,8 +64,7 @@ def load_as_of(facilities: Sequence[Facility], start: date, end: date, when: dat
         facility_rows.append(ind.FacilityRow(f.pk, f.code, capacity, kind not in NON_RESIDENTIAL_KINDS))
 
     stay_rows = list(Stay.history.as_of(when).filter(
-        facility_id__in=facility_ids, entered_in_error=False, admitted_on__lte=end).filter(
-        Q(discharged_on__isnull=True) | Q(discharged_on__gte=start)).values_list(
+        stays_active_in_q(start, end), facility_id__in=facility_ids, entered_in_error=False).values_list(
         "id", "facility_id", "child_id", "request_id", "admitted_on", "discharged_on", "discharge_kind",
         "residence_before", "residence_after", "mandate"))
     children = {row[0]: row[1:] for row in _by_ids(Child.history.as_of(when), "id", [r[2] for r in stay_rows],
@@ -149,7 +151,8 @@ def load_as_of(facilities: Sequence[Facility], start: date, end: date, when: dat
 def engine_build_as_of(facilities: Sequence[Facility], period: Period, when: datetime) -> Report:
     """`engine.build(facilities, period)` as it would have answered at `when`."""
     data = load_as_of(facilities, period.previous().start, period.end, when)
-    return report_from(data, list(facilities), period)
+    # Read as on that instant's day: open stays counted to it, as the report then counted them.
+    return report_from(data, list(facilities), period, report_date=timezone.localdate(when))
 
 
 # ---------------------------------------------------------------- what changed since an export
@@ -207,8 +210,7 @@ def changes_since(facility_ids: Sequence[int], period: Period, since: datetime) 
 
     def counts(v) -> bool:
         return (v is not None and v.history_type != "-" and v.facility_id in facility_ids
-                and not v.entered_in_error and v.admitted_on <= period.end
-                and (v.discharged_on is None or v.discharged_on >= first))
+                and not v.entered_in_error and is_active_in(v.admitted_on, v.discharged_on, first, period.end))
 
     candidates = Stay.history.filter(history_date__gt=since, id__in=Stay.history.filter(
         facility_id__in=facility_ids).values("id")).values_list("id", flat=True).distinct()
@@ -230,9 +232,7 @@ def changes_since(facility_ids: Sequence[int], period: Period, since: datetime) 
         changes[stay_id] = StayChange(stay_id, "", kind, fields, after[-1].history_date,
                                       _who(after[-1]), _reasons(after))
 
-    in_scope = Stay.objects.filter(facility_id__in=facility_ids, entered_in_error=False,
-                                   admitted_on__lte=period.end).filter(
-        Q(discharged_on__isnull=True) | Q(discharged_on__gte=first))
+    in_scope = Stay.objects.filter(facility_id__in=facility_ids, entered_in_error=False).active_in(first, period.end)
     related = [(Diagnosis, _("diagnostics")), (PresencePeriod, _("présence des parents")),
                (Assessment, _("évaluations")), (SynthesisMeeting, _("réunions de synthèse"))]
     for model, label in related:

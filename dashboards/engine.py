@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.db.models import CharField, Exists, Min, OuterRef, Q, Value
+from django.utils import timezone
 
 from admissions.models import (
     AdmissionRequest,
@@ -74,20 +75,23 @@ def build(facilities: list[Facility], period: Period, *, compare: bool = True) -
     """
     previous = period.previous()
     data = load(facilities, previous.start if compare else period.start, period.end)
-    return report_from(data, facilities, period, compare=compare)
+    return report_from(data, facilities, period, compare=compare, report_date=timezone.localdate())
 
 
-def report_from(data: ind.ReportData, facilities: list[Facility], period: Period, *, compare: bool = True) -> Report:
-    """The report computed from loaded rows (which cover the previous period too when `compare`)."""
+def report_from(data: ind.ReportData, facilities: list[Facility], period: Period, *, compare: bool = True,
+                report_date: date | None = None) -> Report:
+    """The report computed from loaded rows (which cover the previous period too when `compare`), as read on
+    `report_date` (open stays are counted up to it when the period runs past it)."""
     previous = period.previous()
     codes = [f.code for f in facilities]
+    on = {"report_date": report_date}
     return Report(
         facilities=list(facilities), period=period,
-        indicators=ind.compute(data, period.start, period.end, codes),
+        indicators=ind.compute(data, period.start, period.end, codes, **on),
         previous_period=previous,
-        previous=ind.compute(data, previous.start, previous.end, codes) if compare else None,
-        series=ind.series(data, period.start, period.end) if compare else {},
-        previous_series=ind.series(data, previous.start, previous.end) if compare else {},
+        previous=ind.compute(data, previous.start, previous.end, codes, **on) if compare else None,
+        series=ind.series(data, period.start, period.end, **on) if compare else {},
+        previous_series=ind.series(data, previous.start, previous.end, **on) if compare else {},
     )
 
 
@@ -95,8 +99,7 @@ def report_from(data: ind.ReportData, facilities: list[Facility], period: Period
 def load(facilities: list[Facility], start: date, end: date) -> ind.ReportData:
     """Every row the indicators of [start, end] need, for these facilities (8 queries)."""
     facility_ids = [f.pk for f in facilities]
-    stays_q = Stay.objects.filter(facility_id__in=facility_ids, entered_in_error=False, admitted_on__lte=end).filter(
-        Q(discharged_on__isnull=True) | Q(discharged_on__gte=start))
+    stays_q = Stay.objects.filter(facility_id__in=facility_ids, entered_in_error=False).active_in(start, end)
     stays = [
         ind.StayRow(
             id=row["id"], facility_id=row["facility_id"], child_id=row["child_id"], family_id=row["child__family_id"],

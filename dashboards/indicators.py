@@ -13,8 +13,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from admissions import stay_dates
 from admissions.rules import ADMISSION_MODES, Period, admission_mode
-from unit.ages import age_in_months, age_in_years
+from unit.ages import POST_TERM_FROM_WEEKS, PRETERM_BEFORE_WEEKS, age_in_months, age_in_years
 
 AGE_BANDS = ("0-5m", "6-11m", "12-23m", "24-35m", "36m+")
 PARENT_AGE_BANDS = ("<18", "18-25", "26-30", "31-35", "36-40", "41-45", ">45", "unknown")
@@ -115,20 +116,33 @@ class ReportData:
 # ---------------------------------------------------------------- periods and stays
 
 
+# The dates of a stay have one rule, admissions.stay_dates; these read it for a row.
+
+
 def is_active(stay: StayRow, start: date, end: date) -> bool:
     """DOMAIN.md: admission ≤ end and (no discharge or discharge ≥ start)."""
-    return stay.admitted_on <= end and (stay.discharged_on is None or stay.discharged_on >= start)
+    return stay_dates.is_active_in(stay.admitted_on, stay.discharged_on, start, end)
 
 
 def is_discharged_in(stay: StayRow, start: date, end: date) -> bool:
-    return stay.discharged_on is not None and start <= stay.discharged_on <= end
+    return stay_dates.is_discharged_in(stay.discharged_on, start, end)
 
 
-def counted_until(stay: StayRow, end: date) -> date:
-    """The discharge date, or the period end while the stay is open at the period end."""
-    if stay.discharged_on is not None and stay.discharged_on <= end:
-        return stay.discharged_on
-    return end
+def is_started_in(stay: StayRow, start: date, end: date) -> bool:
+    return stay_dates.is_started_in(stay.admitted_on, start, end)
+
+
+def counted_until(stay: StayRow, end: date, report_date: date | None = None) -> date:
+    """The discharge date, or the period end (the report date when the period runs past it) while open then."""
+    return stay_dates.counted_until(stay.admitted_on, stay.discharged_on, end, report_date)
+
+
+def first_stay_of_each_child(stays: Iterable[StayRow]) -> list[StayRow]:
+    """Settled reading 4: a child counts once, at the first of these stays (by admission, then id)."""
+    first: dict[int, StayRow] = {}
+    for stay in sorted(stays, key=lambda s: (s.admitted_on, s.id)):
+        first.setdefault(stay.child_id, stay)
+    return list(first.values())
 
 
 def age_band(months: int) -> str:
@@ -180,15 +194,16 @@ def parent_age_band(years: int | None) -> str:
 def gestational_category(weeks: int | None) -> str:
     if weeks is None:
         return "unknown"
-    if weeks < 37:
+    if weeks < PRETERM_BEFORE_WEEKS:
         return "preterm"
-    if weeks < 42:
+    if weeks < POST_TERM_FROM_WEEKS:
         return "term"
     return "post_term"
 
 
-def share(part: int, whole: int) -> float:
-    return round(part / whole, 4) if whole else 0.0
+def share(part: int, whole: int) -> float | None:
+    """A fraction rounded to 4 decimals; None without a denominator (settled reading 7: null, shown "—")."""
+    return round(part / whole, 4) if whole else None
 
 
 def _counts(values: Iterable[str]) -> dict[str, int]:
@@ -207,14 +222,18 @@ def family_region(adults: Sequence[AdultRow]) -> str:
 # ---------------------------------------------------------------- the report
 
 
-def compute(data: ReportData, start: date, end: date, facility_codes: Sequence[str]) -> dict:
-    """Every indicator of DOMAIN.md for the period, with exactly the keys of "Indicator codes"."""
+def compute(data: ReportData, start: date, end: date, facility_codes: Sequence[str], *,
+            report_date: date | None = None) -> dict:
+    """Every indicator of DOMAIN.md for the period, with exactly the keys of "Indicator codes".
+
+    `report_date` is the day the report is read (the engine passes today): open stays are counted to it
+    when the period runs past it (settled reading 1). None counts them to the period end.
+    """
     active = [s for s in data.stays if is_active(s, start, end)]
     discharged = [s for s in data.stays if is_discharged_in(s, start, end)]
-    started = [s for s in data.stays if start <= s.admitted_on <= end]
-    presence_by_stay: dict[int, list[PresenceRow]] = {}
-    for row in data.presence:
-        presence_by_stay.setdefault(row.stay_id, []).append(row)
+    started = [s for s in data.stays if is_started_in(s, start, end)]
+    residential = {f.id for f in data.facilities if f.residential}
+    presence_by_stay = presence_in_period(data.presence, start, end)
     adults_by_family: dict[int, list[AdultRow]] = {}
     for adult in data.adults:
         adults_by_family.setdefault(adult.family_id, []).append(adult)
@@ -222,11 +241,13 @@ def compute(data: ReportData, start: date, end: date, facility_codes: Sequence[s
     report: dict = {"period": {"start": start.isoformat(), "end": end.isoformat(),
                                "facilities": sorted(facility_codes)}}
     report["stays_active"] = len(active)
-    report.update(_children(active))
-    modes = Counter(_mode(s, presence_by_stay.get(s.id, []), end) for s in active)
+    report.update(_children(first_stay_of_each_child(active)))
+    # Settled reading 5: the parents' admission is a question for residential stays only.
+    with_parents = [s for s in active if s.facility_id in residential]
+    modes = Counter(_mode(s, presence_by_stay.get(s.id, []), end, report_date) for s in with_parents)
     report["admission_mode"] = {mode: modes.get(mode, 0) for mode in ADMISSION_MODES}
     report["share_with_father"] = share(modes["father_only"] + modes["both_whole_stay"] + modes["both_partial"],
-                                        len(active))
+                                        len(with_parents))
     report["residence_before"] = _counts(s.residence_before for s in active)
     report["residence_after"] = _counts(s.residence_after for s in discharged)
     report["referrer_category"] = _counts(s.referrer_category or "" for s in active)
@@ -234,9 +255,10 @@ def compute(data: ReportData, start: date, end: date, facility_codes: Sequence[s
     report["mandate"] = _counts(s.mandate for s in active)
     report["discharge_kind"] = _counts(s.discharge_kind for s in discharged)
     report["diagnosis_entry_exit"] = diagnosis_pairs(discharged, data.diagnoses)
-    report["parent_diagnoses"] = parent_diagnoses(active, data.diagnoses, data.presence)
-    report["length_of_stay_days"] = length_of_stay(active, end)
-    report["occupancy_rate"] = occupancy_rate(data.facilities, data.stays, start, end)
+    report["parent_diagnoses"] = parent_diagnoses(active, data.diagnoses,
+                                                  [p for rows in presence_by_stay.values() for p in rows])
+    report["length_of_stay_days"] = length_of_stay(active, end, report_date)
+    report["occupancy_rate"] = occupancy_rate(data.facilities, data.stays, start, end, report_date)
     report.update(requests(data.requests, start, end))
     report["families"] = families(data, active, start, end)
     report.update(parents(started, adults_by_family))
@@ -248,26 +270,36 @@ def compute(data: ReportData, start: date, end: date, facility_codes: Sequence[s
     return report
 
 
-def _children(active: Sequence[StayRow]) -> dict:
-    # One child per active stay: a child with two stays in the period counts for each admission.
-    by_sex = Counter(s.sex for s in active)
+def _children(first_stays: Sequence[StayRow]) -> dict:
+    """Children by sex and age at admission, each child once at the given (first active) stay."""
+    by_sex = Counter(s.sex for s in first_stays)
     bands = {band: {sex: 0 for sex in SEXES} for band in AGE_BANDS}
     months = []
-    for stay in active:
+    for stay in first_stays:
         age = age_in_months(stay.birth_date, stay.admitted_on)
         months.append(age)
         bands[age_band(age)][stay.sex] = bands[age_band(age)].get(stay.sex, 0) + 1
     return {
         "children_by_sex": {sex: by_sex.get(sex, 0) for sex in SEXES},
         "age_band_by_sex": bands,
-        "share_under_6_months": share(sum(1 for m in months if m < 6), len(active)),
-        "share_under_1_year": share(sum(1 for m in months if m < 12), len(active)),
+        "share_under_6_months": share(sum(1 for m in months if m < 6), len(first_stays)),
+        "share_under_1_year": share(sum(1 for m in months if m < 12), len(first_stays)),
     }
 
 
-def _mode(stay: StayRow, presence: Sequence[PresenceRow], end: date) -> str:
+def presence_in_period(presence: Iterable[PresenceRow], start: date, end: date) -> dict[int, list[PresenceRow]]:
+    """The presence periods of each stay that exist for the period (settled reading 6): an adult is admitted
+    for a report only when present at some time inside it; what starts after the period end does not exist."""
+    by_stay: dict[int, list[PresenceRow]] = {}
+    for row in presence:
+        if row.start <= end and (row.end is None or row.end >= start):
+            by_stay.setdefault(row.stay_id, []).append(row)
+    return by_stay
+
+
+def _mode(stay: StayRow, presence: Sequence[PresenceRow], end: date, report_date: date | None) -> str:
     periods = [Period(p.role, p.start, p.end) for p in presence]
-    return admission_mode(periods, stay.admitted_on, counted_until(stay, end))
+    return admission_mode(periods, stay.admitted_on, counted_until(stay, end, report_date))
 
 
 def diagnosis_pairs(discharged: Sequence[StayRow], diagnoses: Sequence[DiagnosisRow]) -> list[dict]:
@@ -284,7 +316,8 @@ def diagnosis_pairs(discharged: Sequence[StayRow], diagnoses: Sequence[Diagnosis
 
 def parent_diagnoses(active: Sequence[StayRow], diagnoses: Sequence[DiagnosisRow],
                      presence: Sequence[PresenceRow]) -> dict[str, int]:
-    """Diagnoses of the adults admitted (with a presence period) in the active stays; each adult once per code."""
+    """Diagnoses of the adults admitted (with a presence period in the period) in the active stays; each adult
+    once per code."""
     stay_ids = {s.id for s in active}
     admitted = {(p.stay_id, p.adult_id) for p in presence}
     pairs = {(dx.adult_id, dx.code) for dx in diagnoses
@@ -292,8 +325,8 @@ def parent_diagnoses(active: Sequence[StayRow], diagnoses: Sequence[DiagnosisRow
     return dict(sorted(Counter(code for _adult, code in pairs).items()))
 
 
-def length_of_stay(active: Sequence[StayRow], end: date) -> dict:
-    days = [(counted_until(s, end) - s.admitted_on).days for s in active]
+def length_of_stay(active: Sequence[StayRow], end: date, report_date: date | None = None) -> dict:
+    days = [stay_dates.length_of_stay(s.admitted_on, s.discharged_on, end, report_date) for s in active]
     if not days:
         return {"n": 0, "median": None, "mean": None, "min": None, "max": None}
     return {"n": len(days), "median": statistics.median(days), "mean": round(statistics.fmean(days), 1),
@@ -301,23 +334,22 @@ def length_of_stay(active: Sequence[StayRow], end: date) -> dict:
 
 
 def child_days(stay: StayRow, start: date, end: date) -> int:
-    """Days present inside [start, end]; the discharge day is the place's first free day."""
-    first = max(stay.admitted_on, start)
-    last_exclusive = min(stay.discharged_on or (end + timedelta(days=1)), end + timedelta(days=1))
-    if stay.discharged_on is not None and stay.discharged_on == stay.admitted_on:
-        last_exclusive = min(stay.admitted_on + timedelta(days=1), end + timedelta(days=1))
-    return max(0, (last_exclusive - first).days)
+    """Days the stay holds a place inside [start, end] (the capacity rule: discharge day free, a same-day
+    stay holds its day)."""
+    return stay_dates.occupied_days(stay.admitted_on, stay.discharged_on, start, end)
 
 
 def occupancy_rate(facilities: Sequence[FacilityRow], stays: Sequence[StayRow], start: date,
-                   end: date) -> float | None:
+                   end: date, report_date: date | None = None) -> float | None:
+    """Child-days / (places × days), both up to the report date when the period runs past it (reading 1)."""
     residential = {f.id: f for f in facilities if f.residential and f.capacity}
     if not residential:
         return None
+    last = stay_dates.counting_end(end, report_date)
     places = sum(f.capacity for f in residential.values())
-    days = (end - start).days + 1
-    used = sum(child_days(s, start, end) for s in stays if s.facility_id in residential)
-    return round(used / (places * days), 4)
+    days = (last - start).days + 1
+    used = sum(child_days(s, start, last) for s in stays if s.facility_id in residential)
+    return share(used, places * days) if days > 0 else None
 
 
 def requests(rows: Sequence[RequestRow], start: date, end: date) -> dict:
@@ -367,8 +399,8 @@ def _top(counter: Counter, k: int = 5) -> list[list]:
 
 
 def gestational(started: Sequence[StayRow]) -> dict[str, int]:
-    children = {s.child_id: s.gestational_weeks for s in started}
-    counts = Counter(gestational_category(weeks) for weeks in children.values())
+    """The children whose stay started in the period, each once at the first such stay (reading 4)."""
+    counts = Counter(gestational_category(s.gestational_weeks) for s in first_stay_of_each_child(started))
     return {key: counts.get(key, 0) for key in ("preterm", "term", "post_term", "unknown")}
 
 
@@ -422,24 +454,26 @@ def month_starts(start: date, end: date) -> list[date]:
     return months
 
 
-def series(data: ReportData, start: date, end: date) -> dict:
-    """Detail the charts need beyond the indicator codes, from the same rows."""
+def series(data: ReportData, start: date, end: date, *, report_date: date | None = None) -> dict:
+    """Detail the charts need beyond the indicator codes, from the same rows and rules."""
     active = [s for s in data.stays if is_active(s, start, end)]
     discharged = [s for s in data.stays if is_discharged_in(s, start, end)]
     received = [r for r in data.requests if start <= r.received_on <= end]
     residential = {f.id: f for f in data.facilities if f.residential and f.capacity}
     places = sum(f.capacity for f in residential.values())
     occupancy = []
+    last = stay_dates.counting_end(end, report_date)
     for month in month_starts(start, end):
-        month_end = min(date(month.year + (month.month == 12), month.month % 12 + 1, 1) - timedelta(days=1), end)
+        month_end = min(date(month.year + (month.month == 12), month.month % 12 + 1, 1) - timedelta(days=1), last)
         first = max(month, start)
         days = (month_end - first).days + 1
         used = sum(child_days(s, first, month_end) for s in data.stays if s.facility_id in residential)
-        occupancy.append({"month": month.strftime("%Y-%m"), "mean_children": round(used / days, 2) if days else 0,
-                          "capacity": places})
-    lengths = sorted((counted_until(s, end) - s.admitted_on).days for s in active)
+        # A month after the report date has no child-days yet: no mean (reading 1), not a zero.
+        occupancy.append({"month": month.strftime("%Y-%m"), "mean_children": round(used / days, 2) if days > 0
+                          else None, "capacity": places})
+    lengths = sorted(stay_dates.length_of_stay(s.admitted_on, s.discharged_on, end, report_date) for s in active)
     older = {band: {sex: 0 for sex in SEXES} for band in OLDER_AGE_BANDS}
-    for stay in active:
+    for stay in first_stay_of_each_child(active):
         band = older_age_band(age_in_months(stay.birth_date, stay.admitted_on))
         if band is not None:
             older[band][stay.sex] = older[band].get(stay.sex, 0) + 1

@@ -14,8 +14,10 @@ import hmac
 from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import OuterRef, QuerySet, Subquery
+from django.utils import timezone
 
+from admissions import stay_dates
 from admissions.models import Diagnosis, Stay
 from dashboards.engine import Period
 from unit.ages import age_in_months
@@ -36,9 +38,8 @@ def pseudonym(secret: str, child_id: int) -> str:
 
 def stays_in(facilities: Sequence[Facility], period: Period) -> QuerySet:
     """The stays active in the period, as the engine counts them (entered-in-error left out)."""
-    return Stay.objects.filter(
-        facility_id__in=[f.pk for f in facilities], entered_in_error=False, admitted_on__lte=period.end,
-    ).filter(Q(discharged_on__isnull=True) | Q(discharged_on__gte=period.start))
+    return Stay.objects.filter(facility_id__in=[f.pk for f in facilities], entered_in_error=False).active_in(
+        period.start, period.end)
 
 
 def _primary(timepoint: str) -> Subquery:
@@ -49,7 +50,7 @@ def _primary(timepoint: str) -> Subquery:
 
 
 def rows(facilities: Sequence[Facility], period: Period, secret: str, *, chunk_size: int = CHUNK_SIZE,
-         progress: Callable[[int], None] | None = None) -> Iterator[list]:
+         progress: Callable[[int], None] | None = None, report_date: date | None = None) -> Iterator[list]:
     """Yield one list per stay (HEADERS order); `progress(rows_so_far)` after every chunk of rows.
 
     One query, read through a server-side cursor: the primary entry and exit diagnoses come with
@@ -63,13 +64,14 @@ def rows(facilities: Sequence[Facility], period: Period, secret: str, *, chunk_s
         "residence_before", "residence_after", "mandate", "entry_code", "exit_code",
     ).iterator(chunk_size=chunk_size)
     end = period.end
+    report_date = report_date or timezone.localdate()
     done = 0
     for (facility_id, child_id, sex, birth, admitted, discharged, before, after, mandate, entry,
          exit_) in stays:
         yield [
             pseudonym(secret, child_id), codes.get(facility_id, ""), sex, age_in_months(birth, admitted),
-            f"{birth.month:02d}/{birth.year}", admitted, discharged, length_of_stay(admitted, discharged, end),
-            before, after, mandate, entry or "", exit_ or "",
+            f"{birth.month:02d}/{birth.year}", admitted, discharged,
+            length_of_stay(admitted, discharged, end, report_date), before, after, mandate, entry or "", exit_ or "",
         ]
         done += 1
         if progress and done % chunk_size == 0:
@@ -80,7 +82,7 @@ def rows(facilities: Sequence[Facility], period: Period, secret: str, *, chunk_s
         progress(0)
 
 
-def length_of_stay(admitted: date, discharged: date | None, end: date) -> int:
-    """Days from admission to discharge, or to the period end while open then (the indicator's rule)."""
-    until = discharged if discharged is not None and discharged <= end else end
-    return (until - admitted).days
+def length_of_stay(admitted: date, discharged: date | None, end: date, report_date: date | None = None) -> int:
+    """Days from admission to discharge, or to the period end (the report date) while open then: the indicator's
+    rule, `admissions.stay_dates.length_of_stay`."""
+    return stay_dates.length_of_stay(admitted, discharged, end, report_date)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dashboards import indicators as ind
+from unit.ages import POST_TERM_FROM_WEEKS, PRETERM_BEFORE_WEEKS
 from unit.labels import label
 
 
@@ -122,14 +123,15 @@ def build_tables(report) -> dict[str, Table]:
         [[str(name), n, pn] for name, n, pn in zip(STAY_LENGTH_LABELS, bins, pbins, strict=True)],
         note=_("Séjours : %(n)s (précédente %(pn)s) · médiane %(med)s j (%(pmed)s) · moyenne %(mean)s j (%(pmean)s) "
                "· de %(min)s à %(max)s j (%(pmin)s à %(pmax)s) ; séjours en cours comptés jusqu'à la fin de la "
-               "période") % {
+               "période, ou jusqu'à la date du rapport si la période la dépasse") % {
             "n": los["n"], "pn": plos["n"], "med": _num(los["median"]), "pmed": _num(plos["median"]),
             "mean": _num(los["mean"]), "pmean": _num(plos["mean"]), "min": _num(los["min"]),
             "max": _num(los["max"]), "pmin": _num(plos["min"]), "pmax": _num(plos["max"])})
     tables["occupancy"] = Table(
         "occupancy", _("Occupation (enfants présents en moyenne par mois)"),
         [_("Mois"), _("Enfants présents (moyenne)"), _("Places")],
-        [[m["month"], m["mean_children"], m["capacity"]] for m in report.series["occupancy_by_month"]],
+        [[m["month"], "—" if m["mean_children"] is None else m["mean_children"], m["capacity"]]
+         for m in report.series["occupancy_by_month"]],
         note=_("Taux d'occupation : %(a)s (période précédente %(b)s)") % {
             "a": _pct(cur["occupancy_rate"]), "b": _pct(prev["occupancy_rate"])}, counts=False)
     req, preq = cur["requests"], prev["requests"]
@@ -168,8 +170,10 @@ def build_tables(report) -> dict[str, Table]:
                "fréquentes.") % {"m": nat["mother"]["distinct"], "f": nat["father"]["distinct"],
                                  "pm": pnat["mother"]["distinct"], "pf": pnat["father"]["distinct"]})
     gest, pgest = cur["gestational_category"], prev["gestational_category"]
-    gest_labels = {"preterm": _("Prématuré (< 37 SA)"), "term": _("À terme (37–41 SA)"),
-                   "post_term": _("Post-terme (≥ 42 SA)"), "unknown": _("Inconnu")}
+    weeks = {"preterm": PRETERM_BEFORE_WEEKS, "last_term": POST_TERM_FROM_WEEKS - 1, "post_term": POST_TERM_FROM_WEEKS}
+    gest_labels = {"preterm": _("Prématuré (< %(preterm)s SA)") % weeks,
+                   "term": _("À terme (%(preterm)s–%(last_term)s SA)") % weeks,
+                   "post_term": _("Post-terme (≥ %(post_term)s SA)") % weeks, "unknown": _("Inconnu")}
     tables["gestational"] = Table(
         "gestational", _("Âge gestationnel à la naissance"), [_("Catégorie"), _("Période"), _("Période précédente")],
         [[gest_labels[k], gest[k], pgest[k]] for k in gest_labels])

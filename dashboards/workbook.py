@@ -47,20 +47,26 @@ DEFINITIONS: tuple[tuple[str, str, str], ...] = (
      "Séjours dont l'admission est au plus tard la fin de la période et qui n'ont pas de sortie ou une sortie "
      "au plus tôt le début de la période ; les séjours saisis par erreur ne comptent jamais."),
     ("children_by_sex", "Enfants par sexe",
-     "Enfants des séjours actifs par sexe ; un enfant compte une fois par séjour actif."),
+     "Enfants des séjours actifs par sexe ; chaque enfant compte une fois, à son premier séjour actif dans la "
+     "période."),
     ("age_band_by_sex", "Âge à l'admission",
-     "Séjours actifs par âge de l'enfant à l'admission en mois révolus (0–5, 6–11, 12–23, 24–35, 36 et plus) "
-     "et par sexe."),
+     "Enfants des séjours actifs, une fois chacun, par âge à l'admission de leur premier séjour actif en mois "
+     "révolus (0–5, 6–11, 12–23, 24–35, 36 et plus) et par sexe."),
     ("share_under_6_months", "Moins de 6 mois",
-     "Part des séjours actifs dont l'enfant avait moins de 6 mois à l'admission (0 sans séjour)."),
+     "Part des enfants (une fois chacun) qui avaient moins de 6 mois à l'admission de leur premier séjour "
+     "actif (— sans séjour)."),
     ("share_under_1_year", "Moins d'un an",
-     "Part des séjours actifs dont l'enfant avait moins de 12 mois à l'admission (0 sans séjour)."),
+     "Part des enfants (une fois chacun) qui avaient moins de 12 mois à l'admission de leur premier séjour "
+     "actif (— sans séjour)."),
     ("admission_mode", "Admission avec le(s) parent(s)",
-     "Séjours actifs selon les périodes de présence : mère seule, père seul, les deux parents tout le séjour "
-     "(chacun présent sans interruption de l'admission à la sortie, ou à la fin de la période si le séjour "
-     "continue), les deux dont l'un en partie, sans parent (un autre responsable seul compte ici)."),
+     "Séjours actifs des structures résidentielles selon les périodes de présence dans la période : mère "
+     "seule, père seul, les deux parents tout le séjour (chacun présent sans interruption de l'admission à la "
+     "sortie, ou à la fin de la période si le séjour continue), les deux dont l'un en partie, sans parent (un "
+     "autre responsable seul compte ici) ; une présence qui commence après la fin de la période n'existe pas "
+     "pour elle."),
     ("share_with_father", "Admissions avec le père",
-     "(Père seul + les deux tout le séjour + les deux en partie) / séjours actifs."),
+     "(Père seul + les deux tout le séjour + les deux en partie) / séjours actifs des structures "
+     "résidentielles (— sans séjour)."),
     ("residence_before", "Lieu de vie avant", "Lieu de vie avant le séjour, séjours actifs."),
     ("residence_after", "Lieu de vie après", "Lieu de vie après le séjour, séjours terminés dans la période."),
     ("referrer_category", "Réseau envoyeur",
@@ -75,14 +81,15 @@ DEFINITIONS: tuple[tuple[str, str, str], ...] = (
      "Séjours terminés dans la période : paires (diagnostic principal de l'enfant à l'entrée, à la sortie) ; "
      "un diagnostic manquant est « non renseigné »."),
     ("parent_diagnoses", "Diagnostics des parents",
-     "Diagnostics (principaux ou non) des adultes admis avec l'enfant (une période de présence) dans les "
-     "séjours actifs ; chaque adulte compte une fois par code."),
+     "Diagnostics (principaux ou non) des adultes admis avec l'enfant (présents à un moment de la période) "
+     "dans les séjours actifs ; chaque adulte compte une fois par code."),
     ("length_of_stay_days", "Durée de séjour",
-     "Jours de l'admission à la sortie, ou à la fin de la période si le séjour continue, pour les séjours "
-     "actifs : nombre, médiane, moyenne, minimum, maximum."),
+     "Jours de l'admission à la sortie, ou à la fin de la période si le séjour continue (à la date du rapport "
+     "si la période la dépasse), pour les séjours actifs : nombre, médiane, moyenne, minimum, maximum."),
     ("occupancy_rate", "Taux d'occupation",
      "Journées-enfants dans la période / (places × jours de la période), structures résidentielles "
-     "seulement ; le jour de sortie est une place libre, un séjour d'un seul jour compte un jour."),
+     "seulement, l'une et l'autre comptées jusqu'à la date du rapport si la période la dépasse ; le jour de "
+     "sortie est une place libre, un séjour d'un seul jour compte un jour (la règle des places à l'admission)."),
     ("requests", "Demandes",
      "Demandes reçues dans la période et leur décision : acceptées, liste d'attente, refusées, sans décision."),
     ("refusal_reason", "Motifs de refus", "Motif des demandes reçues dans la période et refusées."),
@@ -97,8 +104,8 @@ DEFINITIONS: tuple[tuple[str, str, str], ...] = (
      "Les mêmes mères et pères : nombre de nationalités distinctes et les cinq plus fréquentes (à égalité, "
      "par ordre des codes)."),
     ("gestational_category", "Âge gestationnel",
-     "Enfants dont un séjour a commencé dans la période, une fois chacun : prématuré (moins de 37 SA), "
-     "à terme (37 à 41), post-terme (42 et plus), inconnu."),
+     "Enfants dont un séjour a commencé dans la période, une fois chacun (au premier de ces séjours) : "
+     "prématuré (moins de 37 SA), à terme (37 à 41), post-terme (42 et plus), inconnu."),
     ("interventions", "Interventions",
      "Interventions des structures datées dans la période, par type (hors séjours saisis par erreur)."),
     ("signalements", "Signalements",

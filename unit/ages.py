@@ -36,7 +36,14 @@ def pregnancy_weeks_on(due_date: date, on: date) -> int:
 
 
 TERM_WEEKS = 40
+# DOMAIN.md: preterm is born before 37 weeks (the correction for prematurity, the birth indicator and the
+# pages all read this one threshold), post-term from 42 weeks.
 PRETERM_BEFORE_WEEKS = 37
+POST_TERM_FROM_WEEKS = 42
+
+
+def is_preterm(gestational_weeks: int | None) -> bool:
+    return gestational_weeks is not None and gestational_weeks < PRETERM_BEFORE_WEEKS
 
 
 def corrected_age_days(birth: date, on: date, gestational_weeks: int | None, gestational_days: int | None = 0,
@@ -46,7 +53,7 @@ def corrected_age_days(birth: date, on: date, gestational_weeks: int | None, ges
     corrected = chronological − (40 weeks − gestational age), for children born before 37 weeks,
     until `until_months` of chronological age (DOMAIN.md, Instruments; 24 months by default).
     """
-    if gestational_weeks is None or gestational_weeks >= PRETERM_BEFORE_WEEKS:
+    if not is_preterm(gestational_weeks):
         return None
     if age_in_months(birth, on) >= until_months:
         return None

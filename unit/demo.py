@@ -21,7 +21,7 @@ from assessments import instruments
 from assessments import services as assessment_services
 from assessments.models import Assessment
 from unit import services as unit_services
-from unit.ages import corrected_age_days
+from unit.ages import PRETERM_BEFORE_WEEKS, corrected_age_days, is_preterm
 from unit.models import EligibilityCriterion, Facility
 
 DEMO_PASSWORD = "demo-parent-bebe-2026"
@@ -518,7 +518,7 @@ def _seed_family(ctx: _Ctx, plan: FacilityPlan, facility: Facility, received_on:
         children_plan.append(child)
         # The mother comes in around the 7th month; the child's stay starts after the birth.
         planned_on = received_on + _days(rng.randint(7, 28))
-        neonatal = 0 if (child.gestational_weeks or 40) >= 37 else (37 - child.gestational_weeks) * 7
+        neonatal = (PRETERM_BEFORE_WEEKS - child.gestational_weeks) * 7 if is_preterm(child.gestational_weeks) else 0
         admit_on = max(admit_on, child.birth_date + _days(rng.randint(3, 10) + neonatal))
     else:
         first, last = _pick(rng, plan.child_age_months)
@@ -987,7 +987,7 @@ def _bayley(ctx: _Ctx, stay: Stay, discharged_on: date | None, kind: str, until:
     if entry_on is None or entry_on > until:
         return
     weeks = child.gestational_weeks or 39
-    level = rng.gauss(-1.0, 2.3) - (1.2 if weeks < 32 else (0.5 if weeks < 37 else 0.0))
+    level = rng.gauss(-1.0, 2.3) - (1.2 if weeks < 32 else (0.5 if is_preterm(weeks) else 0.0))
     offsets = {"cog_ss": 0.0, "rc_ss": -0.2, "ec_ss": -0.5, "fm_ss": 0.2, "gm_ss": 0.1}
     entry = {code: _clamp(10 + level + offset + rng.gauss(0, 1.6), 1, 19) for code, offset in offsets.items()}
     questionnaires = rng.random() < 0.4

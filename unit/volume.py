@@ -28,7 +28,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection, models, transaction
 from django.utils import timezone
 
-from admissions import eligibility
+from admissions import eligibility, stay_dates
 from admissions.models import (
     AdmissionRequest,
     Adult,
@@ -218,8 +218,8 @@ class Staff:
 class _Places:
     """The places of a residential facility: each holds one child at a time, so no day is ever over capacity.
 
-    A child occupies a place from admission up to, not including, the discharge day (as the admission
-    service counts); an open stay keeps its place.
+    A child occupies a place by the capacity rule of the admission service (`admissions.stay_dates`);
+    an open stay keeps its place.
     """
 
     def __init__(self, capacity: int):
@@ -231,7 +231,7 @@ class _Places:
 
     def take(self, admitted_on: date, discharged_on: date | None) -> None:
         assert self.free_from[0] <= admitted_on
-        until = date.max if discharged_on is None else max(discharged_on, admitted_on + _days(1))
+        until = stay_dates.occupied_until(admitted_on, discharged_on) or date.max
         heapq.heapreplace(self.free_from, until)
 
 

@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from admissions.rules import Period, admission_mode, overlaps
-from admissions.services import peak_occupancy
+from admissions.stay_dates import peak_occupancy
 
 ADMIT, END = date(2025, 3, 1), date(2025, 6, 30)
 

@@ -156,11 +156,12 @@ def test_age_is_taken_at_admission_not_at_the_period():
     assert result["share_under_1_year"] == 1.0
 
 
-def test_shares_on_an_empty_period_are_zero():
+def test_shares_on_an_empty_period_are_null():
+    # Settled reading 7 (tests/dashboards/test_settled_readings.py holds the rest).
     result = report()
-    assert result["share_under_6_months"] == 0
-    assert result["share_under_1_year"] == 0
-    assert result["share_with_father"] == 0
+    assert result["share_under_6_months"] is None
+    assert result["share_under_1_year"] is None
+    assert result["share_with_father"] is None
     assert result["children_by_sex"] == {"F": 0, "M": 0}
 
 

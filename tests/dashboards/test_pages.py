@@ -152,3 +152,21 @@ def test_query_count_is_the_same_with_20_and_2000_families(login, facility_a, us
         assert response.status_code == 200
         counts.append(len(queries.captured_queries))
     assert counts[0] == counts[1], counts
+
+
+@pytest.mark.counts_queries
+def test_query_count_does_not_depend_on_when_the_label_cache_last_refreshed(login, facility_a, users_a):
+    """The labels of reference codes are re-read once a minute (`unit.labels`): a minute running out between
+    the warm-up and the counted request must not make the count flaky."""
+    from unit import labels
+
+    client = login(users_a["manager"])
+    _bulk_families(facility_a, 20)
+    _get(client, "dashboards:index")
+    counts = []
+    for age in (0, 61):
+        labels._cache["at"] = float(labels._cache["at"]) - age
+        with CaptureQueriesContext(connection) as queries:
+            assert _get(client, "dashboards:index").status_code == 200
+        counts.append(len(queries.captured_queries))
+    assert counts[0] == counts[1], counts

@@ -1,6 +1,6 @@
 """The demo data: believable, within every rule, and the same for the same seed."""
 
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 from django.contrib.auth import authenticate
@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 from django.test import RequestFactory
 
 from admissions.models import Stay
-from admissions.services import peak_occupancy
+from admissions.stay_dates import peak_occupancy
 from assessments import instruments
 from assessments.models import Alert, Assessment
 from tests.digest import digest_of
@@ -31,9 +31,8 @@ def test_demo_respects_capacity_dates_and_logins():
     counts = build_demo(families=12, today=TODAY)
     assert counts["Stay"] > 0 and counts["PresencePeriod"] > 0 and counts["Diagnosis"] > 0
     for facility in Facility.objects.filter(capacity__isnull=False):
-        intervals = [(a, d if d is None else max(d, a + timedelta(days=1)))
-                     for a, d in Stay.objects.filter(facility=facility).values_list("admitted_on", "discharged_on")]
-        assert peak_occupancy(intervals, date(2000, 1, 1), None) <= facility.capacity
+        stays = Stay.objects.filter(facility=facility).values_list("admitted_on", "discharged_on")
+        assert peak_occupancy(stays, date(2000, 1, 1), None) <= facility.capacity
     assert not Stay.objects.filter(admitted_on__gt=TODAY).exists()
     for stay in Stay.objects.select_related("child"):
         assert stay.admitted_on >= stay.child.birth_date
