@@ -87,7 +87,12 @@ def _score_columns() -> tuple[Column, ...]:
     for instrument in instruments.registry().values():
         for score_field in instrument.fields:
             seen.setdefault(score_field.code, []).append(instrument.name)
-            ranges.setdefault(score_field.code, f"{score_field.fr} ({score_field.minimum}–{score_field.maximum})")
+            described = f"{score_field.fr} ({score_field.minimum}–{score_field.maximum})"
+            if score_field.answer_scores:
+                # The form asks for the answer ticked; the workbook holds the item's score once keyed.
+                described += (" : score de l'item après cotation du questionnaire, pas le rang de la réponse "
+                              "cochée (1re à 4e réponse : " + ", ".join(map(str, score_field.answer_scores)) + ")")
+            ranges.setdefault(score_field.code, described)
     return tuple(
         Column(code, NUMBER, f"Score « {code} » ({', '.join(names)}) : {ranges[code]}. Nombre ; vide si non coté.",
                score=True)
@@ -1297,6 +1302,8 @@ README_LINES = (
     ("diagnoses : les diagnostics de l'enfant ou d'un adulte, à l'entrée, en cours ou à la sortie.", False),
     ("assessments : les évaluations ; une colonne par code de score, à remplir pour l'instrument de la ligne.",
      False),
+    ("   EPDS (e01 à e10) : le score de chaque item après cotation du questionnaire (0 à 3, items 3 et 5 à 10 "
+     "inversés : leur 1re réponse vaut 3), pas le rang de la réponse cochée.", False),
     ("interventions, signalements : l'activité et les signalements aux autorités.", False),
 )
 
