@@ -47,6 +47,7 @@ from assessments.instruments.base import ADULT, CHILD
 from assessments.models import Assessment
 from assessments.services import assessment_record
 from unit import access, vocabularies
+from unit.ages import birth_date_problem
 from unit.models import NON_RESIDENTIAL_KINDS, Facility, Membership, Organisation
 from unit.services import facility_create, membership_grant, organisation_create
 
@@ -597,6 +598,11 @@ class WorkbookImport:
             self._fail(record, column.code, f"Date attendue, trouvé « {shown} » : saisissez une date Excel ou "
                                             "le texte AAAA-MM-JJ (ex. 2024-03-15).")
             return None
+        if column.code == "birth_date":  # the rule of the entry forms, word for word
+            problem = birth_date_problem(day, self.today)
+            if problem:
+                self._fail(record, column.code, problem)
+                return None
         if day > self.today:
             self._fail(record, column.code, f"Date dans le futur ({day.isoformat()}).")
             return None
