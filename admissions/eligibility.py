@@ -100,7 +100,7 @@ def _computed_answer(
             return _all_children_within(births, on, 0, params["max_months"], False)
         if due_date is not None:
             weeks = pregnancy_weeks_on(due_date, on)
-            ok = params["min_pregnancy_weeks"] <= weeks <= 44
+            ok = params.get("min_pregnancy_weeks", 0) <= weeks <= 44
             return (MET if ok else NOT_MET), f"pregnancy_weeks:{weeks}"
         return UNKNOWN, "no_birth_or_due_date"
     raise ValueError(f"unknown computed rule {criterion.rule}")

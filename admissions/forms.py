@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from admissions.models import Adult, Child, Family, ReferrerOrganisation, Stay
 from admissions.selectors import family_adults
 from unit import fields
+from unit.ages import birth_date_problem
 from unit.labels import form_choices
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -31,6 +32,13 @@ def _vocab(name, label, *, required=True, blank="—"):
 def _not_future(value: date | None, what: str) -> None:
     if value and value > timezone.localdate():
         raise forms.ValidationError(_("%(what)s ne peut pas être dans le futur.") % {"what": what})
+
+
+def _plausible_birth_date(value: date | None) -> date | None:
+    problem = value and birth_date_problem(value, timezone.localdate())
+    if problem:
+        raise forms.ValidationError(problem)
+    return value
 
 
 class ServiceForm(forms.Form):
@@ -92,9 +100,7 @@ class ChildForm(ServiceForm):
         )
 
     def clean_birth_date(self):
-        value = self.cleaned_data["birth_date"]
-        _not_future(value, _("La date de naissance"))
-        return value
+        return _plausible_birth_date(self.cleaned_data["birth_date"])
 
     def clean(self):
         data = super().clean()
@@ -118,9 +124,7 @@ class AdultForm(ServiceForm):
     region = _vocab("region", _("Région de résidence"), required=False)
 
     def clean_birth_date(self):
-        value = self.cleaned_data["birth_date"]
-        _not_future(value, _("La date de naissance"))
-        return value
+        return _plausible_birth_date(self.cleaned_data["birth_date"])
 
     def clean_nationality(self):
         return self.cleaned_data["nationality"].upper()

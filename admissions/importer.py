@@ -47,6 +47,7 @@ from assessments.instruments.base import ADULT, CHILD
 from assessments.models import Assessment
 from assessments.services import assessment_record
 from unit import access, vocabularies
+from unit.ages import birth_date_problem
 from unit.models import NON_RESIDENTIAL_KINDS, Facility, Membership, Organisation
 from unit.services import facility_create, membership_grant, organisation_create
 
@@ -87,7 +88,12 @@ def _score_columns() -> tuple[Column, ...]:
     for instrument in instruments.registry().values():
         for score_field in instrument.fields:
             seen.setdefault(score_field.code, []).append(instrument.name)
-            ranges.setdefault(score_field.code, f"{score_field.fr} ({score_field.minimum}–{score_field.maximum})")
+            described = f"{score_field.fr} ({score_field.minimum}–{score_field.maximum})"
+            if score_field.answer_scores:
+                # The form asks for the answer ticked; the workbook holds the item's score once keyed.
+                described += (" : score de l'item après cotation du questionnaire, pas le rang de la réponse "
+                              "cochée (1re à 4e réponse : " + ", ".join(map(str, score_field.answer_scores)) + ")")
+            ranges.setdefault(score_field.code, described)
     return tuple(
         Column(code, NUMBER, f"Score « {code} » ({', '.join(names)}) : {ranges[code]}. Nombre ; vide si non coté.",
                score=True)
@@ -592,6 +598,11 @@ class WorkbookImport:
             self._fail(record, column.code, f"Date attendue, trouvé « {shown} » : saisissez une date Excel ou "
                                             "le texte AAAA-MM-JJ (ex. 2024-03-15).")
             return None
+        if column.code == "birth_date":  # the rule of the entry forms, word for word
+            problem = birth_date_problem(day, self.today)
+            if problem:
+                self._fail(record, column.code, problem)
+                return None
         if day > self.today:
             self._fail(record, column.code, f"Date dans le futur ({day.isoformat()}).")
             return None
@@ -1297,6 +1308,8 @@ README_LINES = (
     ("diagnoses : les diagnostics de l'enfant ou d'un adulte, à l'entrée, en cours ou à la sortie.", False),
     ("assessments : les évaluations ; une colonne par code de score, à remplir pour l'instrument de la ligne.",
      False),
+    ("   EPDS (e01 à e10) : le score de chaque item après cotation du questionnaire (0 à 3, items 3 et 5 à 10 "
+     "inversés : leur 1re réponse vaut 3), pas le rang de la réponse cochée.", False),
     ("interventions, signalements : l'activité et les signalements aux autorités.", False),
 )
 

@@ -31,6 +31,7 @@ from admissions.models import (
 )
 from admissions.rules import overlaps
 from admissions.selectors import criteria_of
+from unit.ages import birth_date_problem
 from unit.history import record_save
 from unit.models import Facility
 from unit.vocabularies import codes
@@ -49,6 +50,12 @@ def _today() -> date:
 def _not_in_future(field: str, value: date | None, what: str) -> None:
     if value is not None and value > _today():
         raise ValidationError({field: _("%(what)s ne peut pas être dans le futur.") % {"what": what}})
+
+
+def _plausible_birth_date(value: date | None) -> None:
+    problem = value and birth_date_problem(value, _today())
+    if problem:
+        raise ValidationError({"birth_date": problem})
 
 
 def _code(field: str, vocabulary: str, value: str, *, required: bool = True) -> None:
@@ -71,7 +78,7 @@ def family_create(*, user: User | None, facility: Facility, reference: str, note
 def child_add(*, user: User | None, family: Family, first_name: str, last_name: str, sex: str, birth_date: date,
               gestational_weeks: int | None = None, gestational_days: int | None = None,
               birth_weight_g: int | None = None, reason: str = "Ajout d'un enfant") -> Child:
-    _not_in_future("birth_date", birth_date, _("La date de naissance"))
+    _plausible_birth_date(birth_date)
     child = Child(family=family, first_name=first_name, last_name=last_name, sex=sex, birth_date=birth_date,
                   gestational_weeks=gestational_weeks, gestational_days=gestational_days,
                   birth_weight_g=birth_weight_g)
@@ -82,7 +89,7 @@ def child_add(*, user: User | None, family: Family, first_name: str, last_name: 
 def adult_add(*, user: User | None, family: Family, role: str, first_name: str, last_name: str,
               birth_date: date | None = None, nationality: str = "", region: str = "",
               reason: str = "Ajout d'un adulte") -> Adult:
-    _not_in_future("birth_date", birth_date, _("La date de naissance"))
+    _plausible_birth_date(birth_date)
     adult = Adult(family=family, role=role, first_name=first_name, last_name=last_name, birth_date=birth_date,
                   nationality=nationality.upper(), region=region)
     return record_save(adult, user=user, reason=reason)
@@ -95,7 +102,7 @@ def record_update(*, user: User | None, obj, changes: Mapping[str, object], expe
     for field, value in changes.items():
         setattr(obj, field, value)
     if isinstance(obj, Child | Adult):
-        _not_in_future("birth_date", getattr(obj, "birth_date", None), _("La date de naissance"))
+        _plausible_birth_date(getattr(obj, "birth_date", None))
     if isinstance(obj, Child) and obj.pk is not None:
         # The rules of the admission hold after an edit too: a child is born when admitted.
         first = obj.stays.filter(entered_in_error=False).order_by("admitted_on").values_list(

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from admissions import selectors as admission_selectors
 from admissions.models import Child, Stay
 from assessments import charts, instruments, selectors, services
-from assessments.forms import AcknowledgeForm, AssessmentForm
+from assessments.forms import AcknowledgeForm, AssessmentForm, initial_scores
 from assessments.models import Alert, Assessment
 from assessments.presenters import describe, entry_exit_table
 from unit import access
@@ -60,7 +60,7 @@ def _save_form(request, form, save, success_url_of, context, template="assessmen
         except ValidationError as error:
             errors = error.error_dict if hasattr(error, "error_dict") else {"__all__": error.error_list}
             for field, errs in errors.items():
-                target = field if field in form.fields else (f"s_{field}" if f"s_{field}" in form.fields else None)
+                target = field if field in form.fields else form.score_field_name(field)
                 for message in errs:
                     form.add_error(target, message)
         else:
@@ -133,7 +133,7 @@ def assessment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     initial = {"assessed_on": assessment.assessed_on, "assessor": assessment.assessor_id, "notes": assessment.notes,
                "adult": assessment.adult_id, "version": assessment.version,
                "confirm_out_of_age_range": assessment.out_of_age_range_confirmed}
-    initial.update({f"s_{code}": value for code, value in assessment.scores.items()})
+    initial.update(initial_scores(tool, assessment.scores))
     form = AssessmentForm(request.POST if request.method == "POST" else None, instrument=tool, stay=stay,
                           adults=adults, versioned=True,
                           initial=initial)

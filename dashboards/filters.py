@@ -12,6 +12,20 @@ from django.utils.translation import gettext as _
 from dashboards.engine import Period
 from unit import access
 
+# Years a period may cover: any archive a unit holds, and far enough from Python's date limits (years 1
+# and 9999) that the arithmetic of a report (the previous period, the day after the end) never overflows.
+FIRST_YEAR, LAST_YEAR = 1900, 2100
+
+
+def period_problem(start: date, end: date) -> str | None:
+    """Why a period cannot be reported on (French), or None: outside FIRST_YEAR..LAST_YEAR, or reversed."""
+    if not all(FIRST_YEAR <= day.year <= LAST_YEAR for day in (start, end)):
+        return _("Dates hors limites : une période doit être comprise entre %(first)s et %(last)s.") % {
+            "first": FIRST_YEAR, "last": LAST_YEAR}
+    if end < start:
+        return _("La fin de la période précède son début.")
+    return None
+
 
 def parse(user, params: QueryDict) -> tuple[list, Period, dict]:
     """(facilities, period, normalised choices) or ValidationError with a French message.
@@ -35,8 +49,9 @@ def parse(user, params: QueryDict) -> tuple[list, Period, dict]:
             start, end = date.fromisoformat(params.get("start", "")), date.fromisoformat(params.get("end", ""))
         except ValueError as error:
             raise ValidationError(_("Dates invalides : utilisez le format AAAA-MM-JJ.")) from error
-        if end < start:
-            raise ValidationError(_("La fin de la période précède son début."))
+        problem = period_problem(start, end)
+        if problem:
+            raise ValidationError(problem)
         if (end - start).days > 366 * 10:
             raise ValidationError(_("La période ne peut dépasser dix ans."))
         period = Period(start, end)

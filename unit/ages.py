@@ -3,6 +3,25 @@
 import calendar
 from datetime import date
 
+from django.utils.translation import gettext as _
+
+# No one alive and recorded here was born before 1900; a year such as 0001 is a typing slip.
+EARLIEST_BIRTH_DATE = date(1900, 1, 1)
+
+
+def birth_date_problem(birth: date, today: date) -> str | None:
+    """Why `birth` cannot be a birth date recorded on `today` (French), None when it is plausible.
+
+    Plausible: from EARLIEST_BIRTH_DATE to `today`, both included. The one rule of the entry forms, the
+    services and the import.
+    """
+    if birth > today:
+        return _("La date de naissance ne peut pas être dans le futur.")
+    if birth < EARLIEST_BIRTH_DATE:
+        return _("Date de naissance improbable : au plus tôt le %(earliest)s.") % {
+            "earliest": EARLIEST_BIRTH_DATE.strftime("%d/%m/%Y")}
+    return None
+
 
 def age_in_months(birth: date, on: date) -> int:
     """Completed months from `birth` to `on` (negative before birth).

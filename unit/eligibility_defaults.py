@@ -22,15 +22,24 @@ def _child_age(max_months: int, inclusive: bool) -> Criterion:
     }
 
 
-def _pregnancy_or_child() -> Criterion:
+def _pregnancy_or_child(min_weeks: int) -> Criterion:
+    """A pregnancy of at least `min_weeks` (0: any pregnancy) or every child under 36 months."""
+    if min_weeks:
+        fr, en = f"Grossesse d'au moins {min_weeks} semaines", f"Pregnancy of at least {min_weeks} weeks"
+    else:
+        fr, en = "Grossesse (à tout terme)", "Pregnancy (at any term)"
     return {
         "code": "pregnancy_or_child",
         "role": "inclusion",
         "rule": "pregnancy_or_child",
-        "params": {"min_pregnancy_weeks": 28, "max_months": 36},
-        "label_fr": "Grossesse d'au moins 28 semaines ou enfant de moins de 36 mois",
-        "label_en": "Pregnancy of at least 28 weeks or child under 36 months",
+        "params": {"min_pregnancy_weeks": min_weeks, "max_months": 36},
+        "label_fr": f"{fr} ou enfant de moins de 36 mois",
+        "label_en": f"{en} or child under 36 months",
     }
+
+
+# Maternal and parental centres take a pregnant woman "from the 7th month" (DOMAIN.md): 28 weeks.
+FROM_7TH_MONTH_WEEKS = 28
 
 
 def _age_years(max_years: int) -> Criterion:
@@ -70,9 +79,9 @@ DEFAULT_PROFILES: dict[str, list[Criterion]] = {
             "No parental intellectual limitation",
         ),
     ],
-    "maternal_centre": [_pregnancy_or_child()],
+    "maternal_centre": [_pregnancy_or_child(FROM_7TH_MONTH_WEEKS)],
     "parental_centre": [
-        _pregnancy_or_child(),
+        _pregnancy_or_child(FROM_7TH_MONTH_WEEKS),
         _manual("both_parents", "inclusion", "Les deux parents sont accueillis", "Both parents are admitted"),
     ],
     "nursery": [_child_age(36, inclusive=False)],
@@ -80,7 +89,8 @@ DEFAULT_PROFILES: dict[str, list[Criterion]] = {
     "foster_care_service": [_age_years(21)],
     "parental_respite": [_age_years(18)],
     "home_support": [
-        _pregnancy_or_child(),
+        # "from pregnancy until the child is 3": any pregnancy, whatever its term.
+        _pregnancy_or_child(0),
         _manual(
             "no_active_domestic_violence", "exclusion",
             "Pas de violence conjugale active", "No active domestic violence",

@@ -1,6 +1,27 @@
-"""Request middleware: login everywhere but the public entry points, and no caching of pages."""
+"""Request middleware: no NUL in addresses, login everywhere but the public entry points, no caching of pages."""
 
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequired
+from django.http import HttpResponseBadRequest
+from django.utils.translation import gettext as _
+
+
+class RefuseNulMiddleware:
+    """A NUL byte in the path or the query string answers 400, before any view or database sees it.
+
+    PostgreSQL refuses NUL in text, so a filter or a search holding one was a server error on every
+    list page; no address of the product ever needs one. Form bodies are checked by their fields.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        values = [request.path, *request.GET.keys()]
+        values += [value for key in request.GET for value in request.GET.getlist(key)]
+        if any("\x00" in value for value in values):
+            return HttpResponseBadRequest(_("Adresse refusée : elle contient un caractère nul."),
+                                          content_type="text/plain; charset=utf-8")
+        return self.get_response(request)
 
 
 class LoginRequiredMiddleware(DjangoLoginRequired):

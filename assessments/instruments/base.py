@@ -24,9 +24,26 @@ class ScoreField:
     group: str = ""  # code of the group on the paper form (see Instrument.groups)
     decimals: int = 0  # 0: whole numbers only
     required: bool = False
+    # For an item entered as the answer ticked on a questionnaire: the score of the 1st, 2nd, … answer in
+    # the questionnaire's order (its keying, reverse-keyed items included). Empty: the score is typed.
+    answer_scores: tuple[int, ...] = ()
+
+    def __post_init__(self):
+        if len(set(self.answer_scores)) != len(self.answer_scores):
+            raise ValueError(f"{self.code}: each answer must have its own score, to show the ticked answer back")
 
     def label(self, lang: str = "fr") -> str:
         return self.en if lang.lower().startswith("en") else self.fr
+
+    def score_of_answer(self, answer: int) -> int:
+        """The item score of the `answer`-th answer (1 = first); ValueError when there is no such answer."""
+        if not 1 <= answer <= len(self.answer_scores):
+            raise ValueError(f"{self.code}: no answer {answer}")
+        return self.answer_scores[answer - 1]
+
+    def answer_of_score(self, score: Number) -> int | None:
+        """The answer (1 = first) that gives `score`, None when no answer gives it."""
+        return self.answer_scores.index(score) + 1 if score in self.answer_scores else None
 
 
 @dataclass(frozen=True)
@@ -93,6 +110,20 @@ class Instrument:
             if score_field.code == code:
                 return score_field
         raise KeyError(code)
+
+    def scores_from_answers(self, answers: Mapping[str, int]) -> dict[str, int]:
+        """Item scores of the items entered as the answer ticked (code -> 1 for the first answer)."""
+        return {code: self.field(code).score_of_answer(answer) for code, answer in answers.items()}
+
+    def answers_from_scores(self, scores: Mapping[str, Number | None]) -> dict[str, int]:
+        """The answer ticked for each stored item score of the items entered so, to show an entry back."""
+        answers = {}
+        for score_field in self.fields:
+            if score_field.answer_scores and scores.get(score_field.code) is not None:
+                answer = score_field.answer_of_score(scores[score_field.code])
+                if answer is not None:
+                    answers[score_field.code] = answer
+        return answers
 
     def validate(self, scores: Mapping[str, object]) -> dict[str, str]:
         """field code -> French error for every value out of range, not a number, or missing when required."""

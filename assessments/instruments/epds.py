@@ -1,5 +1,8 @@
-"""EPDS: ten items scored 0–3 as on the paper form (its reverse keying already applied), total 0–30.
+"""EPDS: ten items scored 0–3, total 0–30; the entry form asks which answer was ticked and keys it here.
 
+Items 3 and 5–10 are reverse-keyed on the paper form (their first answer scores 3): a clinician ticks the
+answer the mother chose (1st to 4th, in the questionnaire's order) and the product applies the keying, so
+that the same sheet always gives the same scores. Stored and imported values are item scores after keying.
 Field labels are item numbers only: the item wordings are copyrighted and never stored or shown.
 """
 
@@ -9,8 +12,12 @@ from assessments.instruments.base import ADULT, Band, Flag, Instrument, Number, 
 
 ITEMS = tuple(f"e{n:02d}" for n in range(1, 11))
 POSSIBLE_FROM, PROBABLE_FROM = 10, 13
+# Score of the 1st, 2nd, 3rd and 4th printed answer (Cox et al. 1987): items 3 and 5–10 reverse-keyed.
+FORWARD, REVERSE = (0, 1, 2, 3), (3, 2, 1, 0)
+REVERSE_KEYED = (3, 5, 6, 7, 8, 9, 10)
 
-FIELDS = tuple(ScoreField(code, f"Item {n}", f"Item {n}", 0, 3, group="items", required=True)
+FIELDS = tuple(ScoreField(code, f"Item {n}", f"Item {n}", 0, 3, group="items", required=True,
+                          answer_scores=REVERSE if n in REVERSE_KEYED else FORWARD)
                for n, code in enumerate(ITEMS, start=1))
 
 BANDS = {
@@ -58,7 +65,8 @@ INSTRUMENT = Instrument(
     trajectory=("total",),
     source=(
         "Cox JL, Holden JM, Sagovsky R. Detection of postnatal depression: development of the 10-item Edinburgh "
-        "Postnatal Depression Scale. Br J Psychiatry 1987;150:782–786 — items 0–3, total 0–30, threshold 12/13 "
+        "Postnatal Depression Scale. Br J Psychiatry 1987;150:782–786 — items 0–3 (items 3 and 5–10 reverse-keyed), "
+        "total 0–30, threshold 12/13 "
         "for probable depression and 9/10 for screening with more sensitivity; item 10 (self-harm) > 0 is "
         "an alert in this product."
     ),

@@ -7,6 +7,7 @@ from datetime import date
 from django.core.management.base import CommandError
 
 from dashboards.engine import Period
+from dashboards.filters import period_problem
 from unit.models import Facility
 
 
@@ -22,8 +23,9 @@ def facilities_and_period(codes: list[str], start: str, end: str) -> tuple[list[
         period = Period(date.fromisoformat(start), date.fromisoformat(end))
     except ValueError as error:
         raise CommandError("Dates invalides : utilisez le format AAAA-MM-JJ.") from error
-    if period.end < period.start:
-        raise CommandError("La fin de la période précède son début.")
+    problem = period_problem(period.start, period.end)
+    if problem:
+        raise CommandError(problem)
     facilities = list(Facility.objects.filter(code__in=codes).order_by("code"))
     missing = sorted(set(codes) - {f.code for f in facilities})
     if missing:

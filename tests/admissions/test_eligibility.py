@@ -1,6 +1,6 @@
 """Eligibility verdicts, by hand: each verdict, age boundaries, missing dates, prenatal requests."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from admissions.eligibility import Criterion, evaluate
 from unit.eligibility_defaults import DEFAULT_PROFILES
@@ -108,3 +108,40 @@ def test_children_home_takes_minors_under_21_years():
     home = _profile("childrens_home")
     assert evaluate(home, {}, birth_dates=[date(2005, 1, 2)], on=date(2026, 1, 1)).verdict == "eligible"
     assert evaluate(home, {}, birth_dates=[date(2005, 1, 1)], on=date(2026, 1, 1)).verdict == "not_eligible"
+
+
+def test_home_support_takes_a_pregnancy_at_any_term():
+    """DOMAIN.md, home_support: "pregnancy or child < 36 months" (no minimum term, unlike a maternal centre)."""
+    home = _profile("home_support")
+    manual = {"no_active_domestic_violence": "met", "no_equivalent_service": "met"}
+    due = date(2026, 3, 1)
+    for weeks in (4, 23, 27, 28, 39):
+        on = due - timedelta(weeks=40 - weeks)
+        verdict = evaluate(home, manual, due_date=due, on=on)
+        assert verdict.computed["pregnancy_or_child"] == f"pregnancy_weeks:{weeks}"
+        assert verdict.verdict == "eligible", weeks
+    # Before any pregnancy (a due date more than 40 weeks ahead) there is nothing to support yet.
+    assert evaluate(home, manual, due_date=due, on=due - timedelta(weeks=41)).verdict == "not_eligible"
+
+
+# DOMAIN.md, Facility kinds, "default eligibility", read as the computed rule of each kind.
+DOMAIN_COMPUTED_RULES = {
+    "parent_baby_unit": ("child_age_months", {"min_months": 0, "max_months": 36, "max_inclusive": True}),
+    "maternal_centre": ("pregnancy_or_child", {"min_pregnancy_weeks": 28, "max_months": 36}),
+    "parental_centre": ("pregnancy_or_child", {"min_pregnancy_weeks": 28, "max_months": 36}),
+    "nursery": ("child_age_months", {"min_months": 0, "max_months": 36, "max_inclusive": False}),
+    "childrens_home": ("age_years", {"max_years": 21}),
+    "foster_care_service": ("age_years", {"max_years": 21}),
+    "parental_respite": ("age_years", {"max_years": 18}),
+    "home_support": ("pregnancy_or_child", {"min_pregnancy_weeks": 0, "max_months": 36}),
+    "consultation": ("age_years", {"max_years": 21}),
+}
+
+
+def test_every_kind_has_the_computed_rule_of_domain_md():
+    assert set(DEFAULT_PROFILES) == set(DOMAIN_COMPUTED_RULES)
+    for kind, (rule, params) in DOMAIN_COMPUTED_RULES.items():
+        computed = [(c["rule"], dict(c["params"])) for c in DEFAULT_PROFILES[kind] if c["rule"] != "manual"]
+        assert computed == [(rule, params)], kind
+    home_exclusions = {c["code"] for c in DEFAULT_PROFILES["home_support"] if c["role"] == "exclusion"}
+    assert home_exclusions == {"no_active_domestic_violence", "no_equivalent_service"}

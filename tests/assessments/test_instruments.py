@@ -402,3 +402,56 @@ def test_age_range_edges_in_days(code, inside, outside):
     instrument = get(code)
     assert all(instrument.in_age_range(days) for days in inside)
     assert not any(instrument.in_age_range(days) for days in outside)
+
+
+# --- EPDS: which answer was ticked, and the keying of the paper form ------------------------------------------
+
+# DOMAIN.md: items 3 and 5-10 reverse-keyed on the paper form. The score of the 1st, 2nd, 3rd, 4th answer:
+FORWARD, REVERSE = (0, 1, 2, 3), (3, 2, 1, 0)
+EPDS_KEYING = {1: FORWARD, 2: FORWARD, 3: REVERSE, 4: FORWARD, 5: REVERSE, 6: REVERSE, 7: REVERSE, 8: REVERSE,
+               9: REVERSE, 10: REVERSE}
+
+
+def ticked(*answers):
+    """The answer ticked for each item, 1 (first) to 4 (fourth), in the questionnaire's order."""
+    return {f"e{n:02d}": answer for n, answer in enumerate(answers, start=1)}
+
+
+def test_epds_keying_is_that_of_the_paper_form():
+    tool = get("epds")
+    for n, keying in EPDS_KEYING.items():
+        assert tool.field(f"e{n:02d}").answer_scores == keying, n
+
+
+def test_epds_all_first_answers_score_21_with_the_self_harm_alert():
+    # Items 1, 2, 4 score 0 on their first answer, the seven reverse-keyed items 3 each: 7 x 3 = 21.
+    tool = get("epds")
+    scores = tool.scores_from_answers(ticked(*[1] * 10))
+    assert scores == epds(0, 0, 3, 0, 3, 3, 3, 3, 3, 3)
+    result = tool.score(scores)
+    assert result.derived == {"total": 21}
+    assert alerts(result) == ["self_harm"]  # item 10's first answer scores 3
+
+
+def test_epds_all_first_answers_but_never_on_item_10_raise_no_self_harm_alert():
+    tool = get("epds")
+    result = tool.score(tool.scores_from_answers(ticked(*[1] * 9, 4)))
+    assert result.derived == {"total": 18}
+    assert alerts(result) == []
+    assert flag_codes(result) == ["possible_depression", "probable_depression"]
+
+
+def test_epds_all_last_answers_score_9_without_alert():
+    # Items 1, 2, 4 score 3 on their fourth answer, the reverse-keyed ones 0: 3 x 3 = 9.
+    tool = get("epds")
+    result = tool.score(tool.scores_from_answers(ticked(*[4] * 10)))
+    assert result.derived == {"total": 9}
+    assert result.bands == {"total": "below_threshold"}
+    assert alerts(result) == []
+
+
+def test_epds_ticked_answers_come_back_from_the_stored_scores():
+    tool = get("epds")
+    for answers in (ticked(*[1] * 10), ticked(*[4] * 10), ticked(1, 2, 3, 4, 1, 2, 3, 4, 1, 2)):
+        assert tool.answers_from_scores(tool.scores_from_answers(answers)) == answers
+    assert tool.answers_from_scores({"e03": 0, "e04": 0}) == {"e03": 4, "e04": 1}

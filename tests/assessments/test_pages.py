@@ -26,6 +26,7 @@ from django.utils import timezone
 from admissions import services as adm
 from assessments import instruments, services
 from assessments import urls as assessments_urls
+from assessments.forms import field_name
 from assessments.models import Alert, Assessment
 from tests import factories
 from unit.access import EDIT_ASSESSMENTS, ROLE_PERMISSIONS, VIEW_RECORDS
@@ -35,6 +36,8 @@ REF_A, REF_B = "FAM-A-001", "FAM-B-001"
 ADMITTED = date(2025, 9, 10)
 ASSESSED = date(2025, 9, 20)  # inside every stay below, in the past
 EPDS_ITEMS = [f"e{n:02d}" for n in range(1, 11)]
+# Score fields entered as the answer ticked on the questionnaire, by code.
+ANSWER_ITEMS = {f.code: f for tool in instruments.registry().values() for f in tool.fields if f.answer_scores}
 
 
 # ---------------------------------------------------------------- data
@@ -99,9 +102,19 @@ def _version(obj) -> int:
 
 def entry_data(therapist, scores: dict, *, on: date = ASSESSED, adult=None, confirm: bool = False,
                notes: str = "") -> dict:
-    """The POST of the entry form: header fields and one `s_<code>` field per score."""
+    """The POST of the entry form: header fields, then one `s_<code>` field per typed score and one
+    `a_<code>` field per item entered as the answer ticked (EPDS), the answer that gives the score.
+
+    A score that no answer gives is posted as a rank the questionnaire does not have (e.g. a 5th answer).
+    """
     data = {"assessed_on": _iso(on), "assessor": therapist.pk, "notes": notes}
-    data |= {f"s_{code}": str(value) for code, value in scores.items()}
+    for code, value in scores.items():
+        score_field = ANSWER_ITEMS.get(code)
+        if score_field is None:
+            data[f"s_{code}"] = str(value)
+        else:
+            answer = score_field.answer_of_score(value) or len(score_field.answer_scores) + 1
+            data[f"a_{code}"] = str(answer)
     if adult is not None:
         data["adult"] = adult.pk
     if confirm:
@@ -369,9 +382,12 @@ def test_out_of_range_score_is_refused_in_french_and_nothing_is_saved(login, fac
     response = login(therapist_a).post(_create_url(world.stay, code), entry_data(therapist_a, scores, adult=adult))
     assert response.status_code == 400
     errors = response.context["form"].errors
-    assert list(errors) == [f"s_{bad_code}"], errors
-    assert errors[f"s_{bad_code}"][0].startswith("Hors limites")
-    assert "Hors limites" in response.content.decode()
+    name = field_name(tool.field(bad_code))
+    assert list(errors) == [name], errors
+    # A typed score out of its range, or a rank of answer the questionnaire does not have.
+    message = "Hors limites" if name.startswith("s_") else "Sélectionnez un choix valide"
+    assert errors[name][0].startswith(message)
+    assert message in response.content.decode()
     assert Assessment.objects.count() == assessments
     assert history_rows() == before
 

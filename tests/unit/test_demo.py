@@ -7,7 +7,7 @@ from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
 from django.test import RequestFactory
 
-from admissions.models import Stay
+from admissions.models import AdmissionRequest, Stay
 from admissions.stay_dates import peak_occupancy
 from assessments import instruments
 from assessments.models import Alert, Assessment
@@ -85,3 +85,19 @@ def test_demo_logins_prints_the_accounts_and_the_address_it_is_given(settings, c
     settings.DEMO_MODE = False  # a production profile never prints a password
     call_command("demo_logins")
     assert capsys.readouterr().out == ""
+
+
+@pytest.mark.django_db
+def test_demo_home_support_takes_every_pregnancy_and_maternal_centres_from_28_weeks():
+    """DOMAIN.md: home support from pregnancy (any term); a maternal centre from the 7th month."""
+    build_demo(families=30, today=TODAY)
+    checked = {kind: [] for kind in ("home_support", "maternal_centre")}
+    for request in AdmissionRequest.objects.filter(expected_due_date__isnull=False, facility__kind__in=checked,
+                                                   planned_admission_on__isnull=False).select_related("facility"):
+        why = request.eligibility_details["computed"]["pregnancy_or_child"]
+        weeks = int(why.removeprefix("pregnancy_weeks:"))
+        checked[request.facility.kind].append((weeks, request.eligibility_answers["pregnancy_or_child"]))
+    assert any(weeks < 28 for weeks, _answer in checked["home_support"]), "the demo has early pregnancies"
+    assert all(answer == "met" for _weeks, answer in checked["home_support"])
+    assert checked["maternal_centre"], "the demo has prenatal requests at the maternal centre"
+    assert all(answer == ("met" if weeks >= 28 else "not_met") for weeks, answer in checked["maternal_centre"])
