@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from admissions.models import Adult, Child, Family, ReferrerOrganisation, Stay
 from admissions.selectors import family_adults
 from unit import fields
+from unit.forms import SafeTextMixin
 from unit.labels import form_choices
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -33,7 +34,7 @@ def _not_future(value: date | None, what: str) -> None:
         raise forms.ValidationError(_("%(what)s ne peut pas être dans le futur.") % {"what": what})
 
 
-class ServiceForm(forms.Form):
+class ServiceForm(SafeTextMixin, forms.Form):
     """A form whose cleaned data feed a service; crispy renders it with one submit button."""
 
     submit_label = _("Enregistrer")

@@ -12,10 +12,11 @@ from django.utils.translation import gettext_lazy as _
 from admissions.forms import DATE_WIDGET, _date
 from assessments.instruments.base import ADULT, Instrument
 from unit import fields
+from unit.forms import SafeTextMixin
 from unit.models import Membership
 
 
-class AssessmentForm(forms.Form):
+class AssessmentForm(SafeTextMixin, forms.Form):
     """Scores are typed as read on the sheet; ranges are checked by the instrument, in French."""
 
     assessed_on = _date(_("Date de passation"))
@@ -78,5 +79,6 @@ class AssessmentForm(forms.Form):
         return values
 
 
-class AcknowledgeForm(forms.Form):
-    note = forms.CharField(label=_("Ce qui a été fait"), widget=forms.Textarea(attrs={"rows": 2}))
+class AcknowledgeForm(SafeTextMixin, forms.Form):
+    note = forms.CharField(label=_("Ce qui a été fait"), widget=forms.Textarea(attrs={"rows": 2}),
+                           error_messages={"required": _("Écrivez ce qui a été fait (note obligatoire).")})

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from unit import services
+from unit.forms import SafeModelForm
 from unit.history import record_save
 from unit.models import AuditEntry, EligibilityCriterion, Facility, Membership, Organisation, ReferenceItem
 
@@ -12,7 +13,9 @@ ADMIN_REASON = "Modifié dans l'administration"
 
 
 class HistoryAdmin(SimpleHistoryAdmin):
-    """Saves through record_save (history user and reason); nothing is deleted here."""
+    """Saves through record_save (history user and reason); nothing is deleted here; text refuses controls."""
+
+    form = SafeModelForm
 
     def save_model(self, request, obj, form, change):
         record_save(obj, user=request.user, reason=ADMIN_REASON)
@@ -29,6 +32,7 @@ class HistoryAdmin(SimpleHistoryAdmin):
 
 class CriterionInline(admin.TabularInline):
     model = EligibilityCriterion
+    form = SafeModelForm
     extra = 0
     fields = ("position", "code", "role", "rule", "params", "label_fr", "label_en", "active")
     can_delete = False

@@ -12,9 +12,10 @@ from django.utils.translation import gettext_lazy
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from unit import security
+from unit.forms import SafeTextMixin
 
 
-class TokenForm(forms.Form):
+class TokenForm(SafeTextMixin, forms.Form):
     token = forms.CharField(
         label=gettext_lazy("Code à 6 chiffres"),
         min_length=6,
