@@ -1,5 +1,7 @@
 """Django admin for facilities, memberships and reference lists; every save keeps its history."""
 
+from axes.admin import AccessAttemptAdmin, AccessFailureLogAdmin, AccessLogAdmin
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -104,3 +106,29 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# --- The login logs of django-axes: evidence, so read-only like the audit trail --------------------
+
+
+class ReadOnlyLogAdmin:
+    """Nobody adds, changes or deletes a login log from the admin; a lock is lifted by
+    `manage.py axes_reset_username`, which leaves the access and failure logs in place."""
+
+    actions = None
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+for _model, _axes_admin in ((AccessAttempt, AccessAttemptAdmin), (AccessLog, AccessLogAdmin),
+                            (AccessFailureLog, AccessFailureLogAdmin)):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)
+    admin.site.register(_model, type(_axes_admin.__name__, (ReadOnlyLogAdmin, _axes_admin), {}))
