@@ -2,11 +2,16 @@
 
 from axes.admin import AccessAttemptAdmin, AccessFailureLogAdmin, AccessLogAdmin
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from unit import services
+from unit import security, services
 from unit.forms import SafeModelForm
 from unit.history import record_save
 from unit.models import AuditEntry, EligibilityCriterion, Facility, Membership, Organisation, ReferenceItem
@@ -132,3 +137,31 @@ for _model, _axes_admin in ((AccessAttempt, AccessAttemptAdmin), (AccessLog, Acc
     if admin.site.is_registered(_model):
         admin.site.unregister(_model)
     admin.site.register(_model, type(_axes_admin.__name__, (ReadOnlyLogAdmin, _axes_admin), {}))
+
+
+# --- Users: another administrator issues the link of a first second-factor device -------------------
+
+
+class UserAdmin(DjangoUserAdmin):
+    actions = ["otp_enrolment_link_issue"]
+
+    @admin.action(description=_("Émettre un lien d'inscription à la double authentification"))
+    def otp_enrolment_link_issue(self, request, queryset):
+        for user in queryset:
+            try:
+                token = security.enrolment_link_issue(user=user, issued_by=request.user)
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.ERROR)
+                continue
+            url = request.build_absolute_uri(reverse("otp_enrol_link", args=[token]))
+            # Shown once: only a hash is stored. The issuer hands it over by a channel other than e-mail
+            # when possible (in person, by phone).
+            self.message_user(request, _("Lien pour %(user)s, valable %(hours)d h et une seule fois : %(url)s") % {
+                "user": user.get_username(), "hours": settings.OTP_ENROLMENT_LINK_HOURS, "url": url},
+                messages.SUCCESS)
+
+
+User = get_user_model()
+if admin.site.is_registered(User):
+    admin.site.unregister(User)
+admin.site.register(User, UserAdmin)
