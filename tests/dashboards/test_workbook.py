@@ -27,7 +27,7 @@ from dashboards.exports import export_create, export_path, indicators_sha256
 from dashboards.models import ExportRecord, FunderProfile
 from dashboards.tables import build_tables
 from tests import factories
-from tests.hostile import hostile_texts, is_inert
+from tests.hostile import hostile_texts, is_inert, storable
 from unit.cells import safe_text
 
 pytestmark = pytest.mark.django_db
@@ -389,7 +389,7 @@ def _hostile_diagnoses(facility, texts):
 
 def test_control_characters_and_unicode_spaces_never_hide_a_formula(unit):
     """Issue 11, finding 1: "\\x01=cmd…" used to be checked before the control character was removed."""
-    texts = hostile_texts(HOSTILE_PAYLOAD)
+    texts = storable(hostile_texts(HOSTILE_PAYLOAD))
     _hostile_diagnoses(unit, texts)
     unit.name = "\x01=" + HOSTILE_PAYLOAD
     unit.save()
@@ -415,7 +415,7 @@ def test_the_line_list_writes_hostile_text_as_inert_strings():
 
 
 def test_the_csv_tables_write_hostile_text_inert(unit, login):
-    texts = hostile_texts(HOSTILE_PAYLOAD)
+    texts = storable(hostile_texts(HOSTILE_PAYLOAD))
     _hostile_diagnoses(unit, texts)
     manager = factories.user(role="manager", facility=unit, username="gestionnaire")
     response = login(manager).get(f"{reverse('dashboards:table_csv')}?year=2025&table=parent_diagnoses")

@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from admissions import services as adm
 from assessments import services as assessment_services
 from tests import factories
-from tests.hostile import hostile_texts, is_inert
+from tests.hostile import hostile_texts, is_inert, storable
 from unit.models import AuditEntry
 from unit.subject_access import subject_access_workbook
 
@@ -169,7 +169,7 @@ def test_the_page_describes_the_export_and_the_post_returns_an_audited_workbook(
 def test_hostile_text_behind_control_characters_or_spaces_is_inert(world_a, users_a):
     """Issue 11, finding 1: a first name "\\x01=cmd…" was a live formula in the subject-access workbook."""
     clinician, child = users_a["admissions"], world_a.child
-    texts = hostile_texts("1+cmd|A0")
+    texts = storable(hostile_texts("1+cmd|A0"))
     adm.record_update(user=clinician, obj=child, changes={"first_name": "\x01=cmd|'/C calc'!A0"},
                       expected_version=child.version, reason="\u3000=cmd|'/C calc'!A0")
     for number, code in enumerate(texts):
