@@ -65,7 +65,7 @@ serve: messages
 		"(production runs on PostgreSQL, docs/deploy.md)" >&2
 	PROFILE=production $(PY) manage.py collectstatic --noinput -v 0
 	PROFILE=production $(PY) manage.py migrate --noinput -v 0
-	exec env PROFILE=production $(VENV)/bin/gunicorn config.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) \
+	exec env PROFILE=production $(VENV)/bin/gunicorn config.wsgi --config gunicorn.conf.py --bind $(HOST):$(PORT) --workers $(WORKERS) \
 		--timeout 120 --access-logfile - $(GUNICORN_ARGS)
 
 # Benchmarks on PostgreSQL (throw-away databases bench_s and bench_l; writes docs/performance.md).

@@ -14,6 +14,7 @@ from admissions.models import Adult, Child, Family, ReferrerOrganisation, Stay
 from admissions.selectors import family_adults
 from unit import fields
 from unit.ages import birth_date_problem
+from unit.forms import SafeTextMixin
 from unit.labels import form_choices
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -41,7 +42,7 @@ def _plausible_birth_date(value: date | None) -> date | None:
     return value
 
 
-class ServiceForm(forms.Form):
+class ServiceForm(SafeTextMixin, forms.Form):
     """A form whose cleaned data feed a service; crispy renders it with one submit button."""
 
     submit_label = _("Enregistrer")

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from admissions import importer
 from unit import access
+from unit.forms import SafeTextMixin
 from unit.private_files import private_dir
 
 MAX_BYTES = 20 * 1024 * 1024
@@ -29,7 +30,7 @@ KEEP_SECONDS = 24 * 3600  # an upload never confirmed is deleted after a day
 PENDING_PER_SESSION = 5
 
 
-class UploadForm(forms.Form):
+class UploadForm(SafeTextMixin, forms.Form):
     workbook = forms.FileField(label=gettext_lazy("Classeur d'import (.xlsx, 20 Mo au plus)"),
                                widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}))
 

@@ -46,7 +46,7 @@ from assessments import instruments
 from assessments.instruments.base import ADULT, CHILD
 from assessments.models import Assessment
 from assessments.services import assessment_record
-from unit import access, vocabularies
+from unit import access, cells, vocabularies
 from unit.ages import birth_date_problem
 from unit.models import NON_RESIDENTIAL_KINDS, Facility, Membership, Organisation
 from unit.services import facility_create, membership_grant, organisation_create
@@ -540,15 +540,22 @@ class WorkbookImport:
             self._tick()
 
     def _cell(self, record: Record, column: Column, value: Any) -> Any:
-        if (isinstance(value, str) and value.startswith("=")) or isinstance(value, ArrayFormula | DataTableFormula):
+        if isinstance(value, str):
+            # Trimmed (every kind of space and invisible character) before the formula check, which
+            # otherwise lets " =…" or "\u00a0=…" through.
+            value = cells.trimmed(value)
+            if cells.CONTROL.search(value):
+                self._fail(record, column.code, "Caractère de contrôle refusé : retapez la valeur au lieu de la "
+                                                "copier depuis un autre logiciel.")
+                return None
+        if (isinstance(value, str) and cells.starts_a_formula(value)) or isinstance(value,
+                                                                                    ArrayFormula | DataTableFormula):
             self._fail(record, column.code, "Formule refusée : saisissez la valeur elle-même, pas une formule.")
             return None
         if value is not None and not isinstance(value, str | int | float | bool | date | time):
             self._fail(record, column.code, f"Valeur illisible ({type(value).__name__}) : saisissez un texte, un "
                                             "nombre ou une date.")
             return None
-        if isinstance(value, str):
-            value = value.strip()
         if value is None or value == "":
             if column.required:
                 self._fail(record, column.code, "Valeur obligatoire manquante.")

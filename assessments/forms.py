@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from admissions.forms import DATE_WIDGET, _date
 from assessments.instruments.base import ADULT, Instrument, ScoreField
 from unit import fields
+from unit.forms import SafeTextMixin
 from unit.models import Membership
 
 ANSWER_LABELS = (_("1re réponse"), _("2e réponse"), _("3e réponse"), _("4e réponse"))
@@ -46,7 +47,7 @@ def initial_scores(instrument: Instrument, scores: Mapping[str, object]) -> dict
     return initial
 
 
-class AssessmentForm(forms.Form):
+class AssessmentForm(SafeTextMixin, forms.Form):
     """Scores are typed as read on the sheet, or the answer ticked is chosen and keyed by the instrument.
 
     Ranges are checked by the instrument, in French. An item asked as "which answer was ticked" offers the
@@ -148,5 +149,6 @@ class AssessmentForm(forms.Form):
         return values | self.instrument.scores_from_answers(answers)
 
 
-class AcknowledgeForm(forms.Form):
-    note = forms.CharField(label=_("Ce qui a été fait"), widget=forms.Textarea(attrs={"rows": 2}))
+class AcknowledgeForm(SafeTextMixin, forms.Form):
+    note = forms.CharField(label=_("Ce qui a été fait"), widget=forms.Textarea(attrs={"rows": 2}),
+                           error_messages={"required": _("Écrivez ce qui a été fait (note obligatoire).")})

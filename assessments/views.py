@@ -190,7 +190,7 @@ def alert_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Alerte prise en compte."))
     else:
-        messages.error(request, _("Écrivez ce qui a été fait (note obligatoire)."))
+        messages.error(request, " ".join(form.errors["note"]))
     target = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
                                            require_https=request.is_secure()):

@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    # runserver leaves static files to whitenoise, so they pass through the middleware (Server header).
+    "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "simple_history",
     "axes",
@@ -60,6 +62,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: replaces the software name runserver would send (gunicorn.conf.py does it for gunicorn).
+    "unit.middleware.ServerHeaderMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Before anything reads the query string (PostgreSQL refuses NUL in text: a 500 on list pages).
     "unit.middleware.RefuseNulMiddleware",
@@ -227,9 +231,17 @@ SESSION_ABSOLUTE_SECONDS = int(os.environ.get("SESSION_ABSOLUTE_SECONDS", str(12
 
 # Two-factor authentication (TOTP, django-otp): anyone may enrol at /accounts/2fa/setup/; these
 # roles, and staff accounts, must in production (unit.security.TwoFactorRequiredMiddleware).
-OTP_REQUIRED_ROLES = ("admin", "reporting") if PRODUCTION else ()
+# Managers see named records and export them: they are held to it as well.
+OTP_REQUIRED_ROLES = ("admin", "manager", "reporting") if PRODUCTION else ()
 OTP_REQUIRED_FOR_STAFF = PRODUCTION
+# An administrator's (or staff account's) first device needs an enrolment link issued by another
+# administrator (or by `manage.py otp_enrolment_link` for the very first one): the password alone,
+# stolen, does not let anyone register their own phone. Links are single-use and expire.
+OTP_ENROLMENT_LINK_REQUIRED = env_bool("OTP_ENROLMENT_LINK_REQUIRED", PRODUCTION)
+OTP_ENROLMENT_LINK_HOURS = int(os.environ.get("OTP_ENROLMENT_LINK_HOURS", "72"))
 OTP_TOTP_ISSUER = "Dossier clinique UPB"
+# The `Server` header of every response (unit.middleware.ServerHeaderMiddleware, gunicorn.conf.py).
+SERVER_HEADER = os.environ.get("SERVER_HEADER", "web")
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True

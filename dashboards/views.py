@@ -83,7 +83,7 @@ def table_csv(request: HttpRequest) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.write("\ufeff")  # Excel opens UTF-8 CSV correctly with a BOM
     writer = csv.writer(response, delimiter=";")
-    writer.writerow(table.headers)
+    writer.writerow([safe_text(header) for header in table.headers])
     for row in table.rows:
         writer.writerow(["" if cell is None else safe_text(cell) for cell in row])
     return response

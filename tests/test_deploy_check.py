@@ -27,6 +27,7 @@ print(json.dumps({
     "debug": settings.DEBUG,
     "otp_required_roles": list(settings.OTP_REQUIRED_ROLES),
     "otp_required_for_staff": settings.OTP_REQUIRED_FOR_STAFF,
+    "otp_enrolment_link_required": getattr(settings, "OTP_ENROLMENT_LINK_REQUIRED", False),
     "session_cookie_secure": settings.SESSION_COOKIE_SECURE,
     "csrf_cookie_secure": settings.CSRF_COOKIE_SECURE,
 }))
@@ -76,5 +77,7 @@ def test_production_profile_sends_hsts_and_requires_two_factor(production_env):
         assert headers["Cache-Control"] == "no-store", path
         assert "script-src 'self';" in headers["Content-Security-Policy"] + ";", path
     assert probe["plain_http"] == [301, "https://unit.example.org/healthz"]
-    assert probe["otp_required_roles"] == ["admin", "reporting"]
+    # Managers see named records and export them: 2FA for them too (issue 11, finding 11).
+    assert probe["otp_required_roles"] == ["admin", "manager", "reporting"]
     assert probe["otp_required_for_staff"] is True
+    assert probe["otp_enrolment_link_required"] is True

@@ -263,3 +263,29 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("Audit entries are never deleted.")
+
+
+class EnrolmentLink(models.Model):
+    """A single-use, expiring link with which an administrator registers their first second-factor device.
+
+    Issued by another administrator (or by `manage.py otp_enrolment_link` for the very first one), so
+    that whoever holds only the password cannot register their own phone. Only a hash of the token is
+    kept: the link itself is shown once, to the issuer.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="otp_enrolment_links",
+                             verbose_name=_("utilisateur"))
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                  related_name="+", verbose_name=_("émis par"))
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(_("émis le"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expire le"))
+    used_at = models.DateTimeField(_("utilisé le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("lien d'inscription à la double authentification")
+        verbose_name_plural = _("liens d'inscription à la double authentification")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.created_at:%Y-%m-%d %H:%M}"

@@ -3,7 +3,7 @@
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
@@ -12,9 +12,10 @@ from django.utils.translation import gettext_lazy
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from unit import security
+from unit.forms import SafeTextMixin
 
 
-class TokenForm(forms.Form):
+class TokenForm(SafeTextMixin, forms.Form):
     token = forms.CharField(
         label=gettext_lazy("Code à 6 chiffres"),
         min_length=6,
@@ -50,6 +51,9 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
         return security.redirect_with_next("otp_verify", _next_url(request))
     if has_device:
         return render(request, "registration/otp_setup.html", {"enrolled": True})
+    if not security.enrolment_allowed(request=request):
+        # An administrator's first device: the password alone is not enough (docs/security.md).
+        return render(request, "registration/otp_setup.html", {"link_needed": True}, status=403)
     device = security.totp_device_pending(user=user)
     form = TokenForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -81,3 +85,10 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
             return redirect(_next_url(request))
         form.add_error("token", _refusal(device))
     return render(request, "registration/otp_verify.html", {"form": form, "next": _next_url(request)})
+
+
+def otp_enrol_link(request: HttpRequest, token: str) -> HttpResponse:
+    """The link another administrator issued: accepted for the signed-in user it names, then enrolment."""
+    if not security.enrolment_link_accept(request=request, token=token):
+        raise Http404
+    return redirect("otp_setup")

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import secrets
 import time
 from base64 import b32encode
+from datetime import timedelta
 from importlib import import_module
 from urllib.parse import urlencode
 
@@ -14,6 +17,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import SESSION_KEY, logout
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
@@ -21,7 +25,7 @@ from django.utils.translation import gettext as _
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from unit.models import Membership
+from unit.models import EnrolmentLink, Membership
 
 logger = logging.getLogger("unit.security")
 
@@ -29,12 +33,15 @@ logger = logging.getLogger("unit.security")
 LOGIN_AT = "unit.login_at"
 SEEN_AT = "unit.seen_at"
 OTP_ENROLLED = "unit.otp_enrolled"
+# The enrolment link accepted in this session (its id), for an administrator's first device.
+ENROLMENT_LINK = "unit.enrolment_link"
 # Last activity is written at most once a minute, so a page view does not always cost a session write.
 SEEN_RESOLUTION_SECONDS = 60
 
 # Pages a signed-in user reaches before the second factor: signing in and out, enrolling, verifying,
 # the language switch and the health check.
-TWO_FACTOR_EXEMPT_VIEWS = frozenset({"login", "logout", "otp_setup", "otp_verify", "set_language", "healthz"})
+TWO_FACTOR_EXEMPT_VIEWS = frozenset({"login", "logout", "otp_setup", "otp_verify", "otp_enrol_link", "set_language",
+                                     "healthz"})
 
 # Session engines whose sessions live in a table this module can scan.
 DB_SESSION_ENGINES = frozenset({"django.contrib.sessions.backends.db", "django.contrib.sessions.backends.cached_db"})
@@ -186,6 +193,59 @@ class TwoFactorRequiredMiddleware:
         return None
 
 
+# --- Enrolment links: an administrator's first device --------------------------------------------------
+
+
+def enrolment_link_required(*, user) -> bool:
+    """Whether the user's first device needs a link from another administrator (administrators and staff)."""
+    if not getattr(settings, "OTP_ENROLMENT_LINK_REQUIRED", False):
+        return False
+    if user.is_staff or user.is_superuser:
+        return True
+    return Membership.objects.filter(user=user, active=True, role=Membership.Role.ADMIN).exists()
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def enrolment_link_issue(*, user, issued_by) -> str:
+    """A new single-use link for `user`; returns the token (only its hash is stored). None issues from the
+    command line (the very first administrator)."""
+    if issued_by is not None and issued_by.pk == user.pk:
+        raise ValidationError(_("Un administrateur ne peut pas émettre son propre lien d'inscription : "
+                                "demandez-le à un autre administrateur."))
+    token = secrets.token_urlsafe(32)
+    EnrolmentLink.objects.create(user=user, issued_by=issued_by, token_hash=_token_hash(token),
+                                 expires_at=timezone.now() + timedelta(hours=settings.OTP_ENROLMENT_LINK_HOURS))
+    logger.info("two-factor enrolment link issued for user %s by %s", user.pk,
+                issued_by.pk if issued_by is not None else "the command line")
+    return token
+
+
+def _links_valid(*, user):
+    return EnrolmentLink.objects.filter(user=user, used_at__isnull=True, expires_at__gt=timezone.now())
+
+
+def enrolment_link_accept(*, request: HttpRequest, token: str) -> bool:
+    """Remembers a valid, unused link of the signed-in user in the session; False for any other token."""
+    link = _links_valid(user=request.user).filter(token_hash=_token_hash(token)).first()
+    if link is None:
+        logger.warning("refused two-factor enrolment link for user %s", request.user.pk)
+        return False
+    request.session[ENROLMENT_LINK] = link.pk
+    return True
+
+
+def enrolment_link_pending(*, request: HttpRequest) -> EnrolmentLink | None:
+    pk = request.session.get(ENROLMENT_LINK)
+    return None if pk is None else _links_valid(user=request.user).filter(pk=pk).first()
+
+
+def enrolment_allowed(*, request: HttpRequest) -> bool:
+    return not enrolment_link_required(user=request.user) or enrolment_link_pending(request=request) is not None
+
+
 def totp_device_pending(*, user) -> TOTPDevice:
     """The user's unconfirmed device, created once, so reloading the page keeps the same QR code."""
     device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
@@ -195,9 +255,20 @@ def totp_device_pending(*, user) -> TOTPDevice:
 
 
 def totp_device_confirm(*, request: HttpRequest, device: TOTPDevice, token: str) -> bool:
-    """Confirms the device with its first token; the session then counts as verified."""
+    """Confirms the device with its first token; the session then counts as verified.
+
+    An administrator's first device needs the enrolment link accepted in this session, which is used up.
+    """
+    link = None
+    if enrolment_link_required(user=device.user):
+        link = enrolment_link_pending(request=request)
+        if link is None:
+            return False
     if not device.verify_token(token):
         return False
+    if link is not None and not EnrolmentLink.objects.filter(pk=link.pk, used_at__isnull=True).update(
+            used_at=timezone.now()):
+        return False  # used meanwhile, in another session
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     TOTPDevice.objects.filter(user=device.user, confirmed=False).delete()

@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from unit import access, audit
+from unit.forms import SafeTextMixin
 from unit.models import AuditEntry, Facility
 from unit.subject_access import SUBJECT_MODELS, subject_access_workbook, subject_sections
 
@@ -14,7 +15,7 @@ PAGE_SIZE = 100
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-class AuditFilterForm(forms.Form):
+class AuditFilterForm(SafeTextMixin, forms.Form):
     user = forms.CharField(label=_("Utilisateur"), required=False, max_length=150)
     action = forms.ChoiceField(label=_("Action"), required=False,
                                choices=[("", "—"), *AuditEntry.Action.choices])

@@ -14,6 +14,7 @@ urlpatterns = [
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("accounts/2fa/setup/", otp_views.otp_setup, name="otp_setup"),
     path("accounts/2fa/verify/", otp_views.otp_verify, name="otp_verify"),
+    path("accounts/2fa/enrol/<str:token>/", otp_views.otp_enrol_link, name="otp_enrol_link"),
     path("i18n/setlang/", views.set_language_view, name="set_language"),
     path("history/<str:app_label>/<str:model_name>/<int:pk>/", views.record_history, name="record_history"),
     path("audit/", subject_views.audit_list, name="audit_list"),

@@ -456,3 +456,42 @@ def test_a_file_uploaded_in_another_session_cannot_be_confirmed(tmp_path, users_
     before = row_counts()
     assert client.post(reverse("admissions:import_confirm"), {"token": token}).status_code == 404
     assert row_counts() == before
+
+
+# Spaces and invisible characters openpyxl can write in front of a formula (it refuses other controls).
+SPACES_BEFORE_A_FORMULA = [" ", "  ", "\t", "\n", "\r\n", "\u00a0", "\u2003", "\u202f", "\u3000", "\ufeff",
+                           "\u200b", " \u00a0\t"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("prefix", SPACES_BEFORE_A_FORMULA, ids=[f"U+{ord(p[0]):04X}x{len(p)}"
+                                                                  for p in SPACES_BEFORE_A_FORMULA])
+def test_a_formula_behind_spaces_is_refused_after_trimming(tmp_path, admin_user, prefix):
+    """Issue 11, finding 1: the refusal looked at the first character before the text was trimmed."""
+    before = row_counts()
+    rows = corpus.cohort()
+    rows["adults"][0]["first_name"] = prefix + '=HYPERLINK("http://x","y")'
+    result = import_workbook(corpus.write(tmp_path / "espaces.xlsx", rows), user=admin_user)
+    errors = {(e.sheet, e.row, e.column): e.reason for e in result.errors}
+    assert errors[("adults", 2, "first_name")].startswith("Formule refusée")
+    assert not result.applied and row_counts() == before
+
+
+@pytest.mark.django_db
+def test_text_typed_in_the_template_comes_back_inert_in_every_export(tmp_path, admin_user):
+    """The round trip: text that is no formula once trimmed is imported, and leaves every export inert."""
+    from openpyxl import load_workbook
+
+    from tests.hostile import is_inert
+    from unit.subject_access import subject_access_workbook
+
+    rows = corpus.cohort()
+    rows["children"][0].update({"first_name": "\ufeff\u3000+cmd|A0", "last_name": "\u200b\u00a0-cmd|A0 "})
+    result = import_workbook(corpus.write(tmp_path / "tapes.xlsx", rows), user=admin_user)
+    assert result.errors == [] and result.applied
+    child = Child.objects.get(first_name="+cmd|A0")  # trimmed on the way in
+    assert child.last_name == "-cmd|A0"
+    book = load_workbook(io.BytesIO(subject_access_workbook(child)))
+    cells = [cell for ws in book.worksheets for row in ws.iter_rows() for cell in row if isinstance(cell.value, str)]
+    assert len([c for c in cells if "cmd|A0" in c.value]) >= 4  # both names, in the record and its history
+    assert not [(c.parent.title, c.coordinate, c.value) for c in cells if c.data_type != "s" or not is_inert(c.value)]

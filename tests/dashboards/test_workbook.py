@@ -3,6 +3,7 @@ the pseudonymised line list, small cells, safe cells, the download page and the 
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import hmac
 import io
@@ -18,7 +19,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 
 from admissions import services as adm
 from dashboards import engine, linelist, workbook
@@ -26,6 +27,7 @@ from dashboards.exports import export_create, export_path, indicators_sha256
 from dashboards.models import ExportRecord, FunderProfile
 from dashboards.tables import build_tables
 from tests import factories
+from tests.hostile import hostile_texts, is_inert, storable
 from unit.cells import safe_text
 
 pytestmark = pytest.mark.django_db
@@ -250,6 +252,7 @@ def test_the_line_list_costs_one_query_whatever_the_rows(unit):
 # ---------------------------------------------------------------- safe cells
 
 
+HOSTILE_PAYLOAD = "1+cmd|A0"  # a diagnosis code holds 20 characters
 HOSTILE = ['=HYPERLINK("//x")', "+1", "-2+3", "@SUM(A1)", "A\x01B\x7f"]
 
 
@@ -372,3 +375,52 @@ def test_the_command_refuses_an_unknown_profile(unit, tmp_path):
     with pytest.raises(CommandError, match="Profil inconnu"):
         call_command("export_report", "--facility", unit.code, "--start", "2025-01-01", "--end", "2025-12-31",
                      "--out", str(tmp_path / "x.xlsx"), "--profile", "Nobody")
+
+
+def _hostile_diagnoses(facility, texts):
+    """Every hostile text as a parent's diagnosis code (the parent-diagnoses table lists each code)."""
+    stay = facility.stays.order_by("-admitted_on").first()
+    mother = factories.adult(family=stay.child.family)
+    adm.presence_add(user=None, stay=stay, adult=mother, start=stay.admitted_on)
+    for number, code in enumerate(texts):  # numbered: two codes differing by a control character are one code
+        code = f"{code}{number:02d}"
+        adm.diagnosis_add(user=None, stay=stay, timepoint="entry", classification="local", code=code, adult=mother)
+
+
+def test_control_characters_and_unicode_spaces_never_hide_a_formula(unit):
+    """Issue 11, finding 1: "\\x01=cmd…" used to be checked before the control character was removed."""
+    texts = storable(hostile_texts(HOSTILE_PAYLOAD))
+    _hostile_diagnoses(unit, texts)
+    unit.name = "\x01=" + HOSTILE_PAYLOAD
+    unit.save()
+    _record, wb = _export(unit, _profile("\u3000=" + HOSTILE_PAYLOAD, k=1))
+    cells = [cell for ws in wb.worksheets for row in ws.iter_rows() for cell in row if isinstance(cell.value, str)]
+    assert not [(c.parent.title, c.coordinate, c.value) for c in cells if c.data_type != "s" or not is_inert(c.value)]
+    written = [c.value for c in cells if HOSTILE_PAYLOAD in c.value]
+    assert len(written) >= len(texts) + 2  # every code, the facility and the profile's name
+
+
+def test_the_line_list_writes_hostile_text_as_inert_strings():
+    texts = hostile_texts(HOSTILE_PAYLOAD)
+    wb = Workbook(write_only=True)
+    rows = [["P1", text, "F", 3, "01/2025", date(2025, 1, 2), None, 10, text, text, text, text, text]
+            for text in texts]
+    assert workbook.line_list_sheet(wb, rows) == len(texts)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    sheet = load_workbook(io.BytesIO(buffer.getvalue()))[workbook.LINE_LIST]
+    cells = [cell for row in sheet.iter_rows(min_row=2) for cell in row if isinstance(cell.value, str)]
+    assert len([c for c in cells if HOSTILE_PAYLOAD in c.value]) == 6 * len(texts)
+    assert not [(c.coordinate, c.value) for c in cells if c.data_type != "s" or not is_inert(c.value)]
+
+
+def test_the_csv_tables_write_hostile_text_inert(unit, login):
+    texts = storable(hostile_texts(HOSTILE_PAYLOAD))
+    _hostile_diagnoses(unit, texts)
+    manager = factories.user(role="manager", facility=unit, username="gestionnaire")
+    response = login(manager).get(f"{reverse('dashboards:table_csv')}?year=2025&table=parent_diagnoses")
+    assert response.status_code == 200
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    cells = [cell for row in rows for cell in row]
+    assert len([c for c in cells if HOSTILE_PAYLOAD in c]) == len(texts)
+    assert not [c for c in cells if not is_inert(c)]

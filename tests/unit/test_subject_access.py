@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 from admissions import services as adm
 from assessments import services as assessment_services
 from tests import factories
+from tests.hostile import hostile_texts, is_inert, storable
 from unit.models import AuditEntry
 from unit.subject_access import subject_access_workbook
 
@@ -162,3 +163,21 @@ def test_the_page_describes_the_export_and_the_post_returns_an_audited_workbook(
     expected = ("admissions.child", str(world_a.child.pk), world_a.facility.pk, admin_user.pk)
     # The page is a read; the export writes one subject-access entry and no second "export" entry.
     assert entries == [("read", *expected), ("subject_access", *expected)]
+
+
+@pytest.mark.django_db
+def test_hostile_text_behind_control_characters_or_spaces_is_inert(world_a, users_a):
+    """Issue 11, finding 1: a first name "\\x01=cmd…" was a live formula in the subject-access workbook."""
+    clinician, child = users_a["admissions"], world_a.child
+    texts = storable(hostile_texts("1+cmd|A0"))
+    adm.record_update(user=clinician, obj=child, changes={"first_name": "\x01=cmd|'/C calc'!A0"},
+                      expected_version=child.version, reason="\u3000=cmd|'/C calc'!A0")
+    for number, code in enumerate(texts):
+        adm.diagnosis_add(user=clinician, stay=world_a.stay, child=child, timepoint="entry", classification="local",
+                          code=f"{code}{number:02d}", label=code)
+    workbook = load_workbook(BytesIO(subject_access_workbook(child)))
+    cells = [cell for ws in workbook.worksheets for row in ws.iter_rows() for cell in row
+             if isinstance(cell.value, str)]
+    assert len([c for c in cells if "1+cmd|A0" in c.value]) >= 2 * len(texts)  # code and label, history aside
+    assert len([c for c in cells if "cmd|'/C calc'!A0" in c.value]) >= 3  # name, its new value, the reason
+    assert not [(c.parent.title, c.coordinate, c.value) for c in cells if c.data_type != "s" or not is_inert(c.value)]
