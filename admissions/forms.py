@@ -52,6 +52,12 @@ class VersionedForm(ServiceForm):
 
     version = forms.IntegerField(widget=forms.HiddenInput)
 
+    def freeze(self, names) -> None:
+        """Show `names` read-only: their posted values are ignored and the stored ones kept."""
+        for name in names:
+            if name in self.fields:
+                self.fields[name].disabled = True
+
 
 class FamilyForm(ServiceForm):
     facility = fields.ModelChoiceField(label=_("Structure"), queryset=None)

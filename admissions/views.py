@@ -165,8 +165,13 @@ def _edit(request, obj, form_class, fields, title, url_name, back_pk):
     initial = {field: getattr(obj, field) for field in fields}
     initial["version"] = obj.version
     form = form_class(request.POST if request.method == "POST" else None, initial=initial)
+    notice = ""
+    if not services.identity_editable(request.user, obj):
+        # A partner facility sees who the person is but corrects it through the facility that opened the dossier.
+        form.freeze(obj.IDENTITY_FIELDS)
+        notice = services.identity_refusal(obj.family)
     return _redirecting_form(
-        request, form, "admissions/form.html", {"title": title, "object": obj},
+        request, form, "admissions/form.html", {"title": title, "object": obj, "notice": notice},
         lambda d: services.record_update(user=request.user, obj=obj,
                                          changes={f: d[f] for f in fields}, expected_version=d["version"],
                                          reason=_("Correction du dossier")),
