@@ -65,13 +65,16 @@ class FamilyForm(ServiceForm):
                                 help_text=_("Par ex. UPB-2026-017 : jamais le nom de la famille."))
     notes = forms.CharField(label=_("Remarques"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, *args, facilities, **kwargs):
+    def __init__(self, *args, facilities, reference_taken, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["facility"].queryset = facilities
+        self.reference_taken = reference_taken
 
     def clean_reference(self):
         reference = self.cleaned_data["reference"].strip()
-        if Family.objects.filter(reference__iexact=reference).exists():
+        # Only the dossiers the user can reach are asked (selectors.family_reference_taken): a reference
+        # used only out of their reach gets the answer of a new one.
+        if self.reference_taken(reference):
             raise forms.ValidationError(_("Cette référence existe déjà."))
         return reference
 

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from unit.models import ClinicalRecord, Facility, TrackedModel, one_subject_constraint, vocabulary_choices
@@ -15,7 +16,9 @@ class Family(ClinicalRecord):
     # Who the dossier is: changed only with edit rights in the facility that opened it (docs/security.md).
     IDENTITY_FIELDS = ("reference", "facility")
 
-    reference = models.CharField(_("référence"), max_length=40, unique=True)
+    # Unique within a facility (case aside), not across the organisation: a facility that types a reference
+    # used only in a facility out of its reach gets the answer it would get for a new one (docs/security.md).
+    reference = models.CharField(_("référence"), max_length=40, db_index=True)
     facility = models.ForeignKey(
         Facility, on_delete=models.PROTECT, related_name="families", verbose_name=_("structure du dossier")
     )
@@ -25,6 +28,10 @@ class Family(ClinicalRecord):
         verbose_name = _("famille")
         verbose_name_plural = _("familles")
         ordering = ["reference"]
+        constraints = [
+            models.UniqueConstraint(Lower("reference"), "facility", name="family_reference_unique_per_facility",
+                                    violation_error_message=_("Cette référence existe déjà.")),
+        ]
 
     def __str__(self) -> str:
         return self.reference

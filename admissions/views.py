@@ -113,7 +113,9 @@ def families(request: HttpRequest) -> HttpResponse:
 def family_create(request: HttpRequest) -> HttpResponse:
     access.require(request.user, access.EDIT_ADMISSIONS)
     facilities = access.facilities_for(request.user, access.EDIT_ADMISSIONS)
-    form = forms.FamilyForm(request.POST if request.method == "POST" else None, facilities=facilities)
+    form = forms.FamilyForm(request.POST if request.method == "POST" else None, facilities=facilities,
+                            reference_taken=lambda reference: selectors.family_reference_taken(request.user,
+                                                                                               reference))
     return _redirecting_form(
         request, form, "admissions/form.html", {"title": _("Nouveau dossier famille")},
         lambda d: services.family_create(user=request.user, facility=d["facility"], reference=d["reference"],
