@@ -78,6 +78,7 @@ MATRIX: dict[str, Line] = {
     "record_mark_in_error": Line(access.EDIT_ADMISSIONS, lambda w: {"app_label": "admissions",
                                                                     "model_name": "stay", "pk": w.stay.pk},
                                  post_only=True, on_object=True),
+    "records_in_error": Line(access.ADMINISTER),
     "record_restore": Line(access.ADMINISTER, lambda w: {"app_label": "admissions", "model_name": "diagnosis",
                                                          "pk": w.in_error.pk}, post_only=True, on_object=True),
     "admissions:index": Line(access.VIEW_RECORDS), "admissions:board": Line(access.VIEW_RECORDS),

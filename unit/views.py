@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
 from unit import access
-from unit.selectors import history_of
+from unit.selectors import history_of, records_in_error
 
 # Only these apps hold records that have a history page.
 HISTORY_APPS = {"unit", "admissions", "assessments", "dashboards"}
@@ -139,3 +139,10 @@ def record_restore(request: HttpRequest, app_label: str, model_name: str, pk: in
     return redirect(history)
 
 
+
+
+def records_in_error_list(request: HttpRequest) -> HttpResponse:
+    """Administrators find here what was marked in error (a hidden dossier included) and open its history."""
+    access.require(request.user, access.ADMINISTER)
+    return render(request, "unit/records_in_error.html",
+                  {"rows": records_in_error(request.user, list(ERROR_PERMISSIONS))})

@@ -151,6 +151,11 @@ def test_once_the_partners_request_is_in_error_the_opening_facility_holds_the_do
 # ---------------------------------------------------------------- undoing a mark
 
 
+@pytest.fixture
+def facility_c_admin():
+    return factories.user(role="admin", facility=factories.facility(code="upb-c"), username="admin_c")
+
+
 def _restore(client, obj, reason="Marqué par erreur"):
     url = reverse("record_restore", args=[obj._meta.app_label, obj._meta.model_name, obj.pk])
     return client.post(url, {"reason": reason})
@@ -198,10 +203,14 @@ def test_a_record_not_in_error_is_not_restored(login, facility_a, users_a):
     assert stay.history.count() == versions
 
 
-def test_the_opening_facility_restores_what_a_partner_hid(login, shared, users_a):
+def test_the_opening_facility_restores_what_a_partner_hid(login, shared, users_a, facility_c_admin):
     family, *_ = shared
     # Before the rule, a partner's admissions user could hide the dossier: its administrator brings it back.
     services.record_mark_in_error(user=None, obj=family, reason="Saisi par erreur : caché par un partenaire")
     assert login(users_a["admissions"]).get(reverse("admissions:family_detail", args=[family.pk])).status_code == 404
+    history = reverse("record_history", args=["admissions", "family", family.pk])
+    # The administrator finds it in the list of records in error; an administrator elsewhere does not.
+    assert history in login(users_a["admin"]).get(reverse("records_in_error")).content.decode()
+    assert history not in login(facility_c_admin).get(reverse("records_in_error")).content.decode()
     _restore(login(users_a["admin"]), family)
     assert login(users_a["admissions"]).get(reverse("admissions:family_detail", args=[family.pk])).status_code == 200
