@@ -61,6 +61,12 @@ class VersionedForm(ServiceForm):
 
     version = forms.IntegerField(widget=forms.HiddenInput)
 
+    def freeze(self, names) -> None:
+        """Show `names` read-only: their posted values are ignored and the stored ones kept."""
+        for name in names:
+            if name in self.fields:
+                self.fields[name].disabled = True
+
 
 class FamilyForm(ServiceForm):
     facility = fields.ModelChoiceField(label=_("Structure"), queryset=None)
@@ -68,13 +74,16 @@ class FamilyForm(ServiceForm):
                                 help_text=_("Par ex. UPB-2026-017 : jamais le nom de la famille."))
     notes = forms.CharField(label=_("Remarques"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, *args, facilities, **kwargs):
+    def __init__(self, *args, facilities, reference_taken, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["facility"].queryset = facilities
+        self.reference_taken = reference_taken
 
     def clean_reference(self):
         reference = self.cleaned_data["reference"].strip()
-        if Family.objects.filter(reference__iexact=reference).exists():
+        # Only the dossiers the user can reach are asked (selectors.family_reference_taken): a reference
+        # used only out of their reach gets the answer of a new one.
+        if self.reference_taken(reference):
             raise forms.ValidationError(_("Cette référence existe déjà."))
         return reference
 

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from unit.models import (
@@ -19,7 +20,12 @@ from unit.models import (
 class Family(ClinicalRecord):
     """A dossier: a pseudonymous reference and the children and adults in it."""
 
-    reference = models.CharField(_("référence"), max_length=40, unique=True)
+    # Who the dossier is: changed only with edit rights in the facility that opened it (docs/security.md).
+    IDENTITY_FIELDS = ("reference", "facility")
+
+    # Unique within a facility (case aside), not across the organisation: a facility that types a reference
+    # used only in a facility out of its reach gets the answer it would get for a new one (docs/security.md).
+    reference = models.CharField(_("référence"), max_length=40, db_index=True)
     facility = models.ForeignKey(
         Facility, on_delete=models.PROTECT, related_name="families", verbose_name=_("structure du dossier")
     )
@@ -29,6 +35,10 @@ class Family(ClinicalRecord):
         verbose_name = _("famille")
         verbose_name_plural = _("familles")
         ordering = ["reference"]
+        constraints = [
+            models.UniqueConstraint(Lower("reference"), "facility", name="family_reference_unique_per_facility",
+                                    violation_error_message=_("Cette référence existe déjà.")),
+        ]
 
     def __str__(self) -> str:
         return self.reference
@@ -49,8 +59,20 @@ class Family(ClinicalRecord):
         ids.update(Stay.objects.filter(child__family=self).values_list("facility_id", flat=True))
         return ids
 
+    def holding_facility_ids(self) -> set[int]:
+        """The facility that opened the dossier and those with a live request or stay of it."""
+        ids = {self.facility_id}
+        ids.update(self.requests.filter(entered_in_error=False).values_list("facility_id", flat=True))
+        ids.update(Stay.objects.filter(child__family=self, entered_in_error=False).values_list(
+            "facility_id", flat=True))
+        return ids
+
 
 class Child(ClinicalRecord):
+    # Who the child is, birth facts included (every facility's corrected ages rest on them).
+    IDENTITY_FIELDS = ("family", "first_name", "last_name", "sex", "birth_date", "gestational_weeks",
+                       "gestational_days", "birth_weight_g")
+
     family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="children")
     first_name = models.CharField(_("prénom"), max_length=100)
     last_name = models.CharField(_("nom"), max_length=100)
@@ -89,8 +111,14 @@ class Child(ClinicalRecord):
     def facility_ids(self) -> set[int]:
         return self.family.facility_ids()
 
+    def holding_facility_ids(self) -> set[int]:
+        return self.family.holding_facility_ids()
+
 
 class Adult(ClinicalRecord):
+    # Who the adult is; the region of residence changes with a move and any facility following the family updates it.
+    IDENTITY_FIELDS = ("family", "role", "first_name", "last_name", "birth_date", "nationality")
+
     family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="adults")
     role = models.CharField(_("rôle"), max_length=20, choices=vocabulary_choices("adult_role"))
     first_name = models.CharField(_("prénom"), max_length=100)
@@ -117,6 +145,9 @@ class Adult(ClinicalRecord):
 
     def facility_ids(self) -> set[int]:
         return self.family.facility_ids()
+
+    def holding_facility_ids(self) -> set[int]:
+        return self.family.holding_facility_ids()
 
 
 class ReferrerOrganisation(TrackedModel):

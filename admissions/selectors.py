@@ -35,6 +35,14 @@ def families_visible(user: AbstractBaseUser) -> QuerySet:
     return access.scope(Family.objects.filter(entered_in_error=False), user)
 
 
+def family_reference_taken(user: AbstractBaseUser, reference: str) -> bool:
+    """Whether a dossier the user can reach (entered in error included) already bears `reference`.
+
+    Dossiers out of the user's reach are not looked at: a reference used only there answers as a new one
+    (references are unique per facility, and the user creates only in facilities they reach)."""
+    return access.scope(Family.objects.all(), user).filter(reference__iexact=reference.strip()).exists()
+
+
 def family_detail(user: AbstractBaseUser, pk: int) -> Family:
     visible_stays = access.scope(Stay.objects.filter(entered_in_error=False), user).select_related("facility")
     visible_requests = access.scope(AdmissionRequest.objects.filter(entered_in_error=False), user)

@@ -31,6 +31,7 @@ from admissions.models import (
 )
 from admissions.rules import overlaps
 from admissions.selectors import criteria_of
+from unit import access
 from unit.ages import birth_date_problem
 from unit.history import record_save
 from unit.models import Facility
@@ -95,10 +96,51 @@ def adult_add(*, user: User | None, family: Family, role: str, first_name: str, 
     return record_save(adult, user=user, reason=reason)
 
 
+def identity_editable(user: User | None, obj) -> bool:
+    """Whether `user` may change who a family, child or adult is: only with edit rights in the facility
+    that opened the dossier, so that a partner facility never rewrites another's (docs/security.md)."""
+    if user is None or not getattr(obj, "IDENTITY_FIELDS", ()):
+        return True  # system writes (commands, migrations) and records without identity
+    family = obj if isinstance(obj, Family) else obj.family
+    return access.has_permission(user, access.EDIT_ADMISSIONS, family.facility_id)
+
+
+def _identity_guard(user: User | None, obj, changes: Mapping[str, object]) -> None:
+    if obj.pk is None or identity_editable(user, obj):
+        return
+    changed = [field for field in obj.IDENTITY_FIELDS
+               if field in changes and _value(obj, field) != _value_of(obj, field, changes[field])]
+    if not changed:
+        return
+    family = obj if isinstance(obj, Family) else obj.family
+    message = identity_refusal(family)
+    raise ValidationError({field: message for field in changed})
+
+
+def identity_refusal(family: Family) -> str:
+    return _("Seule la structure qui a ouvert le dossier (%(facility)s) peut modifier l'identité de la famille, "
+             "des enfants et des adultes : demandez-lui la correction.") % {"facility": family.facility.name}
+
+
+def _value(obj, field: str):
+    return getattr(obj, obj._meta.get_field(field).attname)
+
+
+def _value_of(obj, field: str, value):
+    # A related object compares by its key, as the stored value does.
+    if obj._meta.get_field(field).is_relation and hasattr(value, "pk"):
+        return value.pk
+    return value
+
+
 @transaction.atomic
 def record_update(*, user: User | None, obj, changes: Mapping[str, object], expected_version: int,
                   reason: str):
-    """Edit fields of a record read at `expected_version`; a newer saved version is a conflict."""
+    """Edit fields of a record read at `expected_version`; a newer saved version is a conflict.
+
+    The identity of a family, a child or an adult changes only from the facility that opened the dossier.
+    """
+    _identity_guard(user, obj, changes)
     for field, value in changes.items():
         setattr(obj, field, value)
     if isinstance(obj, Child | Adult):
@@ -121,6 +163,17 @@ def record_mark_in_error(*, user: User | None, obj, reason: str):
     """A record entered in error stays in the history and drops out of lists and reports."""
     obj.entered_in_error = True
     return record_save(obj, user=user, reason=reason)
+
+
+@transaction.atomic
+def record_restore(*, user: User | None, obj, reason: str):
+    """Undo « entered in error »: the record is back in lists and reports, with a version saying who and why."""
+    if not reason or not reason.strip():
+        raise ValidationError(_("Indiquez pourquoi cette saisie est rétablie."))
+    if not obj.entered_in_error:
+        raise ValidationError(_("Cette saisie n'est pas marquée « saisie par erreur »."))
+    obj.entered_in_error = False
+    return record_save(obj, user=user, reason=_("Saisie rétablie : %(reason)s") % {"reason": reason.strip()})
 
 
 @transaction.atomic

@@ -113,7 +113,9 @@ def families(request: HttpRequest) -> HttpResponse:
 def family_create(request: HttpRequest) -> HttpResponse:
     access.require(request.user, access.EDIT_ADMISSIONS)
     facilities = access.facilities_for(request.user, access.EDIT_ADMISSIONS)
-    form = forms.FamilyForm(request.POST if request.method == "POST" else None, facilities=facilities)
+    form = forms.FamilyForm(request.POST if request.method == "POST" else None, facilities=facilities,
+                            reference_taken=lambda reference: selectors.family_reference_taken(request.user,
+                                                                                               reference))
     return _redirecting_form(
         request, form, "admissions/form.html", {"title": _("Nouveau dossier famille")},
         lambda d: services.family_create(user=request.user, facility=d["facility"], reference=d["reference"],
@@ -165,8 +167,13 @@ def _edit(request, obj, form_class, fields, title, url_name, back_pk):
     initial = {field: getattr(obj, field) for field in fields}
     initial["version"] = obj.version
     form = form_class(request.POST if request.method == "POST" else None, initial=initial)
+    notice = ""
+    if not services.identity_editable(request.user, obj):
+        # A partner facility sees who the person is but corrects it through the facility that opened the dossier.
+        form.freeze(obj.IDENTITY_FIELDS)
+        notice = services.identity_refusal(obj.family)
     return _redirecting_form(
-        request, form, "admissions/form.html", {"title": title, "object": obj},
+        request, form, "admissions/form.html", {"title": title, "object": obj, "notice": notice},
         lambda d: services.record_update(user=request.user, obj=obj,
                                          changes={f: d[f] for f in fields}, expected_version=d["version"],
                                          reason=_("Correction du dossier")),

@@ -51,9 +51,12 @@ def _world(facility, prefix):
     export = export_create(user=None, facilities=[facility], period=engine.Period(date(2025, 1, 1),
                                                                                  date(2025, 12, 31)),
                            profile=None, source="command")
+    in_error = adm.diagnosis_add(user=None, stay=stay, child=child, timepoint="entry", classification="icd11",
+                                 code="6B44")
+    adm.record_mark_in_error(user=None, obj=in_error, reason="Saisi par erreur : matrice")
     return SimpleNamespace(facility=facility, family=family, child=child, adult=mother, stay=stay,
                            presence=presence, request=request, assessment=assessment,
-                           alert=assessment.alerts.get(), export=export)
+                           alert=assessment.alerts.get(), export=export, in_error=in_error)
 
 
 def obj(attr, permission, **extra):
@@ -77,6 +80,9 @@ MATRIX: dict[str, Line] = {
     "record_mark_in_error": Line(access.EDIT_ADMISSIONS, lambda w: {"app_label": "admissions",
                                                                     "model_name": "stay", "pk": w.stay.pk},
                                  post_only=True, on_object=True),
+    "records_in_error": Line(access.ADMINISTER),
+    "record_restore": Line(access.ADMINISTER, lambda w: {"app_label": "admissions", "model_name": "diagnosis",
+                                                         "pk": w.in_error.pk}, post_only=True, on_object=True),
     "admissions:index": Line(access.VIEW_RECORDS), "admissions:board": Line(access.VIEW_RECORDS),
     "admissions:waiting_list": Line(access.VIEW_RECORDS), "admissions:families": Line(access.VIEW_RECORDS),
     "admissions:family_create": Line(access.EDIT_ADMISSIONS),

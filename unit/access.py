@@ -148,6 +148,19 @@ def can_reach(user: AbstractBaseUser | AnonymousUser, obj: Model, permission: st
     return bool(facilities_of(obj) & facility_ids(user, permission))
 
 
+def facilities_holding(obj: Model) -> set[int]:
+    """The facilities that hold live records of `obj`: for a shared dossier, the facility that opened it
+    and every facility with a request or a stay not entered in error; otherwise `facilities_of`."""
+    of = getattr(obj, "holding_facility_ids", None)
+    return set(of()) if of is not None else facilities_of(obj)
+
+
+def can_act_in_every_holder(user: AbstractBaseUser | AnonymousUser, obj: Model, permission: str) -> bool:
+    """`permission` in every facility that holds `obj`: a facility never hides what another one holds."""
+    holders = facilities_holding(obj)
+    return bool(holders) and holders <= facility_ids(user, permission)
+
+
 # Records that belong to no facility: their history is read by any administrator.
 SHARED_RECORDS = {"unit.organisation", "unit.referenceitem", "admissions.referrerorganisation",
                   "admissions.diagnosiscode", "dashboards.funderprofile"}

@@ -21,6 +21,7 @@ def navigation(request):
         items.append(("admissions:import_upload", _("Import")))
     if access.ADMINISTER in perms:
         items.append(("audit_list", _("Journal d'accès")))
+        items.append(("records_in_error", _("Saisies par erreur")))
     if access.ADMINISTER in perms or user.is_staff:
         items.append(("admin:index", _("Administration")))
     return {

@@ -4,6 +4,9 @@ The records are those about the person: their own, their family's, the requests 
 concern them and what was recorded during those stays. Diagnoses and assessments are only the
 person's own: a child's export never discloses a parent's health data, and the other way round.
 Every record comes with every one of its versions (who, when, why, which fields changed).
+
+A facility answers for its own records only: the export holds the records of the facilities the
+requester administers, and says, without naming them, that other facilities hold more.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -33,6 +37,7 @@ from admissions.models import (
     SynthesisMeeting,
 )
 from assessments.models import Alert, Assessment
+from unit import access
 from unit.cells import safe_text
 from unit.models import Facility
 from unit.selectors import history_of
@@ -50,8 +55,18 @@ class Section:
     records: list[models.Model]
 
 
-def subject_sections(person: Person) -> list[Section]:
-    """The records about `person`, one section per kind of record (empty sections included)."""
+@dataclass(frozen=True)
+class SubjectAccess:
+    """What one requester may hand over about one person."""
+
+    person: Person
+    sections: list[Section]
+    facilities: list[Facility]  # the requester's facilities whose records are included
+    others_hold_records: bool  # facilities outside the requester's administration hold records too
+
+
+def _querysets(person: Person) -> list[tuple[str, type[models.Model], models.QuerySet]]:
+    """Every record about `person` in every facility, one queryset per kind of record, in sheet order."""
     family = person.family
     if isinstance(person, Child):
         requests = AdmissionRequest.objects.filter(children=person)
@@ -67,9 +82,7 @@ def subject_sections(person: Person) -> list[Section]:
     assessments = Assessment.objects.filter(subject)
     # Family-level records (no stay) concern every member of the family.
     of_stays = Q(stay__in=stays) | Q(stay__isnull=True, family=family)
-    sections = [
-        (_("Personne"), type(person), [person]),
-        (_("Famille"), type(family), [family]),
+    return [
         (_("Demandes"), AdmissionRequest, requests.order_by("received_on", "pk")),
         (_("Séjours"), Stay, stays.order_by("admitted_on", "pk")),
         (_("Présences"), PresencePeriod, presence.order_by("start", "pk")),
@@ -80,7 +93,24 @@ def subject_sections(person: Person) -> list[Section]:
         (_("Interventions"), Intervention, Intervention.objects.filter(of_stays).order_by("done_on", "pk")),
         (_("Signalements"), Signalement, Signalement.objects.filter(of_stays).order_by("made_on", "pk")),
     ]
-    return [Section(str(title), model, list(records)) for title, model, records in sections]
+
+
+def subject_access_for(person: Person, facility_ids: set[int]) -> SubjectAccess:
+    """The records about `person` held by the facilities `facility_ids` (those the requester administers).
+
+    The person and the family dossier are shared by every facility that follows the family, so they
+    are always included; every other record is included only when it belongs to one of those facilities.
+    """
+    family = person.family
+    sections = [Section(str(_("Personne")), type(person), [person]),
+                Section(str(_("Famille")), type(family), [family])]
+    others = family.facility_id not in facility_ids
+    for title, model, records in _querysets(person):
+        inside = access.facility_q(model, facility_ids)
+        sections.append(Section(str(title), model, list(records.filter(inside))))
+        others = others or records.exclude(inside).exists()
+    facilities = list(Facility.objects.filter(pk__in=facility_ids).order_by("name"))
+    return SubjectAccess(person, sections, facilities, others)
 
 
 def _columns(model: type[models.Model]) -> list[models.Field]:
@@ -122,11 +152,22 @@ def _sheet_title(title: str) -> str:
     return "".join(ch for ch in title if ch not in "[]:*?/\\")[:31]
 
 
-def subject_access_workbook(person: Person) -> bytes:
-    """The .xlsx workbook of everything recorded about `person`, current values and full history."""
-    sections = subject_sections(person)
+OTHERS_HOLD_RECORDS = _lazy(
+    "D'autres structures détiennent des données de cette personne : adressez-vous à elles.")
+
+
+def subject_access_workbook(person: Person, facility_ids: set[int]) -> bytes:
+    """The .xlsx workbook of what `facility_ids` recorded about `person`, current values and full history."""
+    answer = subject_access_for(person, facility_ids)
+    sections = answer.sections
     workbook = Workbook()
     workbook.remove(workbook.active)
+    ws = workbook.create_sheet(_sheet_title(_("Périmètre")))
+    _header(ws, [_("Périmètre de cet export")])
+    ws.append([safe_text(_("Données enregistrées par : %(facilities)s") % {
+        "facilities": ", ".join(facility.name for facility in answer.facilities)})])
+    if answer.others_hold_records:
+        ws.append([safe_text(str(OTHERS_HOLD_RECORDS))])
     for section in sections:
         ws = workbook.create_sheet(_sheet_title(section.title))
         columns = _columns(section.model)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from unit import access, audit
 from unit.forms import SafeTextMixin
 from unit.models import AuditEntry, Facility
-from unit.subject_access import SUBJECT_MODELS, subject_access_workbook, subject_sections
+from unit.subject_access import OTHERS_HOLD_RECORDS, SUBJECT_MODELS, subject_access_for, subject_access_workbook
 
 PAGE_SIZE = 100
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -51,12 +51,16 @@ def subject_access(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     # Out of reach and missing answer the same, so nothing leaks about other facilities.
     if person is None or not access.can_reach(request.user, person, access.ADMINISTER):
         raise Http404
+    # Each facility answers for its own records: those of the facilities this administrator administers.
+    facility_ids = access.facility_ids(request.user, access.ADMINISTER)
     if request.method == "POST":
-        content = subject_access_workbook(person)
+        content = subject_access_workbook(person, facility_ids)
         audit.record(request, action=audit.SUBJECT_ACCESS, what=person._meta.label_lower, object_id=person.pk,
                      facility_id=person.family.facility_id)
         response = HttpResponse(content, content_type=XLSX)
         response["Content-Disposition"] = f'attachment; filename="acces-{kind}-{person.pk}.xlsx"'
         return response
+    answer = subject_access_for(person, facility_ids)
     return render(request, "unit/subject_access.html", {
-        "person": person, "kind": kind, "sections": subject_sections(person)})
+        "person": person, "kind": kind, "sections": answer.sections, "facilities": answer.facilities,
+        "others_hold_records": OTHERS_HOLD_RECORDS if answer.others_hold_records else ""})

@@ -21,4 +21,6 @@ urlpatterns = [
     path("subject-access/<str:kind>/<int:pk>/", subject_views.subject_access, name="subject_access"),
     path("records/<str:app_label>/<str:model_name>/<int:pk>/entered-in-error/", views.record_mark_in_error,
          name="record_mark_in_error"),
+    path("records/in-error/", views.records_in_error_list, name="records_in_error"),
+    path("records/<str:app_label>/<str:model_name>/<int:pk>/restore/", views.record_restore, name="record_restore"),
 ]

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -16,7 +17,7 @@ from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
 from unit import access
-from unit.selectors import history_of
+from unit.selectors import history_of, records_in_error
 
 # Only these apps hold records that have a history page.
 HISTORY_APPS = {"unit", "admissions", "assessments", "dashboards"}
@@ -59,7 +60,11 @@ def record_history(request: HttpRequest, app_label: str, model_name: str, pk: in
     # Unreachable and missing records answer the same, so nothing leaks about other facilities.
     if obj is None or not access.may_read_history(request.user, obj):
         raise Http404
-    return render(request, "unit/history.html", {"object": obj, "model": model._meta, "versions": history_of(obj)})
+    in_error = bool(getattr(obj, "entered_in_error", False))
+    return render(request, "unit/history.html", {
+        "object": obj, "model": model._meta, "versions": history_of(obj), "in_error": in_error,
+        "can_restore": in_error and _may_restore(request.user, obj),
+        "app_label": app_label, "model_name": model._meta.model_name})
 
 
 # Which permission lets a user mark a record as entered in error.
@@ -73,18 +78,29 @@ ERROR_PERMISSIONS = {
 }
 
 
+def _record_or_404(request: HttpRequest, app_label: str, model_name: str, pk: int, *, in_error: bool):
+    """The clinical record named in the URL, if the user may read it; missing and unreachable answer 404."""
+    if f"{app_label}.{model_name}" not in ERROR_PERMISSIONS:
+        raise Http404
+    model = apps.get_model(app_label, model_name)
+    obj = model._default_manager.filter(pk=pk, entered_in_error=in_error).first()
+    if obj is None or not access.can_reach(request.user, obj):
+        raise Http404
+    return obj
+
+
+def _may_restore(user, obj) -> bool:
+    # An administrator of a facility that holds the record: the facility a partner hid it from gets it back.
+    return obj._meta.label_lower in ERROR_PERMISSIONS and access.can_reach(user, obj, access.ADMINISTER)
+
+
 @require_POST
 def record_mark_in_error(request: HttpRequest, app_label: str, model_name: str, pk: int) -> HttpResponse:
     """Mark a clinical record entered in error: it stays in the history and leaves lists and reports."""
     from admissions.services import record_mark_in_error as mark
 
-    permission = ERROR_PERMISSIONS.get(f"{app_label}.{model_name}")
-    if permission is None:
-        raise Http404
-    model = apps.get_model(app_label, model_name)
-    obj = model._default_manager.filter(pk=pk, entered_in_error=False).first()
-    if obj is None or not access.can_reach(request.user, obj):
-        raise Http404
+    obj = _record_or_404(request, app_label, model_name, pk, in_error=False)
+    permission = ERROR_PERMISSIONS[obj._meta.label_lower]
     if not access.can_reach(request.user, obj, permission):
         raise PermissionDenied
     reason = request.POST.get("reason", "").strip()
@@ -92,6 +108,11 @@ def record_mark_in_error(request: HttpRequest, app_label: str, model_name: str, 
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
                                            require_https=request.is_secure()):
         target = "/"
+    if not access.can_act_in_every_holder(request.user, obj, permission):
+        # A dossier several facilities hold is hidden only by someone with the rights in each of them.
+        messages.error(request, _("D'autres structures suivent aussi ce dossier : seul un utilisateur ayant les "
+                                  "droits dans chacune d'elles peut le marquer « saisi par erreur »."))
+        return redirect(target)
     if not reason:
         messages.error(request, _("Indiquez pourquoi cette saisie est une erreur."))
         return redirect(target)
@@ -100,3 +121,28 @@ def record_mark_in_error(request: HttpRequest, app_label: str, model_name: str, 
     return redirect(target)
 
 
+@require_POST
+def record_restore(request: HttpRequest, app_label: str, model_name: str, pk: int) -> HttpResponse:
+    """Undo « entered in error » (administrators): the record returns to lists and reports, with a reasoned version."""
+    from admissions.services import record_restore as restore
+
+    obj = _record_or_404(request, app_label, model_name, pk, in_error=True)
+    if not _may_restore(request.user, obj):
+        raise PermissionDenied
+    history = reverse("record_history", args=[obj._meta.app_label, obj._meta.model_name, obj.pk])
+    reason = request.POST.get("reason", "").strip()
+    if not reason:
+        messages.error(request, _("Indiquez pourquoi cette saisie est rétablie."))
+        return redirect(history)
+    restore(user=request.user, obj=obj, reason=reason)
+    messages.success(request, _("La saisie est rétablie ; le motif figure dans l'historique."))
+    return redirect(history)
+
+
+
+
+def records_in_error_list(request: HttpRequest) -> HttpResponse:
+    """Administrators find here what was marked in error (a hidden dossier included) and open its history."""
+    access.require(request.user, access.ADMINISTER)
+    return render(request, "unit/records_in_error.html",
+                  {"rows": records_in_error(request.user, list(ERROR_PERMISSIONS))})

@@ -182,3 +182,40 @@ def test_a_discharge_with_an_exit_diagnosis_needs_no_confirmation(login, users_a
         "version": stay.version, "discharged_on": "2025-10-01", "discharge_kind": "planned",
         "residence_after": "home_with_parent"})
     assert response.status_code == 302
+
+
+def _create_family(client, facility, reference):
+    return client.post(reverse("admissions:family_create"), {"facility": facility.pk, "reference": reference,
+                                                              "notes": ""})
+
+
+def test_a_reference_known_only_outside_the_users_facilities_answers_as_a_missing_one(
+        login, facility_a, facility_b, users_b):
+    factories.family(facility=facility_a, reference="UPB-2026-007")
+    client = login(users_b["admissions"])
+    unreachable = _create_family(client, facility_b, "upb-2026-007")
+    missing = _create_family(client, facility_b, "UPB-2026-008")
+    assert (unreachable.status_code, missing.status_code) == (302, 302)
+    assert "existe déjà" not in unreachable.content.decode()
+    created = Family.objects.get(facility=facility_b, reference="upb-2026-007")
+    assert unreachable["Location"] == reverse("admissions:family_detail", args=[created.pk])
+
+
+def test_a_reference_the_user_can_see_is_refused_as_a_duplicate(login, facility_a, facility_b, users_b):
+    shared = factories.family(facility=facility_a, reference="UPB-2026-009")
+    factories.request(facility=facility_b, family=shared, expected_due_date=date(2026, 1, 1))
+    factories.family(facility=facility_b, reference="UPB-2026-010")
+    client = login(users_b["admissions"])
+    for reference in ("UPB-2026-009", "upb-2026-010"):  # followed by B through a request; B's own
+        response = _create_family(client, facility_b, reference)
+        assert response.status_code == 400
+        assert "Cette référence existe déjà." in response.content.decode()
+    assert Family.objects.filter(reference__iexact="UPB-2026-010").count() == 1
+
+
+def test_a_reference_is_unique_per_facility_in_the_database(facility_a):
+    from django.core.exceptions import ValidationError
+
+    services.family_create(user=None, facility=facility_a, reference="UPB-2026-011")
+    with pytest.raises(ValidationError):
+        services.family_create(user=None, facility=facility_a, reference="upb-2026-011")

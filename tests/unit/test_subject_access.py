@@ -1,5 +1,6 @@
 """The right of access (GDPR art. 15): a workbook of everything about one person, and only about them."""
 
+import html
 from datetime import date, timedelta
 from io import BytesIO
 from types import SimpleNamespace
@@ -76,9 +77,9 @@ def test_the_workbook_holds_the_childs_records_and_their_full_history(world_a, o
     adm.record_update(user=clinician, obj=child, changes={"birth_weight_g": 3100}, expected_version=child.version,
                       reason="Correction du poids de naissance")
 
-    sheets = _sheets(subject_access_workbook(child))
+    sheets = _sheets(subject_access_workbook(child, {world_a.facility.pk}))
 
-    assert list(sheets) == ["Personne", "Famille", "Demandes", "Séjours", "Présences", "Diagnostics",
+    assert list(sheets) == ["Périmètre", "Personne", "Famille", "Demandes", "Séjours", "Présences", "Diagnostics",
                             "Évaluations", "Alertes", "Réunions", "Interventions", "Signalements", "Historique"]
     person = dict(zip(sheets["Personne"][0], sheets["Personne"][1], strict=True))
     assert (person["prénom"], person["poids de naissance (g)"]) == ("Zéphyrine", 3100)
@@ -106,7 +107,7 @@ def test_the_workbook_holds_the_childs_records_and_their_full_history(world_a, o
 
 @pytest.mark.django_db
 def test_nothing_from_another_family_nor_a_parents_health_data(world_a, other_family):
-    text = _text(_sheets(subject_access_workbook(world_a.child)))
+    text = _text(_sheets(subject_access_workbook(world_a.child, {world_a.facility.pk})))
     for foreign in ("Barnabé", "Hortense", "FAM-A-002", "Note de l'autre famille"):
         assert foreign not in text
     # The mother's diagnosis and depression score are hers, not the child's.
@@ -116,7 +117,7 @@ def test_nothing_from_another_family_nor_a_parents_health_data(world_a, other_fa
 
 @pytest.mark.django_db
 def test_an_adults_workbook_holds_her_stays_and_her_own_assessments(world_a, other_family):
-    sheets = _sheets(subject_access_workbook(world_a.mother))
+    sheets = _sheets(subject_access_workbook(world_a.mother, {world_a.facility.pk}))
     assert sheets["Personne"][1][sheets["Personne"][0].index("prénom")] == "Léontine"
     assert [row[sheets["Séjours"][0].index("ID")] for row in sheets["Séjours"][1:]] == [world_a.stay.pk]
     assert [row[sheets["Évaluations"][0].index("instrument")] for row in sheets["Évaluations"][1:]] == ["epds"]
@@ -181,3 +182,63 @@ def test_hostile_text_behind_control_characters_or_spaces_is_inert(world_a, user
     assert len([c for c in cells if "1+cmd|A0" in c.value]) >= 2 * len(texts)  # code and label, history aside
     assert len([c for c in cells if "cmd|'/C calc'!A0" in c.value]) >= 3  # name, its new value, the reason
     assert not [(c.parent.title, c.coordinate, c.value) for c in cells if c.data_type != "s" or not is_inert(c.value)]
+OTHERS_HOLD = "D'autres structures détiennent des données de cette personne"
+
+
+@pytest.fixture
+def shared(world_a, facility_b, users_b):
+    """Facility A's family also asks facility B: B holds one request of its own, nothing else."""
+    world_a.request_b = factories.request(facility=facility_b, family=world_a.family, children=[world_a.child],
+                                          received_on=ADMITTED + timedelta(days=30), by=users_b["admissions"])
+    return world_a
+
+
+def _ids(sheets, title):
+    rows = sheets[title]
+    return [row[rows[0].index("ID")] for row in rows[1:]]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", ["child", "mother"])
+def test_an_admin_of_a_partner_facility_exports_only_its_own_records(login, shared, users_b, kind):
+    person = getattr(shared, kind)
+    client = login(users_b["admin"])
+    url = reverse("subject_access", args=["child" if kind == "child" else "adult", person.pk])
+    page = html.unescape(client.get(url).content.decode())
+    sheets = _sheets(client.post(url).content)
+
+    assert _ids(sheets, "Demandes") == [shared.request_b.pk]
+    for title in ("Séjours", "Présences", "Diagnostics", "Évaluations", "Alertes", "Réunions", "Interventions",
+                  "Signalements"):
+        assert sheets[title][1:] == [], title
+    text = _text(sheets)
+    for foreign in ("R62.0", "F53.0", "Progrès nets de Zéphyrine", "Parquet des mineurs", "pirgas", "epds"):
+        assert foreign not in text
+    history_kinds = {row[0] for row in sheets["Historique"][1:]}
+    assert history_kinds.isdisjoint({"séjour", "diagnostic", "évaluation", "réunion de synthèse", "intervention",
+                                     "signalement", "période de présence"})
+    assert OTHERS_HOLD in text and OTHERS_HOLD in page
+    # The facilities that hold the rest are not named.
+    assert shared.facility.name not in sheets["Périmètre"].__repr__()
+
+
+@pytest.mark.django_db
+def test_the_opening_facility_exports_its_records_and_not_the_partners_request(login, shared, users_a):
+    sheets = _sheets(login(users_a["admin"]).post(reverse("subject_access", args=["child", shared.child.pk])).content)
+    assert _ids(sheets, "Demandes") == [shared.stay.request_id]
+    assert _ids(sheets, "Séjours") == [shared.stay.pk]
+    assert OTHERS_HOLD in _text(sheets)
+
+
+@pytest.mark.django_db
+def test_an_admin_of_every_holding_facility_gets_everything_and_no_notice(login, shared, facility_b, users_a):
+    from unit import services as unit_services
+
+    unit_services.membership_grant(user=None, member=users_a["admin"], facility=facility_b, role="admin")
+    client = login(users_a["admin"])
+    url = reverse("subject_access", args=["child", shared.child.pk])
+    assert OTHERS_HOLD not in html.unescape(client.get(url).content.decode())
+    sheets = _sheets(client.post(url).content)
+    assert sorted(_ids(sheets, "Demandes")) == sorted([shared.stay.request_id, shared.request_b.pk])
+    assert _ids(sheets, "Séjours") == [shared.stay.pk]
+    assert OTHERS_HOLD not in _text(sheets)
