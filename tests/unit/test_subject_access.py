@@ -176,7 +176,7 @@ def test_hostile_text_behind_control_characters_or_spaces_is_inert(world_a, user
     for number, code in enumerate(texts):
         adm.diagnosis_add(user=clinician, stay=world_a.stay, child=child, timepoint="entry", classification="local",
                           code=f"{code}{number:02d}", label=code)
-    workbook = load_workbook(BytesIO(subject_access_workbook(child)))
+    workbook = load_workbook(BytesIO(subject_access_workbook(child, {world_a.facility.pk})))
     cells = [cell for ws in workbook.worksheets for row in ws.iter_rows() for cell in row
              if isinstance(cell.value, str)]
     assert len([c for c in cells if "1+cmd|A0" in c.value]) >= 2 * len(texts)  # code and label, history aside
