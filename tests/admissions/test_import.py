@@ -456,3 +456,214 @@ def test_a_file_uploaded_in_another_session_cannot_be_confirmed(tmp_path, users_
     before = row_counts()
     assert client.post(reverse("admissions:import_confirm"), {"token": token}).status_code == 404
     assert row_counts() == before
+
+
+# ---------------------------------------------------------------- identical rows (DOMAIN.md settled reading 10)
+
+
+def _assert_summary_adds_up(result):
+    """Per sheet: rows read = created (or to create) + already present + refused."""
+    for sheet in SHEETS:
+        read = result.rows.get(sheet, 0)
+        assert read == result.created[sheet] + result.skipped[sheet] + result.refused[sheet], (
+            sheet, read, result.created[sheet], result.skipped[sheet], result.refused[sheet])
+
+
+def _model(sheet):
+    from admissions import models as adm_models
+    from assessments.models import Assessment
+
+    return {"interventions": adm_models.Intervention, "signalements": adm_models.Signalement,
+            "diagnoses": adm_models.Diagnosis, "assessments": Assessment, "requests": AdmissionRequest,
+            "adults": adm_models.Adult, "children": Child}[sheet]
+
+
+# sheet -> (index of the row copied, the ref column given a new value in the copy, or "")
+IDENTICAL = {
+    "interventions": (1, ""),  # two phone consultations of 15 minutes on one day
+    "signalements": (0, ""),
+    "diagnoses": (2, ""),  # the mother's entry diagnosis, not primary
+    "assessments": (2, ""),
+    "requests": (5, "request_ref"),  # two pending requests of one family received on one day
+    "adults": (3, "adult_ref"),
+    "children": (3, "child_ref"),  # twins with the same name would be two children too
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("sheet", sorted(IDENTICAL))
+def test_identical_rows_are_two_records_and_a_second_import_creates_nothing(tmp_path, admin_user, sheet):
+    index, ref_column = IDENTICAL[sheet]
+    rows = corpus.cohort()
+    twin = dict(rows[sheet][index])
+    if ref_column:
+        twin[ref_column] = twin[ref_column] + "-bis"
+    rows[sheet].append(twin)
+    path = corpus.write(tmp_path / "jumeaux.xlsx", rows)
+    model = _model(sheet)
+    before = model._default_manager.count()
+
+    first = import_workbook(path, user=admin_user)
+    assert first.ok, [str(e) for e in first.errors]
+    assert first.created[sheet] == len(rows[sheet])
+    assert model._default_manager.count() - before == len(rows[sheet])
+    _assert_summary_adds_up(first)
+
+    counts = row_counts()
+    second = import_workbook(path, user=admin_user)
+    assert second.ok and second.applied
+    assert row_counts() == counts
+    assert second.created[sheet] == 0 and second.skipped[sheet] == len(rows[sheet])
+    _assert_summary_adds_up(second)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("sheet", "index"), [("presence", 0), ("stays", 2)])
+def test_an_identical_row_that_cannot_be_a_second_record_is_refused_not_merged(tmp_path, admin_user, sheet, index):
+    """Two presences of one adult from one day, two stays of one child from one day: the service refuses the
+    copy with its row, and nothing is written (they were silently merged into one before)."""
+    rows = corpus.cohort()
+    twin = dict(rows[sheet][index])
+    if sheet == "stays":
+        twin["stay_ref"] = twin["stay_ref"] + "-bis"
+    rows[sheet].append(twin)
+    before = row_counts()
+    result = import_workbook(corpus.write(tmp_path / "jumeaux.xlsx", rows), user=admin_user)
+    assert not result.ok and not result.applied
+    assert any(e.sheet == sheet and e.row == len(rows[sheet]) + 1 for e in result.errors), [
+        str(e) for e in result.errors]
+    assert row_counts() == before
+    _assert_summary_adds_up(result)
+
+
+@pytest.mark.django_db
+def test_an_identical_row_added_later_is_the_only_one_created(tmp_path, admin_user):
+    """The k-th identical row matches the k-th identical record: a third home visit added to the workbook
+    after a first import is created, the two already imported are not."""
+    rows = corpus.cohort()
+    rows["interventions"].append(dict(rows["interventions"][0]))
+    import_workbook(corpus.write(tmp_path / "v1.xlsx", rows), user=admin_user)
+    rows["interventions"].append(dict(rows["interventions"][0]))
+    result = import_workbook(corpus.write(tmp_path / "v2.xlsx", rows), user=admin_user)
+    assert result.ok and result.applied
+    assert (result.created["interventions"], result.skipped["interventions"]) == (1, 4)
+    from admissions.models import Intervention
+
+    assert Intervention.objects.filter(kind="home_visit").count() == 3
+
+
+@pytest.mark.django_db
+def test_the_summary_adds_up_per_sheet_in_every_outcome(tmp_path, admin_user):
+    path = corpus.good(tmp_path)
+    for result in (import_workbook(path, user=admin_user, commit=False),  # dry run
+                   import_workbook(path, user=admin_user),  # first import
+                   import_workbook(path, user=admin_user),  # again: all present
+                   import_workbook(corpus.bad_unknown_code(tmp_path), user=admin_user),  # refused when read
+                   import_workbook(corpus.over_capacity(tmp_path), user=admin_user)):  # refused when written
+        _assert_summary_adds_up(result)
+        if not result.ok:
+            assert sum(result.refused.values()) == sum(result.rows.values()) > 0
+
+
+@pytest.mark.django_db
+def test_the_command_and_the_page_show_rows_read_created_present_and_refused_per_sheet(
+        tmp_path, login, admin_user, facility_a):
+    out = io.StringIO()
+    call_command("import_workbook", str(corpus.good(tmp_path)), "--dry-run", "--user", admin_user.username,
+                 stdout=out, stderr=io.StringIO())
+    assert "Interventions (interventions) : 3 ligne(s) lue(s) = 3 à créer + 0 déjà présent(s) + 0 refusée(s)" \
+        in out.getvalue()
+    response = _upload(login(admin_user), corpus.good(tmp_path))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Refusées" in page
+    counts = {line["sheet"]: line for line in response.context["result"].table()}
+    assert counts["interventions"]["refused"] == 0 and counts["interventions"]["rows"] == 3
+
+
+# ---------------------------------------------------------------- a new installation's first import
+
+
+def _superuser():
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.create_superuser(username="root", password=factories.PASSWORD,
+                                                     email="root@example.org")
+
+
+@pytest.mark.django_db
+def test_a_superuser_imports_a_new_installation_in_one_go_from_the_command(tmp_path):
+    assert not Facility.objects.exists()
+    _superuser()
+    out = io.StringIO()
+    call_command("import_workbook", str(corpus.good(tmp_path)), "--user", "root", stdout=out, stderr=io.StringIO())
+    assert "Import terminé" in out.getvalue()
+    assert Stay.objects.filter(facility__code=corpus.FACILITY).count() == 3
+    from assessments.models import Assessment
+
+    assert Assessment.objects.count() == 4
+
+
+@pytest.mark.django_db
+def test_a_superuser_imports_a_new_installation_in_one_go_from_the_page(tmp_path, client):
+    assert not Facility.objects.exists()
+    client.force_login(_superuser())
+    assert client.get(reverse("admissions:import_upload")).status_code == 200
+    response = _upload(client, corpus.good(tmp_path))
+    assert response.status_code == 200, [str(e) for e in response.context["result"].errors]
+    response = client.post(reverse("admissions:import_confirm"), {"token": response.context["token"]})
+    assert response.status_code == 200 and response.context["result"].applied
+    assert Stay.objects.filter(facility__code=corpus.FACILITY).count() == 3
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["command", "page"])
+def test_an_administrator_role_imports_a_new_unit_in_one_go(tmp_path, client, facility_a, path):
+    """An administrator of the installation's first facility brings a second unit's history in one workbook."""
+    admin = factories.user(role="admin", facility=facility_a, username="admin_first")
+    if path == "command":
+        call_command("import_workbook", str(corpus.good(tmp_path)), "--user", admin.username,
+                     stdout=io.StringIO(), stderr=io.StringIO())
+    else:
+        client.force_login(admin)
+        response = _upload(client, corpus.good(tmp_path))
+        assert response.status_code == 200, [str(e) for e in response.context["result"].errors]
+        assert client.post(reverse("admissions:import_confirm"),
+                           {"token": response.context["token"]}).context["result"].applied
+    assert Stay.objects.filter(facility__code=corpus.FACILITY).count() == 3
+
+
+# ---------------------------------------------------------------- who may import named records
+
+
+@pytest.mark.django_db
+def test_the_reporting_officer_cannot_import_named_records(tmp_path, login, users_a, facility_a):
+    """Reporting officers do not read named records: neither the page nor the importer lets them write any."""
+    before = row_counts()
+    client = login(users_a["reporting"])
+    assert client.get(reverse("admissions:import_upload")).status_code == 403
+    assert _upload(client, corpus.good(tmp_path, facility_code=facility_a.code,
+                                       with_facility_row=False)).status_code == 403
+    result = import_workbook(corpus.good(tmp_path, facility_code=facility_a.code, with_facility_row=False),
+                             user=users_a["reporting"])
+    assert not result.applied
+    assert {e.sheet for e in result.errors} >= {"requests", "stays"}
+    assert row_counts() == before
+
+
+@pytest.mark.django_db
+def test_a_family_outside_the_users_rights_gets_the_answer_of_a_missing_facility_record(
+        tmp_path, facility_a, facility_b, users_a):
+    """The preview does not say that a reference exists in another facility, nor which."""
+    factories.family(facility=facility_b, reference="IMP-001")
+    result = import_workbook(corpus.good(tmp_path, facility_code=facility_a.code, with_facility_row=False),
+                             user=users_a["admin"], commit=False)
+    text = " ".join(str(p) for p in result.errors + result.warnings)
+    assert "hors de vos droits" not in text and facility_b.code not in text
+    # A row naming a facility outside the user's rights reads as one naming a facility that does not exist.
+    unknown = import_workbook(corpus.good(tmp_path, facility_code="nulle-part", with_facility_row=False),
+                              user=users_a["admin"], commit=False)
+    foreign = import_workbook(corpus.good(tmp_path, facility_code=facility_b.code, with_facility_row=False),
+                              user=users_a["admin"], commit=False)
+    assert [(e.sheet, e.row, e.column, e.reason.replace("nulle-part", "X")) for e in unknown.errors] == \
+        [(e.sheet, e.row, e.column, e.reason.replace(facility_b.code, "X")) for e in foreign.errors]
