@@ -262,6 +262,7 @@ def test_the_command_lists_errors_exits_with_an_error_and_writes_nothing(tmp_pat
     with pytest.raises(CommandError, match="rien n'a été importé"):
         call_command("import_workbook", str(corpus.bad_unknown_code(tmp_path)), stdout=out, stderr=io.StringIO())
     assert "children, ligne 3, colonne sex (E) : Code inconnu « X »" in out.getvalue()
+    assert "Enfants (children) : 4 ligne(s) lue(s) = 0 à créer + 0 déjà présent(s) + 4 refusée(s)" in out.getvalue()
     assert row_counts() == before
     with pytest.raises(CommandError):
         call_command("import_workbook", str(corpus.bad_not_a_workbook(tmp_path)), stdout=io.StringIO(),
@@ -311,7 +312,7 @@ def test_command_dry_run_and_user(tmp_path, admin_user):
     call_command("import_workbook", str(corpus.good(tmp_path)), "--dry-run", "--user", "admin_imp",
                  stdout=out, stderr=err)
     assert "rien n'a été écrit" in out.getvalue()
-    assert "Séjours (stays) : 3 à créer" in out.getvalue()
+    assert "Séjours (stays) : 3 ligne(s) lue(s) = 3 à créer" in out.getvalue()
     assert "100 %" in err.getvalue()
     assert not Stay.objects.exists()
     call_command("import_workbook", str(corpus.good(tmp_path)), "--user", "admin_imp", stdout=out, stderr=err)
@@ -334,22 +335,22 @@ def test_assessments_need_a_user_on_the_command_line(tmp_path):
 def test_rows_of_a_facility_outside_the_users_rights_are_refused(tmp_path, facility_a, facility_b, users_a):
     path = corpus.good(tmp_path, facility_code=facility_b.code, with_facility_row=False)
     before = row_counts()
-    result = import_workbook(path, user=users_a["reporting"])
+    result = import_workbook(path, user=users_a["admin"])
     assert row_counts() == before
-    assert any(e.sheet == "requests" and e.column == "facility_code" and "hors de vos droits" in e.reason
+    assert any(e.sheet == "requests" and e.column == "facility_code" and "Structure inconnue" in e.reason
                for e in result.errors)
 
 
 @pytest.mark.django_db
 def test_only_an_administrator_creates_facilities(tmp_path, users_a):
-    result = import_workbook(corpus.good(tmp_path), user=users_a["reporting"], commit=False)
+    result = import_workbook(corpus.good(tmp_path), user=users_a["admissions"], commit=False)
     assert [(e.sheet, e.row, e.column) for e in result.errors] == [("facilities", 2, "facility_code")]
     assert import_workbook(corpus.good(tmp_path), user=users_a["admin"], commit=False).ok
 
 
 @pytest.mark.django_db
 def test_an_existing_facility_in_the_sheet_is_used_not_created(tmp_path, facility_a, users_a):
-    result = import_workbook(corpus.good(tmp_path, facility_code=facility_a.code), user=users_a["reporting"])
+    result = import_workbook(corpus.good(tmp_path, facility_code=facility_a.code), user=users_a["admin"])
     assert result.ok, [str(e) for e in result.errors]
     assert result.skipped["facilities"] == 1 and result.created["facilities"] == 0
     assert Stay.objects.filter(facility=facility_a).count() == 3
@@ -362,7 +363,7 @@ def test_an_existing_facility_in_the_sheet_is_used_not_created(tmp_path, facilit
 @pytest.mark.parametrize("role", ROLES)
 def test_the_upload_page_answers_the_permission_matrix(login, users_a, role):
     client = login(users_a[role])
-    expected = 200 if role in ("reporting", "admin") else 403
+    expected = 200 if role == "admin" else 403
     assert client.get(reverse("admissions:import_upload")).status_code == expected
     response = client.get(reverse("admissions:import_template"))
     assert response.status_code == expected
@@ -387,7 +388,7 @@ def _upload(client, path):
 
 @pytest.mark.django_db
 def test_the_preview_shows_every_error_and_offers_no_confirmation(tmp_path, login, users_a):
-    client = login(users_a["reporting"])
+    client = login(users_a["admin"])
     response = _upload(client, corpus.bad_stay_before_birth(tmp_path))
     assert response.status_code == 400
     page = response.content.decode()
@@ -402,7 +403,7 @@ def test_every_bad_workbook_sent_through_the_page_gets_a_french_answer(tmp_path,
     """The whole bad corpus through the upload page: 400, the errors listed in French, nothing written or kept."""
     build_file, sheet, row, column = corpus.BAD[case]
     before = row_counts()
-    response = _upload(login(users_a["reporting"]), build_file(tmp_path))
+    response = _upload(login(users_a["admin"]), build_file(tmp_path))
     assert response.status_code == 400
     page = response.content.decode()
     assert "Traceback" not in page and "Confirmer l" not in page
@@ -422,14 +423,14 @@ def test_every_bad_workbook_sent_through_the_page_gets_a_french_answer(tmp_path,
 def test_upload_refuses_a_non_xlsx_name(tmp_path, login, users_a):
     path = tmp_path / "notes.csv"
     path.write_text("a;b\n")
-    response = _upload(login(users_a["reporting"]), path)
+    response = _upload(login(users_a["admin"]), path)
     assert response.status_code == 400
     assert "xlsx" in response.content.decode()
 
 
 @pytest.mark.django_db
 def test_preview_then_confirm_applies_the_import(tmp_path, login, users_a, facility_a):
-    client = login(users_a["reporting"])
+    client = login(users_a["admin"])
     response = _upload(client, corpus.good(tmp_path, facility_code=facility_a.code, with_facility_row=False))
     assert response.status_code == 200, response.content.decode()[:2000]
     assert "Confirmer l" in response.content.decode()
@@ -448,7 +449,7 @@ def test_preview_then_confirm_applies_the_import(tmp_path, login, users_a, facil
 @pytest.mark.django_db
 def test_a_file_uploaded_in_another_session_cannot_be_confirmed(tmp_path, users_a, facility_a, client):
     owner = Client()
-    owner.force_login(users_a["reporting"])
+    owner.force_login(users_a["admin"])
     response = _upload(owner, corpus.good(tmp_path, facility_code=facility_a.code, with_facility_row=False))
     token = response.context["token"]
     other = factories.user(role="admin", facility=facility_a, username="other_admin")
