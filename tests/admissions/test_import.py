@@ -668,3 +668,27 @@ def test_a_family_outside_the_users_rights_gets_the_answer_of_a_missing_facility
                               user=users_a["admin"], commit=False)
     assert [(e.sheet, e.row, e.column, e.reason.replace("nulle-part", "X")) for e in unknown.errors] == \
         [(e.sheet, e.row, e.column, e.reason.replace(facility_b.code, "X")) for e in foreign.errors]
+
+
+@pytest.mark.django_db
+def test_import_rights_without_the_right_to_read_named_records_write_nothing(tmp_path, monkeypatch, facility_a,
+                                                                          users_a):
+    """The importer's own rule, whatever the role matrix says: import_data without view_records writes no row."""
+    from unit import access
+
+    monkeypatch.setitem(access.ROLE_PERMISSIONS, "reporting",
+                        access.ROLE_PERMISSIONS["reporting"] | {access.IMPORT_DATA})
+    reporting = users_a["reporting"]
+    assert access.may_import(reporting) and not access.import_facility_ids(reporting)
+    before = row_counts()
+    result = import_workbook(corpus.good(tmp_path, facility_code=facility_a.code, with_facility_row=False),
+                             user=reporting)
+    assert not result.applied and any(e.sheet == "stays" and e.column == "facility_code" for e in result.errors)
+    assert row_counts() == before
+
+
+@pytest.mark.django_db
+def test_the_navigation_offers_the_import_to_a_superuser_before_any_facility_exists(client):
+    client.force_login(_superuser())
+    page = client.get(reverse("home"), follow=True).content.decode()
+    assert reverse("admissions:import_upload") in page
