@@ -88,7 +88,7 @@ def _forget(request: HttpRequest, token: str) -> None:
 
 
 def import_upload(request: HttpRequest) -> HttpResponse:
-    access.require(request.user, access.IMPORT_DATA)
+    access.require_import(request.user)
     form = UploadForm(request.POST, request.FILES) if request.method == "POST" else UploadForm()
     if request.method == "POST" and form.is_valid():
         _sweep()
@@ -109,7 +109,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def import_confirm(request: HttpRequest) -> HttpResponse:
-    access.require(request.user, access.IMPORT_DATA)
+    access.require_import(request.user)
     token = request.POST.get("token", "")
     entry = request.session.get(SESSION_KEY, {}).get(token) if TOKEN.match(token) else None
     if entry is None or entry.get("user") != request.user.pk or not _path(token).exists():
@@ -123,7 +123,7 @@ def import_confirm(request: HttpRequest) -> HttpResponse:
 
 
 def import_template(request: HttpRequest) -> HttpResponse:
-    access.require(request.user, access.IMPORT_DATA)
+    access.require_import(request.user)
     buffer = io.BytesIO()
     importer.build_template(buffer)
     response = HttpResponse(buffer.getvalue(),

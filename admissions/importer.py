@@ -4,13 +4,16 @@ Two phases. `validate` reads the whole workbook and lists every problem with its
 and column; nothing touches the database but look-ups. Only when there is no error, `apply` writes
 through the same services as the pages (so capacity, dates and presence rules hold), inside one
 transaction: a refusal of a service is reported with its row and everything is rolled back.
-Re-importing the same workbook creates nothing: each record is first looked up by a natural key.
+Re-importing the same workbook creates nothing: each record is first looked up by a natural key, and
+identical rows are distinct records (DOMAIN.md, settled reading 10): the k-th row with a key matches the
+k-th record with it. Every row read ends created, already present or refused, and the summary says so.
 """
 
 from __future__ import annotations
 
 import re
 import zipfile
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -21,7 +24,7 @@ from typing import IO, Any
 import openpyxl
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
@@ -309,6 +312,8 @@ class ImportResult:
     rows: dict[str, int] = field(default_factory=dict)  # data rows read per sheet
     created: dict[str, int] = field(default_factory=lambda: dict.fromkeys(COUNTED, 0))
     skipped: dict[str, int] = field(default_factory=lambda: dict.fromkeys(COUNTED, 0))
+    # Rows neither written nor already present: every row when the import is refused, since nothing is written.
+    refused: dict[str, int] = field(default_factory=lambda: dict.fromkeys(COUNTED, 0))
     applied: bool = False  # True once written (never with errors, never in a trial)
 
     @property
@@ -316,15 +321,27 @@ class ImportResult:
         return not self.errors
 
     def table(self) -> list[dict[str, Any]]:
-        """One line per kind of record: rows read, created (or to create), already present."""
-        return [{"sheet": name, "label": LABELS[name], "rows": self.rows.get(name),
-                 "created": self.created.get(name, 0), "skipped": self.skipped.get(name, 0)}
+        """One line per kind of record: rows read = created (or to create) + already present + refused.
+
+        Family dossiers come from the family_ref of the other sheets: they have no rows of their own.
+        """
+        return [{"sheet": name, "label": LABELS[name],
+                 "rows": self.rows.get(name, 0) if name in SHEETS else None,
+                 "created": self.created.get(name, 0), "skipped": self.skipped.get(name, 0),
+                 "refused": self.refused.get(name, 0) if name in SHEETS else None}
                 for name in COUNTED]
 
     def summary_lines(self) -> list[str]:
         verb = "créé(s)" if self.applied else "à créer"
-        return [f"{line['label']} ({line['sheet']}) : {line['created']} {verb}, {line['skipped']} déjà présent(s)"
-                for line in self.table()]
+        lines = []
+        for line in self.table():
+            counts = f"{line['created']} {verb} + {line['skipped']} déjà présent(s)"
+            if line["rows"] is None:
+                lines.append(f"{line['label']} ({line['sheet']}) : {counts}")
+            else:
+                lines.append(f"{line['label']} ({line['sheet']}) : {line['rows']} ligne(s) lue(s) = {counts} + "
+                             f"{line['refused']} refusée(s)")
+        return lines
 
 
 @dataclass
@@ -411,8 +428,10 @@ class WorkbookImport:
 
     def _finish(self) -> ImportResult:
         if self.result.errors:
+            # Nothing is written: every row read is refused, whatever the trial had counted.
             self.result.created = dict.fromkeys(COUNTED, 0)
             self.result.skipped = dict.fromkeys(COUNTED, 0)
+            self.result.refused = {name: self.result.rows.get(name, 0) for name in COUNTED}
         self.result.errors.sort(key=self._order)
         self.progress(self.total, self.total)
         return self.result
@@ -689,8 +708,18 @@ class WorkbookImport:
         codes = {r["facility_code"] for name in ("facilities", "requests", "stays", "interventions", "signalements")
                  for r in self.records[name] if r["facility_code"]}
         self.db_facilities = {f.code: f for f in Facility.objects.filter(code__in=codes)}
-        self.allowed = access.facility_ids(self.user, access.IMPORT_DATA) if self.user else None
-        self.can_create_facility = self.user is None or access.has_permission(self.user, access.ADMINISTER)
+        self.allowed = access.import_facility_ids(self.user) if self.user else None
+        # A superuser may create the installation's first facility, before any right can be held anywhere.
+        self.can_create_facility = (self.user is None or self.user.is_superuser
+                                    or access.has_permission(self.user, access.ADMINISTER))
+
+    def _reachable_facility(self, code: str | None) -> Facility | None:
+        """The existing facility of that code where the user may import; one outside their rights is
+        answered as a missing one, so that the import tells nothing about it."""
+        existing = self.db_facilities.get(code)
+        if existing is None or (self.allowed is not None and existing.pk not in self.allowed):
+            return None
+        return existing
 
     def _ref(self, record: Record, column: str, target: str) -> Record | None:
         """The row of `target` that `record[column]` points to; an unknown reference is an error."""
@@ -708,14 +737,9 @@ class WorkbookImport:
         code = record["facility_code"]
         if code is None or code in self.refs["facilities"]:
             return
-        existing = self.db_facilities.get(code)
-        if existing is None:
-            if "facilities" not in self.broken:
-                self._fail(record, "facility_code", f"Structure inconnue « {code} » : ajoutez-la à la feuille "
-                                                    "facilities.")
-        elif self.allowed is not None and existing.pk not in self.allowed:
-            self._fail(record, "facility_code", f"Structure hors de vos droits « {code} » : vous ne pouvez pas "
-                                                "importer de données pour elle.")
+        if self._reachable_facility(code) is None and "facilities" not in self.broken:
+            self._fail(record, "facility_code", f"Structure inconnue « {code} » parmi celles où vous pouvez "
+                                                "importer : ajoutez-la à la feuille facilities.")
 
     def _facility_kind(self, code: str | None) -> str | None:
         if code in self.refs["facilities"]:
@@ -734,8 +758,11 @@ class WorkbookImport:
                 continue
             existing = self.db_facilities.get(code)
             if existing is not None:
-                if self.allowed is not None and existing.pk not in self.allowed:
-                    self._fail(record, "facility_code", f"Structure hors de vos droits « {code} ».")
+                if self._reachable_facility(code) is None:
+                    # Codes are unique: one taken outside the user's rights cannot be created again. The
+                    # answer names neither the facility nor the user's rights.
+                    self._fail(record, "facility_code", f"Code de structure indisponible « {code} » : choisissez-en "
+                                                        "un autre.")
                 elif (existing.kind, existing.name) != (record["kind"], record["name"]):
                     self._warn("facilities", record.row, "facility_code", f"La structure « {code} » existe déjà : "
                                "elle est reprise telle quelle (nom, type et capacité ne sont pas modifiés).")
@@ -952,17 +979,14 @@ class WorkbookImport:
         self.family_order = list(first_use)
         existing = {f.reference: f for f in Family.objects.filter(reference__in=first_use)}
         if self.allowed is not None and existing:
-            reach: dict[int, set[int]] = {f.pk: {f.facility_id} for f in existing.values()}
-            for family_id, facility_id in AdmissionRequest.objects.filter(
-                    family__in=existing.values()).values_list("family_id", "facility_id"):
-                reach[family_id].add(facility_id)
-            for family_id, facility_id in Stay.objects.filter(
-                    child__family__in=existing.values()).values_list("child__family_id", "facility_id"):
-                reach[family_id].add(facility_id)
-            for ref, family in existing.items():
-                if not reach[family.pk] & self.allowed:
-                    self._fail(first_use[ref], "family_ref", f"Le dossier « {ref} » existe déjà dans une structure "
-                                                             "hors de vos droits.")
+            families = Family.objects.filter(pk__in=[f.pk for f in existing.values()])
+            reachable = set(families.filter(access.facility_q(Family, self.allowed)).values_list("reference",
+                                                                                                 flat=True))
+            for ref in sorted(existing.keys() - reachable):
+                # References are unique across facilities: one taken outside the user's rights cannot be
+                # created again. The answer says no more than the family form's (not where, not whose).
+                self._fail(first_use[ref], "family_ref", f"Référence de dossier indisponible « {ref} » : "
+                                                         "choisissez-en une autre pour ce dossier.")
         # A new dossier belongs to the facility of its first request, else of its first stay, else of its
         # first intervention or signalement.
         candidates: dict[str, list[tuple[date, str]]] = {}
@@ -1017,17 +1041,36 @@ class WorkbookImport:
             self._error(record.sheet, record.row, "", f"Refusé par la base de données ({error}).")
         return None
 
-    def _count(self, sheet: str, record: Record, obj: Any, created: bool) -> Any:
-        if created:
-            if obj is not None:
-                self.result.created[sheet] += 1
-                self._created.setdefault(sheet, set()).add(obj.pk)
+    def _present(self, sheet: str, model: type[models.Model], **key: Any) -> Any:
+        """The record already present for this row, or None.
+
+        Identical rows are distinct records (two home visits on one day): the k-th row with a key matches
+        the k-th record with that key, oldest first, so a second import finds each row its own record and
+        one more identical row is created. Records this run created are not "present".
+        """
+        marker = tuple(sorted((name, getattr(value, "pk", value)) for name, value in key.items()))
+        rank = self._ranks[sheet][marker]
+        self._ranks[sheet][marker] += 1
+        found = (model._default_manager.filter(**key).exclude(pk__in=self._created.get(sheet, ()))
+                 .order_by("pk")[rank:rank + 1])
+        return next(iter(found), None)
+
+    def _count(self, sheet: str, obj: Any, created: bool) -> Any:
+        """Every row ends created, already present, or refused (its service said no, see the errors)."""
+        if obj is None:
+            self.result.refused[sheet] += 1
+        elif created:
+            self.result.created[sheet] += 1
+            self._created.setdefault(sheet, set()).add(obj.pk)
         else:
             self.result.skipped[sheet] += 1
-            if obj.pk in self._created.get(sheet, ()):
-                self._warn(sheet, record.row, "", "Ligne identique à une ligne précédente : comptée une seule fois.")
         self._tick()
         return obj
+
+    def _refuse(self, sheet: str) -> None:
+        """A row left out because a row it depends on was refused."""
+        self.result.refused[sheet] += 1
+        self._tick()
 
     def _organisation(self) -> Organisation:
         if self.user is not None:
@@ -1039,6 +1082,7 @@ class WorkbookImport:
 
     def _apply(self) -> None:
         self._created: dict[str, set[int]] = {}
+        self._ranks: dict[str, Counter] = {name: Counter() for name in SHEETS}
         self.facility_objs: dict[str, Facility] = dict(self.db_facilities)
         self.family_objs: dict[str, Family] = {}
         self.objs: dict[str, dict[str, Any]] = {name: {} for name in KEY_COLUMN}
@@ -1052,7 +1096,7 @@ class WorkbookImport:
             code = record["facility_code"]
             existing = self.facility_objs.get(code)
             if existing is not None:
-                self._count("facilities", record, existing, created=False)
+                self._count("facilities", existing, created=False)
                 continue
             facility = self._call(record, facility_create, user=self.user, organisation=self._organisation(),
                                   code=code, name=record["name"], kind=record["kind"], country=record["country"],
@@ -1065,7 +1109,7 @@ class WorkbookImport:
                     membership_grant(user=self.user, member=self.user, facility=facility,
                                      role=Membership.Role.ADMIN)
                     access.forget(self.user)
-            self._count("facilities", record, facility, created=True)
+            self._count("facilities", facility, created=True)
 
     def _apply_families(self) -> None:
         existing = {f.reference: f for f in Family.objects.filter(reference__in=self.family_order)}
@@ -1088,11 +1132,11 @@ class WorkbookImport:
         for record in self.records["children"]:
             family = self.family_objs.get(record["family_ref"])
             if family is None:
-                self._tick()
+                self._refuse("children")
                 continue
             key = {"first_name": record["first_name"], "last_name": record["last_name"],
                    "birth_date": record["birth_date"]}
-            child = Child.objects.filter(family=family, **key).first()
+            child = self._present("children", Child, family=family, **key)
             created = child is None
             if created:
                 child = self._call(record, adm.child_add, user=self.user, family=family, sex=record["sex"],
@@ -1100,38 +1144,38 @@ class WorkbookImport:
                                    gestational_days=record["gestational_days"],
                                    birth_weight_g=record["birth_weight_g"], reason=self.reason, **key)
             self.objs["children"][record["child_ref"]] = child
-            self._count("children", record, child, created)
+            self._count("children", child, created)
 
     def _apply_adults(self) -> None:
         for record in self.records["adults"]:
             family = self.family_objs.get(record["family_ref"])
             if family is None:
-                self._tick()
+                self._refuse("adults")
                 continue
             key = {"role": record["role"], "first_name": record["first_name"], "last_name": record["last_name"]}
-            adult = Adult.objects.filter(family=family, **key).first()
+            adult = self._present("adults", Adult, family=family, **key)
             created = adult is None
             if created:
                 adult = self._call(record, adm.adult_add, user=self.user, family=family,
                                    birth_date=record["birth_date"], nationality=record["nationality"] or "",
                                    region=record["region"] or "", reason=self.reason, **key)
             self.objs["adults"][record["adult_ref"]] = adult
-            self._count("adults", record, adult, created)
+            self._count("adults", adult, created)
 
     def _apply_requests(self) -> None:
         for record in self.records["requests"]:
             facility = self.facility_objs.get(record["facility_code"])
             family = self.family_objs.get(record["family_ref"])
             if facility is None or family is None:
-                self._tick()
+                self._refuse("requests")
                 continue
-            request = AdmissionRequest.objects.filter(facility=facility, family=family,
-                                                      received_on=record["received_on"]).first()
+            request = self._present("requests", AdmissionRequest, facility=facility, family=family,
+                                    received_on=record["received_on"])
             created = request is None
             if created:
                 request = self._create_request(record, facility, family)
             self.objs["requests"][record["request_ref"]] = request
-            self._count("requests", record, request, created)
+            self._count("requests", request, created)
 
     def _create_request(self, record: Record, facility: Facility, family: Family) -> AdmissionRequest | None:
         children = [self.objs["children"].get(ref) for ref in self.request_children.get(record["request_ref"], [])]
@@ -1161,9 +1205,9 @@ class WorkbookImport:
             child = self.objs["children"].get(record["child_ref"])
             request = self.objs["requests"].get(record["request_ref"]) if record["request_ref"] else None
             if facility is None or child is None or (record["request_ref"] and request is None):
-                self._tick()
+                self._refuse("stays")
                 continue
-            stay = Stay.objects.filter(facility=facility, child=child, admitted_on=record["admitted_on"]).first()
+            stay = self._present("stays", Stay, facility=facility, child=child, admitted_on=record["admitted_on"])
             created = stay is None
             if created:
                 discharged = record["discharged_on"]
@@ -1177,20 +1221,20 @@ class WorkbookImport:
                     else ADMISSION_OVERRIDE,
                     reason=self.reason)
             self.objs["stays"][record["stay_ref"]] = stay
-            self._count("stays", record, stay, created)
+            self._count("stays", stay, created)
 
     def _apply_presence(self) -> None:
         for record in self.records["presence"]:
             stay, adult = self.objs["stays"].get(record["stay_ref"]), self.objs["adults"].get(record["adult_ref"])
             if stay is None or adult is None:
-                self._tick()
+                self._refuse("presence")
                 continue
-            period = PresencePeriod.objects.filter(stay=stay, adult=adult, start=record["from"]).first()
+            period = self._present("presence", PresencePeriod, stay=stay, adult=adult, start=record["from"])
             created = period is None
             if created:
                 period = self._call(record, adm.presence_add, user=self.user, stay=stay, adult=adult,
                                     start=record["from"], end=record["to"], reason=self.reason)
-            self._count("presence", record, period, created)
+            self._count("presence", period, created)
 
     def _subject_objs(self, record: Record, kind: str | None) -> tuple[Child | None, Adult | None]:
         ref = record["subject_ref"]
@@ -1203,17 +1247,18 @@ class WorkbookImport:
             stay = self.objs["stays"].get(record["stay_ref"])
             child, adult = self._subject_objs(record, None)
             if stay is None or (child is None and adult is None):
-                self._tick()
+                self._refuse("diagnoses")
                 continue
-            diagnosis = Diagnosis.objects.filter(stay=stay, child=child, adult=adult, timepoint=record["timepoint"],
-                                                 classification=record["system"], code=record["code"]).first()
+            diagnosis = self._present("diagnoses", Diagnosis, stay=stay, child=child, adult=adult,
+                                      timepoint=record["timepoint"], classification=record["system"],
+                                      code=record["code"])
             created = diagnosis is None
             if created:
                 diagnosis = self._call(record, adm.diagnosis_add, user=self.user, stay=stay, child=child,
                                        adult=adult, timepoint=record["timepoint"], classification=record["system"],
                                        code=record["code"], label=record["label"] or "",
                                        primary=bool(record["primary"]), reason=self.reason)
-            self._count("diagnoses", record, diagnosis, created)
+            self._count("diagnoses", diagnosis, created)
 
     def _apply_assessments(self) -> None:
         for record in self.records["assessments"]:
@@ -1221,10 +1266,10 @@ class WorkbookImport:
             instrument = instruments.get(record["instrument"])
             child, adult = self._subject_objs(record, instrument.subject)
             if stay is None or (child is None and adult is None):
-                self._tick()
+                self._refuse("assessments")
                 continue
-            assessment = Assessment.objects.filter(stay=stay, child=child, adult=adult, instrument=instrument.code,
-                                                   assessed_on=record["assessed_on"]).first()
+            assessment = self._present("assessments", Assessment, stay=stay, child=child, adult=adult,
+                                       instrument=instrument.code, assessed_on=record["assessed_on"])
             created = assessment is None
             if created:
                 scores = {c: v for c, v in record.values.items() if c in SCORE_CODES and v is not None}
@@ -1233,7 +1278,7 @@ class WorkbookImport:
                                         instrument_code=instrument.code, assessed_on=record["assessed_on"],
                                         scores=scores, child=child, adult=adult, confirm_out_of_age_range=True,
                                         reason=self.reason)
-            self._count("assessments", record, assessment, created)
+            self._count("assessments", assessment, created)
 
     def _stay_of(self, record: Record) -> tuple[bool, Stay | None]:
         """(usable, stay): a row whose stay failed to import is left out."""
@@ -1249,33 +1294,33 @@ class WorkbookImport:
             family = self.family_objs.get(record["family_ref"])
             usable, stay = self._stay_of(record)
             if facility is None or family is None or not usable:
-                self._tick()
+                self._refuse("interventions")
                 continue
-            intervention = Intervention.objects.filter(facility=facility, family=family, kind=record["kind"],
-                                                       done_on=record["date"],
-                                                       duration_min=record["duration_min"]).first()
+            intervention = self._present("interventions", Intervention, facility=facility, family=family, stay=stay,
+                                         kind=record["kind"], done_on=record["date"],
+                                         duration_min=record["duration_min"])
             created = intervention is None
             if created:
                 intervention = self._call(record, adm.intervention_add, user=self.user, facility=facility,
                                           family=family, stay=stay, kind=record["kind"], done_on=record["date"],
                                           duration_min=record["duration_min"], reason=self.reason)
-            self._count("interventions", record, intervention, created)
+            self._count("interventions", intervention, created)
 
     def _apply_signalements(self) -> None:
         for record in self.records["signalements"]:
             facility = self.facility_objs.get(record["facility_code"])
             family = self.family_objs.get(record["family_ref"])
             if facility is None or family is None:
-                self._tick()
+                self._refuse("signalements")
                 continue
-            signalement = Signalement.objects.filter(facility=facility, family=family, made_on=record["date"],
-                                                     addressee=record["addressee"]).first()
+            signalement = self._present("signalements", Signalement, facility=facility, family=family,
+                                        made_on=record["date"], addressee=record["addressee"])
             created = signalement is None
             if created:
                 signalement = self._call(record, adm.signalement_add, user=self.user, facility=facility,
                                          family=family, made_on=record["date"], addressee=record["addressee"],
                                          reason=self.reason)
-            self._count("signalements", record, signalement, created)
+            self._count("signalements", signalement, created)
 
 
 # ---------------------------------------------------------------- the template
@@ -1303,8 +1348,10 @@ README_LINES = (
     ("2. S'il y a une seule erreur, rien n'est écrit. Sinon tout est enregistré en une fois, avec les mêmes "
      "règles que la saisie à l'écran (capacité, dates, présences) ; un refus à ce moment annule tout l'import.",
      False),
-    ("3. Réimporter le même classeur ne crée pas de doublon : une ligne déjà présente est comptée « déjà "
-     "présente » et laissée telle quelle (l'import ajoute, il ne modifie pas).", False),
+    ("3. Deux lignes identiques sont deux enregistrements (deux visites le même jour). Réimporter le même "
+     "classeur ne crée pas de doublon : une ligne déjà présente est comptée « déjà présente » et laissée telle "
+     "quelle (l'import ajoute, il ne modifie pas).", False),
+    ("4. Le résumé compte, par feuille : lignes lues = créées + déjà présentes + refusées.", False),
     ("", False),
     ("Feuilles", True),
     ("facilities : les structures (une existante est reprise, une nouvelle demande le droit d'administrer).", False),

@@ -27,8 +27,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Membership.Role.ADMISSIONS: frozenset({VIEW_RECORDS, EDIT_ADMISSIONS, EDIT_CARE}),
     Membership.Role.THERAPIST: frozenset({VIEW_RECORDS, EDIT_CARE, EDIT_ASSESSMENTS}),
     Membership.Role.MANAGER: frozenset({VIEW_RECORDS, VIEW_DASHBOARDS, EXPORT_REPORTS}),
-    # Reporting officers work on aggregates and pseudonymised line lists, not on named records.
-    Membership.Role.REPORTING: frozenset({VIEW_DASHBOARDS, EXPORT_REPORTS, IMPORT_DATA}),
+    # Reporting officers work on aggregates and pseudonymised line lists, not on named records: every
+    # sheet of the import but `facilities` writes named records, so they import nothing.
+    Membership.Role.REPORTING: frozenset({VIEW_DASHBOARDS, EXPORT_REPORTS}),
     Membership.Role.ADMIN: frozenset({VIEW_RECORDS, ADMINISTER, IMPORT_DATA}),
 }
 ALL_PERMISSIONS = frozenset().union(*ROLE_PERMISSIONS.values())
@@ -110,6 +111,24 @@ def has_permission(
 def require(user: AbstractBaseUser | AnonymousUser, permission: str, facility: Facility | int | None = None) -> None:
     if not has_permission(user, permission, facility):
         raise PermissionDenied
+
+
+def may_import(user: AbstractBaseUser | AnonymousUser) -> bool:
+    """Who opens the import: `import_data` somewhere, or an active superuser even before the installation's
+    first facility exists (its first import creates it)."""
+    return has_permission(user, IMPORT_DATA) or bool(user.is_authenticated and user.is_active
+                                                     and user.is_superuser)
+
+
+def require_import(user: AbstractBaseUser | AnonymousUser) -> None:
+    if not may_import(user):
+        raise PermissionDenied
+
+
+def import_facility_ids(user: AbstractBaseUser | AnonymousUser) -> set[int]:
+    """The facilities an import may write into: the import writes named records, so the importer must
+    also read them there (`import_data` and `view_records`)."""
+    return facility_ids(user, IMPORT_DATA) & facility_ids(user, VIEW_RECORDS)
 
 
 def scope(queryset: QuerySet, user: AbstractBaseUser | AnonymousUser, permission: str = VIEW_RECORDS) -> QuerySet:

@@ -17,7 +17,7 @@ def navigation(request):
         items.append(("assessments:index", _("Évaluations")))
     if access.VIEW_DASHBOARDS in perms:
         items.append(("dashboards:index", _("Tableaux de bord")))
-    if access.IMPORT_DATA in perms:
+    if access.may_import(user):
         items.append(("admissions:import_upload", _("Import")))
     if access.ADMINISTER in perms:
         items.append(("audit_list", _("Journal d'accès")))

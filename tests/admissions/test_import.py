@@ -262,6 +262,7 @@ def test_the_command_lists_errors_exits_with_an_error_and_writes_nothing(tmp_pat
     with pytest.raises(CommandError, match="rien n'a été importé"):
         call_command("import_workbook", str(corpus.bad_unknown_code(tmp_path)), stdout=out, stderr=io.StringIO())
     assert "children, ligne 3, colonne sex (E) : Code inconnu « X »" in out.getvalue()
+    assert "Enfants (children) : 4 ligne(s) lue(s) = 0 à créer + 0 déjà présent(s) + 4 refusée(s)" in out.getvalue()
     assert row_counts() == before
     with pytest.raises(CommandError):
         call_command("import_workbook", str(corpus.bad_not_a_workbook(tmp_path)), stdout=io.StringIO(),
@@ -311,7 +312,7 @@ def test_command_dry_run_and_user(tmp_path, admin_user):
     call_command("import_workbook", str(corpus.good(tmp_path)), "--dry-run", "--user", "admin_imp",
                  stdout=out, stderr=err)
     assert "rien n'a été écrit" in out.getvalue()
-    assert "Séjours (stays) : 3 à créer" in out.getvalue()
+    assert "Séjours (stays) : 3 ligne(s) lue(s) = 3 à créer" in out.getvalue()
     assert "100 %" in err.getvalue()
     assert not Stay.objects.exists()
     call_command("import_workbook", str(corpus.good(tmp_path)), "--user", "admin_imp", stdout=out, stderr=err)
@@ -334,22 +335,22 @@ def test_assessments_need_a_user_on_the_command_line(tmp_path):
 def test_rows_of_a_facility_outside_the_users_rights_are_refused(tmp_path, facility_a, facility_b, users_a):
     path = corpus.good(tmp_path, facility_code=facility_b.code, with_facility_row=False)
     before = row_counts()
-    result = import_workbook(path, user=users_a["reporting"])
+    result = import_workbook(path, user=users_a["admin"])
     assert row_counts() == before
-    assert any(e.sheet == "requests" and e.column == "facility_code" and "hors de vos droits" in e.reason
+    assert any(e.sheet == "requests" and e.column == "facility_code" and "Structure inconnue" in e.reason
                for e in result.errors)
 
 
 @pytest.mark.django_db
 def test_only_an_administrator_creates_facilities(tmp_path, users_a):
-    result = import_workbook(corpus.good(tmp_path), user=users_a["reporting"], commit=False)
+    result = import_workbook(corpus.good(tmp_path), user=users_a["admissions"], commit=False)
     assert [(e.sheet, e.row, e.column) for e in result.errors] == [("facilities", 2, "facility_code")]
     assert import_workbook(corpus.good(tmp_path), user=users_a["admin"], commit=False).ok
 
 
 @pytest.mark.django_db
 def test_an_existing_facility_in_the_sheet_is_used_not_created(tmp_path, facility_a, users_a):
-    result = import_workbook(corpus.good(tmp_path, facility_code=facility_a.code), user=users_a["reporting"])
+    result = import_workbook(corpus.good(tmp_path, facility_code=facility_a.code), user=users_a["admin"])
     assert result.ok, [str(e) for e in result.errors]
     assert result.skipped["facilities"] == 1 and result.created["facilities"] == 0
     assert Stay.objects.filter(facility=facility_a).count() == 3
@@ -362,7 +363,7 @@ def test_an_existing_facility_in_the_sheet_is_used_not_created(tmp_path, facilit
 @pytest.mark.parametrize("role", ROLES)
 def test_the_upload_page_answers_the_permission_matrix(login, users_a, role):
     client = login(users_a[role])
-    expected = 200 if role in ("reporting", "admin") else 403
+    expected = 200 if role == "admin" else 403
     assert client.get(reverse("admissions:import_upload")).status_code == expected
     response = client.get(reverse("admissions:import_template"))
     assert response.status_code == expected
@@ -387,7 +388,7 @@ def _upload(client, path):
 
 @pytest.mark.django_db
 def test_the_preview_shows_every_error_and_offers_no_confirmation(tmp_path, login, users_a):
-    client = login(users_a["reporting"])
+    client = login(users_a["admin"])
     response = _upload(client, corpus.bad_stay_before_birth(tmp_path))
     assert response.status_code == 400
     page = response.content.decode()
@@ -402,7 +403,7 @@ def test_every_bad_workbook_sent_through_the_page_gets_a_french_answer(tmp_path,
     """The whole bad corpus through the upload page: 400, the errors listed in French, nothing written or kept."""
     build_file, sheet, row, column = corpus.BAD[case]
     before = row_counts()
-    response = _upload(login(users_a["reporting"]), build_file(tmp_path))
+    response = _upload(login(users_a["admin"]), build_file(tmp_path))
     assert response.status_code == 400
     page = response.content.decode()
     assert "Traceback" not in page and "Confirmer l" not in page
@@ -422,14 +423,14 @@ def test_every_bad_workbook_sent_through_the_page_gets_a_french_answer(tmp_path,
 def test_upload_refuses_a_non_xlsx_name(tmp_path, login, users_a):
     path = tmp_path / "notes.csv"
     path.write_text("a;b\n")
-    response = _upload(login(users_a["reporting"]), path)
+    response = _upload(login(users_a["admin"]), path)
     assert response.status_code == 400
     assert "xlsx" in response.content.decode()
 
 
 @pytest.mark.django_db
 def test_preview_then_confirm_applies_the_import(tmp_path, login, users_a, facility_a):
-    client = login(users_a["reporting"])
+    client = login(users_a["admin"])
     response = _upload(client, corpus.good(tmp_path, facility_code=facility_a.code, with_facility_row=False))
     assert response.status_code == 200, response.content.decode()[:2000]
     assert "Confirmer l" in response.content.decode()
@@ -448,7 +449,7 @@ def test_preview_then_confirm_applies_the_import(tmp_path, login, users_a, facil
 @pytest.mark.django_db
 def test_a_file_uploaded_in_another_session_cannot_be_confirmed(tmp_path, users_a, facility_a, client):
     owner = Client()
-    owner.force_login(users_a["reporting"])
+    owner.force_login(users_a["admin"])
     response = _upload(owner, corpus.good(tmp_path, facility_code=facility_a.code, with_facility_row=False))
     token = response.context["token"]
     other = factories.user(role="admin", facility=facility_a, username="other_admin")
@@ -491,7 +492,240 @@ def test_text_typed_in_the_template_comes_back_inert_in_every_export(tmp_path, a
     assert result.errors == [] and result.applied
     child = Child.objects.get(first_name="+cmd|A0")  # trimmed on the way in
     assert child.last_name == "-cmd|A0"
-    book = load_workbook(io.BytesIO(subject_access_workbook(child)))
+    book = load_workbook(io.BytesIO(subject_access_workbook(child, {child.family.facility_id})))
     cells = [cell for ws in book.worksheets for row in ws.iter_rows() for cell in row if isinstance(cell.value, str)]
     assert len([c for c in cells if "cmd|A0" in c.value]) >= 4  # both names, in the record and its history
     assert not [(c.parent.title, c.coordinate, c.value) for c in cells if c.data_type != "s" or not is_inert(c.value)]
+# ---------------------------------------------------------------- identical rows (DOMAIN.md settled reading 10)
+
+
+def _assert_summary_adds_up(result):
+    """Per sheet: rows read = created (or to create) + already present + refused."""
+    for sheet in SHEETS:
+        read = result.rows.get(sheet, 0)
+        assert read == result.created[sheet] + result.skipped[sheet] + result.refused[sheet], (
+            sheet, read, result.created[sheet], result.skipped[sheet], result.refused[sheet])
+
+
+def _model(sheet):
+    from admissions import models as adm_models
+    from assessments.models import Assessment
+
+    return {"interventions": adm_models.Intervention, "signalements": adm_models.Signalement,
+            "diagnoses": adm_models.Diagnosis, "assessments": Assessment, "requests": AdmissionRequest,
+            "adults": adm_models.Adult, "children": Child}[sheet]
+
+
+# sheet -> (index of the row copied, the ref column given a new value in the copy, or "")
+IDENTICAL = {
+    "interventions": (1, ""),  # two phone consultations of 15 minutes on one day
+    "signalements": (0, ""),
+    "diagnoses": (2, ""),  # the mother's entry diagnosis, not primary
+    "assessments": (2, ""),
+    "requests": (5, "request_ref"),  # two pending requests of one family received on one day
+    "adults": (3, "adult_ref"),
+    "children": (3, "child_ref"),  # twins with the same name would be two children too
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("sheet", sorted(IDENTICAL))
+def test_identical_rows_are_two_records_and_a_second_import_creates_nothing(tmp_path, admin_user, sheet):
+    index, ref_column = IDENTICAL[sheet]
+    rows = corpus.cohort()
+    twin = dict(rows[sheet][index])
+    if ref_column:
+        twin[ref_column] = twin[ref_column] + "-bis"
+    rows[sheet].append(twin)
+    path = corpus.write(tmp_path / "jumeaux.xlsx", rows)
+    model = _model(sheet)
+    before = model._default_manager.count()
+
+    first = import_workbook(path, user=admin_user)
+    assert first.ok, [str(e) for e in first.errors]
+    assert first.created[sheet] == len(rows[sheet])
+    assert model._default_manager.count() - before == len(rows[sheet])
+    _assert_summary_adds_up(first)
+
+    counts = row_counts()
+    second = import_workbook(path, user=admin_user)
+    assert second.ok and second.applied
+    assert row_counts() == counts
+    assert second.created[sheet] == 0 and second.skipped[sheet] == len(rows[sheet])
+    _assert_summary_adds_up(second)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("sheet", "index"), [("presence", 0), ("stays", 2)])
+def test_an_identical_row_that_cannot_be_a_second_record_is_refused_not_merged(tmp_path, admin_user, sheet, index):
+    """Two presences of one adult from one day, two stays of one child from one day: the service refuses the
+    copy with its row, and nothing is written (they were silently merged into one before)."""
+    rows = corpus.cohort()
+    twin = dict(rows[sheet][index])
+    if sheet == "stays":
+        twin["stay_ref"] = twin["stay_ref"] + "-bis"
+    rows[sheet].append(twin)
+    before = row_counts()
+    result = import_workbook(corpus.write(tmp_path / "jumeaux.xlsx", rows), user=admin_user)
+    assert not result.ok and not result.applied
+    assert any(e.sheet == sheet and e.row == len(rows[sheet]) + 1 for e in result.errors), [
+        str(e) for e in result.errors]
+    assert row_counts() == before
+    _assert_summary_adds_up(result)
+
+
+@pytest.mark.django_db
+def test_an_identical_row_added_later_is_the_only_one_created(tmp_path, admin_user):
+    """The k-th identical row matches the k-th identical record: a third home visit added to the workbook
+    after a first import is created, the two already imported are not."""
+    rows = corpus.cohort()
+    rows["interventions"].append(dict(rows["interventions"][0]))
+    import_workbook(corpus.write(tmp_path / "v1.xlsx", rows), user=admin_user)
+    rows["interventions"].append(dict(rows["interventions"][0]))
+    result = import_workbook(corpus.write(tmp_path / "v2.xlsx", rows), user=admin_user)
+    assert result.ok and result.applied
+    assert (result.created["interventions"], result.skipped["interventions"]) == (1, 4)
+    from admissions.models import Intervention
+
+    assert Intervention.objects.filter(kind="home_visit").count() == 3
+
+
+@pytest.mark.django_db
+def test_the_summary_adds_up_per_sheet_in_every_outcome(tmp_path, admin_user):
+    path = corpus.good(tmp_path)
+    for result in (import_workbook(path, user=admin_user, commit=False),  # dry run
+                   import_workbook(path, user=admin_user),  # first import
+                   import_workbook(path, user=admin_user),  # again: all present
+                   import_workbook(corpus.bad_unknown_code(tmp_path), user=admin_user),  # refused when read
+                   import_workbook(corpus.over_capacity(tmp_path), user=admin_user)):  # refused when written
+        _assert_summary_adds_up(result)
+        if not result.ok:
+            assert sum(result.refused.values()) == sum(result.rows.values()) > 0
+
+
+@pytest.mark.django_db
+def test_the_command_and_the_page_show_rows_read_created_present_and_refused_per_sheet(
+        tmp_path, login, admin_user, facility_a):
+    out = io.StringIO()
+    call_command("import_workbook", str(corpus.good(tmp_path)), "--dry-run", "--user", admin_user.username,
+                 stdout=out, stderr=io.StringIO())
+    assert "Interventions (interventions) : 3 ligne(s) lue(s) = 3 à créer + 0 déjà présent(s) + 0 refusée(s)" \
+        in out.getvalue()
+    response = _upload(login(admin_user), corpus.good(tmp_path))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Refusées" in page
+    counts = {line["sheet"]: line for line in response.context["result"].table()}
+    assert counts["interventions"]["refused"] == 0 and counts["interventions"]["rows"] == 3
+
+
+# ---------------------------------------------------------------- a new installation's first import
+
+
+def _superuser():
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.create_superuser(username="root", password=factories.PASSWORD,
+                                                     email="root@example.org")
+
+
+@pytest.mark.django_db
+def test_a_superuser_imports_a_new_installation_in_one_go_from_the_command(tmp_path):
+    assert not Facility.objects.exists()
+    _superuser()
+    out = io.StringIO()
+    call_command("import_workbook", str(corpus.good(tmp_path)), "--user", "root", stdout=out, stderr=io.StringIO())
+    assert "Import terminé" in out.getvalue()
+    assert Stay.objects.filter(facility__code=corpus.FACILITY).count() == 3
+    from assessments.models import Assessment
+
+    assert Assessment.objects.count() == 4
+
+
+@pytest.mark.django_db
+def test_a_superuser_imports_a_new_installation_in_one_go_from_the_page(tmp_path, client):
+    assert not Facility.objects.exists()
+    client.force_login(_superuser())
+    assert client.get(reverse("admissions:import_upload")).status_code == 200
+    response = _upload(client, corpus.good(tmp_path))
+    assert response.status_code == 200, [str(e) for e in response.context["result"].errors]
+    response = client.post(reverse("admissions:import_confirm"), {"token": response.context["token"]})
+    assert response.status_code == 200 and response.context["result"].applied
+    assert Stay.objects.filter(facility__code=corpus.FACILITY).count() == 3
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["command", "page"])
+def test_an_administrator_role_imports_a_new_unit_in_one_go(tmp_path, client, facility_a, path):
+    """An administrator of the installation's first facility brings a second unit's history in one workbook."""
+    admin = factories.user(role="admin", facility=facility_a, username="admin_first")
+    if path == "command":
+        call_command("import_workbook", str(corpus.good(tmp_path)), "--user", admin.username,
+                     stdout=io.StringIO(), stderr=io.StringIO())
+    else:
+        client.force_login(admin)
+        response = _upload(client, corpus.good(tmp_path))
+        assert response.status_code == 200, [str(e) for e in response.context["result"].errors]
+        assert client.post(reverse("admissions:import_confirm"),
+                           {"token": response.context["token"]}).context["result"].applied
+    assert Stay.objects.filter(facility__code=corpus.FACILITY).count() == 3
+
+
+# ---------------------------------------------------------------- who may import named records
+
+
+@pytest.mark.django_db
+def test_the_reporting_officer_cannot_import_named_records(tmp_path, login, users_a, facility_a):
+    """Reporting officers do not read named records: neither the page nor the importer lets them write any."""
+    before = row_counts()
+    client = login(users_a["reporting"])
+    assert client.get(reverse("admissions:import_upload")).status_code == 403
+    assert _upload(client, corpus.good(tmp_path, facility_code=facility_a.code,
+                                       with_facility_row=False)).status_code == 403
+    result = import_workbook(corpus.good(tmp_path, facility_code=facility_a.code, with_facility_row=False),
+                             user=users_a["reporting"])
+    assert not result.applied
+    assert {e.sheet for e in result.errors} >= {"requests", "stays"}
+    assert row_counts() == before
+
+
+@pytest.mark.django_db
+def test_a_family_outside_the_users_rights_gets_the_answer_of_a_missing_facility_record(
+        tmp_path, facility_a, facility_b, users_a):
+    """The preview does not say that a reference exists in another facility, nor which."""
+    factories.family(facility=facility_b, reference="IMP-001")
+    result = import_workbook(corpus.good(tmp_path, facility_code=facility_a.code, with_facility_row=False),
+                             user=users_a["admin"], commit=False)
+    text = " ".join(str(p) for p in result.errors + result.warnings)
+    assert "hors de vos droits" not in text and facility_b.code not in text
+    # A row naming a facility outside the user's rights reads as one naming a facility that does not exist.
+    unknown = import_workbook(corpus.good(tmp_path, facility_code="nulle-part", with_facility_row=False),
+                              user=users_a["admin"], commit=False)
+    foreign = import_workbook(corpus.good(tmp_path, facility_code=facility_b.code, with_facility_row=False),
+                              user=users_a["admin"], commit=False)
+    assert [(e.sheet, e.row, e.column, e.reason.replace("nulle-part", "X")) for e in unknown.errors] == \
+        [(e.sheet, e.row, e.column, e.reason.replace(facility_b.code, "X")) for e in foreign.errors]
+
+
+@pytest.mark.django_db
+def test_import_rights_without_the_right_to_read_named_records_write_nothing(tmp_path, monkeypatch, facility_a,
+                                                                          users_a):
+    """The importer's own rule, whatever the role matrix says: import_data without view_records writes no row."""
+    from unit import access
+
+    monkeypatch.setitem(access.ROLE_PERMISSIONS, "reporting",
+                        access.ROLE_PERMISSIONS["reporting"] | {access.IMPORT_DATA})
+    reporting = users_a["reporting"]
+    assert access.may_import(reporting) and not access.import_facility_ids(reporting)
+    before = row_counts()
+    result = import_workbook(corpus.good(tmp_path, facility_code=facility_a.code, with_facility_row=False),
+                             user=reporting)
+    assert not result.applied and any(e.sheet == "stays" and e.column == "facility_code" for e in result.errors)
+    assert row_counts() == before
+
+
+@pytest.mark.django_db
+def test_the_navigation_offers_the_import_to_a_superuser_before_any_facility_exists(client):
+    client.force_login(_superuser())
+    page = client.get(reverse("home"), follow=True).content.decode()
+    assert reverse("admissions:import_upload") in page

@@ -30,9 +30,14 @@ class Command(BaseCommand):
         if result.errors:
             for error in result.errors:
                 self.stdout.write(str(error))
+            self._summary(result)
             raise CommandError(f"{len(result.errors)} erreur(s) : rien n'a été importé.")
         title = "Vérification seule (--dry-run) : rien n'a été écrit." if dry_run else "Import terminé."
         self.stdout.write(title)
+        self._summary(result)
+
+    def _summary(self, result):
+        """Per sheet: rows read = created + already present + refused."""
         for line in result.summary_lines():
             self.stdout.write(f"  {line}")
 
