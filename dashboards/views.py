@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from dashboards import charts, engine, filters
 from dashboards.tables import build_tables
 from unit import access, audit
+from unit.audit import EXPORT, audited, not_audited
 from unit.cells import safe_text
 
 SECTIONS = [
@@ -32,11 +33,12 @@ def _report(request: HttpRequest, *, compare: bool = True):
     facilities, period, choices = filters.parse(request.user, request.GET)
     if not facilities:
         raise Http404
-    # The audit entry of the JSON and CSV exports belongs to the report's facility (none across several).
-    audit.known_facility(request, None, facilities[0].pk if len(facilities) == 1 else None)
+    # The audit entries of the JSON and CSV exports: one for each facility the report covers.
+    audit.covered(request, [facility.pk for facility in facilities])
     return engine.build(facilities, period, compare=compare), choices
 
 
+@not_audited("counts, not records; small cells are masked for roles without named access")
 def index(request: HttpRequest) -> HttpResponse:
     try:
         report, choices = _report(request)
@@ -61,6 +63,7 @@ def _choices(request):
     return access.facilities_for(request.user, access.VIEW_DASHBOARDS).order_by("name")
 
 
+@audited(EXPORT, permission=access.VIEW_DASHBOARDS)
 def report_json(request: HttpRequest) -> JsonResponse:
     try:
         report, _choices_ = _report(request, compare=False)  # the JSON holds the period's indicators only
@@ -69,6 +72,7 @@ def report_json(request: HttpRequest) -> JsonResponse:
     return JsonResponse(report.as_json(), json_dumps_params={"ensure_ascii": False, "indent": 1})
 
 
+@audited(EXPORT, permission=access.VIEW_DASHBOARDS)
 def table_csv(request: HttpRequest) -> HttpResponse:
     try:
         report, choices = _report(request)

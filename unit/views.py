@@ -16,16 +16,19 @@ from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
 from unit import access
+from unit.audit import READ, audited, not_audited, record_named_in_url
 from unit.selectors import history_of
 
 # Only these apps hold records that have a history page.
 HISTORY_APPS = {"unit", "admissions", "assessments", "dashboards"}
 
 
+@not_audited("the names of the user's facilities")
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "unit/home.html", {"facilities": access.all_facilities(request.user)})
 
 
+@not_audited("the state of the database")
 @login_not_required
 @never_cache
 def healthz(request: HttpRequest) -> HttpResponse:
@@ -38,14 +41,19 @@ def healthz(request: HttpRequest) -> HttpResponse:
     return JsonResponse({"status": "ok"})
 
 
+@not_audited("the sign-in form")
 @method_decorator(login_not_required, name="dispatch")
 class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
-set_language_view = login_not_required(set_language)
+@not_audited("changes the interface language and redirects")
+@login_not_required
+def set_language_view(request: HttpRequest) -> HttpResponse:
+    return set_language(request)
 
 
+@audited(READ, record_named_in_url, pk_kwarg="pk")
 def record_history(request: HttpRequest, app_label: str, model_name: str, pk: int) -> HttpResponse:
     if app_label not in HISTORY_APPS:
         raise Http404
@@ -73,6 +81,7 @@ ERROR_PERMISSIONS = {
 }
 
 
+@not_audited("a write that always answers with a redirect")
 @require_POST
 def record_mark_in_error(request: HttpRequest, app_label: str, model_name: str, pk: int) -> HttpResponse:
     """Mark a clinical record entered in error: it stays in the history and leaves lists and reports."""
