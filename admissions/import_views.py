@@ -16,10 +16,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
 
 from admissions import importer
 from unit import access
+from unit.audit import READ, audited, not_audited
 from unit.forms import SafeTextMixin
 from unit.private_files import private_dir
 
@@ -87,6 +87,7 @@ def _forget(request: HttpRequest, token: str) -> None:
     _path(token).unlink(missing_ok=True)
 
 
+@audited(READ, methods=("GET", "HEAD", "POST"), permission=access.IMPORT_DATA)
 def import_upload(request: HttpRequest) -> HttpResponse:
     access.require_import(request.user)
     form = UploadForm(request.POST, request.FILES) if request.method == "POST" else UploadForm()
@@ -107,7 +108,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
                   status=400 if request.method == "POST" else 200)
 
 
-@require_POST
+@audited(READ, methods=("POST",), permission=access.IMPORT_DATA)
 def import_confirm(request: HttpRequest) -> HttpResponse:
     access.require_import(request.user)
     token = request.POST.get("token", "")
@@ -122,6 +123,7 @@ def import_confirm(request: HttpRequest) -> HttpResponse:
                   status=200 if result.ok else 400)
 
 
+@not_audited("the empty import template")
 def import_template(request: HttpRequest) -> HttpResponse:
     access.require_import(request.user)
     buffer = io.BytesIO()

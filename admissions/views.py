@@ -16,6 +16,7 @@ from admissions import forms, selectors, services
 from admissions.models import Adult, Child, Family, PresencePeriod, Stay
 from admissions.rules import Period, admission_mode
 from unit import access, audit
+from unit.audit import READ, audited, not_audited
 from unit.history import ConflictError
 
 
@@ -62,9 +63,13 @@ def _display(obj, name: str) -> str:
     return "" if value is None else str(value)
 
 
+# A form page: shown on GET, shown again with its errors on POST (both audited), nothing else.
+FORM_METHODS = ("GET", "HEAD", "POST")
+
 # ---------------------------------------------------------------- lists
 
 
+@audited(READ)
 def index(request: HttpRequest) -> HttpResponse:
     access.require(request.user, access.VIEW_RECORDS)
     status = request.GET.get("status", "")
@@ -80,6 +85,7 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(request, "admissions/index.html", context)
 
 
+@audited(READ)
 def waiting_list(request: HttpRequest) -> HttpResponse:
     access.require(request.user, access.VIEW_RECORDS)
     facility = request.GET.get("facility", "")
@@ -90,12 +96,14 @@ def waiting_list(request: HttpRequest) -> HttpResponse:
         "rows": rows, "facility": facility, "facilities": access.facilities_for(request.user)})
 
 
+@audited(READ)
 def board(request: HttpRequest) -> HttpResponse:
     access.require(request.user, access.VIEW_RECORDS)
     return render(request, "admissions/board.html", {"board": selectors.board(request.user,
                                                                                request.GET.get("facility", ""))})
 
 
+@audited(READ, "admissions.family", search_params=("q",))
 def families(request: HttpRequest) -> HttpResponse:
     access.require(request.user, access.VIEW_RECORDS)
     query = request.GET.get("q", "").strip()
@@ -110,6 +118,7 @@ def families(request: HttpRequest) -> HttpResponse:
 # ---------------------------------------------------------------- family, children, adults
 
 
+@not_audited("an empty form; on an error it shows back what the user typed")
 def family_create(request: HttpRequest) -> HttpResponse:
     access.require(request.user, access.EDIT_ADMISSIONS)
     facilities = access.facilities_for(request.user, access.EDIT_ADMISSIONS)
@@ -134,6 +143,7 @@ def _url(name: str, pk: int) -> str:
     return reverse(name, args=[pk])
 
 
+@audited(READ, "admissions.family", pk_kwarg="pk")
 def family_detail(request: HttpRequest, pk: int) -> HttpResponse:
     from assessments.selectors import alerts_open
 
@@ -145,6 +155,7 @@ def family_detail(request: HttpRequest, pk: int) -> HttpResponse:
     })
 
 
+@audited(READ, "admissions.family", pk_kwarg="pk", methods=FORM_METHODS)
 def child_add(request: HttpRequest, pk: int) -> HttpResponse:
     family = selectors.object_for(request.user, Family, pk, access.EDIT_ADMISSIONS)
     form = forms.ChildForm(request.POST if request.method == "POST" else None)
@@ -154,6 +165,7 @@ def child_add(request: HttpRequest, pk: int) -> HttpResponse:
         _("Enfant ajouté."), "admissions:family_detail", pk_of=lambda child: family.pk)
 
 
+@audited(READ, "admissions.family", pk_kwarg="pk", methods=FORM_METHODS)
 def adult_add(request: HttpRequest, pk: int) -> HttpResponse:
     family = selectors.object_for(request.user, Family, pk, access.EDIT_ADMISSIONS)
     form = forms.AdultForm(request.POST if request.method == "POST" else None)
@@ -185,12 +197,14 @@ CHILD_FIELDS = ["first_name", "last_name", "sex", "birth_date", "gestational_wee
 ADULT_FIELDS = ["role", "first_name", "last_name", "birth_date", "nationality", "region"]
 
 
+@audited(READ, "admissions.child", pk_kwarg="pk", methods=FORM_METHODS)
 def child_edit(request: HttpRequest, pk: int) -> HttpResponse:
     child = selectors.object_for(request.user, Child, pk, access.EDIT_ADMISSIONS)
     return _edit(request, child, forms.ChildEditForm, CHILD_FIELDS, _("Modifier l'enfant"),
                  "admissions:family_detail", child.family_id)
 
 
+@audited(READ, "admissions.adult", pk_kwarg="pk", methods=FORM_METHODS)
 def adult_edit(request: HttpRequest, pk: int) -> HttpResponse:
     adult = selectors.object_for(request.user, Adult, pk, access.EDIT_ADMISSIONS)
     return _edit(request, adult, forms.AdultEditForm, ADULT_FIELDS, _("Modifier l'adulte"),
@@ -200,6 +214,7 @@ def adult_edit(request: HttpRequest, pk: int) -> HttpResponse:
 # ---------------------------------------------------------------- requests
 
 
+@audited(READ, "admissions.family", pk_kwarg="pk", methods=FORM_METHODS)
 def request_create(request: HttpRequest, pk: int) -> HttpResponse:
     family = selectors.object_for(request.user, Family, pk, access.EDIT_ADMISSIONS)
     facilities = access.facilities_for(request.user, access.EDIT_ADMISSIONS)
@@ -240,6 +255,7 @@ def _request_forms(request: HttpRequest, req, data=None, which: str = ""):
     return rows, eligibility_form, decision_form, admit_form
 
 
+@audited(READ, "admissions.admissionrequest", pk_kwarg="pk")
 def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     req = selectors.request_detail(request.user, pk)
     can_edit = access.has_permission(request.user, access.EDIT_ADMISSIONS, req.facility_id)
@@ -285,7 +301,7 @@ def _post_on_request(request: HttpRequest, pk: int, which: str, act: Callable) -
     return _render_request(request, req, can_edit=True, which=which, bound_form=form, full=full)
 
 
-@require_POST
+@audited(READ, "admissions.admissionrequest", pk_kwarg="pk", methods=("POST",))
 def request_eligibility(request: HttpRequest, pk: int) -> HttpResponse:
     def act(req, form):
         verdict = services.request_check_eligibility(
@@ -297,6 +313,7 @@ def request_eligibility(request: HttpRequest, pk: int) -> HttpResponse:
     return _post_on_request(request, pk, "eligibility", act)
 
 
+@not_audited("the verdict that typed answers would give: criteria labels, no record's data")
 @require_POST
 def request_evaluate(request: HttpRequest, pk: int) -> JsonResponse:
     """The verdict the current answers would give, for the live display; writes nothing."""
@@ -340,7 +357,7 @@ def _verdict_label(code: str) -> str:
     return str(dict(AdmissionRequest.Verdict.choices).get(code, code))
 
 
-@require_POST
+@audited(READ, "admissions.admissionrequest", pk_kwarg="pk", methods=("POST",))
 def request_decide(request: HttpRequest, pk: int) -> HttpResponse:
     def act(req, form):
         d = form.cleaned_data
@@ -352,7 +369,7 @@ def request_decide(request: HttpRequest, pk: int) -> HttpResponse:
     return _post_on_request(request, pk, "decision", act)
 
 
-@require_POST
+@audited(READ, "admissions.admissionrequest", pk_kwarg="pk", methods=("POST",))
 def request_admit(request: HttpRequest, pk: int) -> HttpResponse:
     def act(req, form):
         d = form.cleaned_data
@@ -370,6 +387,7 @@ def request_admit(request: HttpRequest, pk: int) -> HttpResponse:
 # ---------------------------------------------------------------- stays
 
 
+@audited(READ, "admissions.stay", pk_kwarg="pk")
 def stay_detail(request: HttpRequest, pk: int) -> HttpResponse:
     stay = selectors.stay_detail(request.user, pk)
     audit.known_facility(request, stay, stay.facility_id)
@@ -400,6 +418,7 @@ def _stay_form(request, pk, permission, form_class, title, success, save, extra_
                              pk_of=lambda _obj: stay.pk)
 
 
+@audited(READ, "admissions.stay", pk_kwarg="pk", methods=FORM_METHODS)
 def stay_edit(request: HttpRequest, pk: int) -> HttpResponse:
     stay = selectors.object_for(request.user, Stay, pk, access.EDIT_ADMISSIONS)
     fields = ["planned_end_on", "residence_before", "mandate"]
@@ -407,6 +426,7 @@ def stay_edit(request: HttpRequest, pk: int) -> HttpResponse:
                  stay.pk)
 
 
+@audited(READ, "admissions.stay", pk_kwarg="pk", methods=FORM_METHODS)
 def presence_add(request: HttpRequest, pk: int) -> HttpResponse:
     return _stay_form(request, pk, access.EDIT_ADMISSIONS, forms.PresenceForm, _("Présence d'un parent"),
                       _("Présence enregistrée."),
@@ -415,6 +435,7 @@ def presence_add(request: HttpRequest, pk: int) -> HttpResponse:
                       stay=Stay)
 
 
+@audited(READ, "admissions.presenceperiod", pk_kwarg="pk", methods=FORM_METHODS)
 def presence_end(request: HttpRequest, pk: int) -> HttpResponse:
     period = selectors.object_for(request.user, PresencePeriod, pk, access.EDIT_ADMISSIONS,
                                   queryset=PresencePeriod.objects.select_related("stay"))
@@ -425,6 +446,7 @@ def presence_end(request: HttpRequest, pk: int) -> HttpResponse:
                              _("Présence close."), "admissions:stay_detail", pk_of=lambda p: p.stay_id)
 
 
+@audited(READ, "admissions.stay", pk_kwarg="pk", methods=FORM_METHODS)
 def diagnosis_add(request: HttpRequest, pk: int) -> HttpResponse:
     def save(stay, form, d):
         return services.diagnosis_add(user=request.user, stay=stay, timepoint=d["timepoint"],
@@ -438,12 +460,14 @@ def diagnosis_add(request: HttpRequest, pk: int) -> HttpResponse:
                       _("Diagnostic enregistré."), save, extra_context={"diagnosis_codes": codes}, stay=Stay)
 
 
+@audited(READ, "admissions.stay", pk_kwarg="pk", methods=FORM_METHODS)
 def meeting_add(request: HttpRequest, pk: int) -> HttpResponse:
     return _stay_form(request, pk, access.EDIT_CARE, forms.MeetingForm, _("Réunion de synthèse"),
                       _("Réunion enregistrée."),
                       lambda stay, form, d: services.meeting_add(user=request.user, stay=stay, **d))
 
 
+@audited(READ, "admissions.stay", pk_kwarg="pk", methods=FORM_METHODS)
 def intervention_add(request: HttpRequest, pk: int) -> HttpResponse:
     return _stay_form(request, pk, access.EDIT_CARE, forms.InterventionForm, _("Intervention"),
                       _("Intervention enregistrée."),
@@ -452,6 +476,7 @@ def intervention_add(request: HttpRequest, pk: int) -> HttpResponse:
                           professional=request.user, **d))
 
 
+@audited(READ, "admissions.stay", pk_kwarg="pk", methods=FORM_METHODS)
 def signalement_add(request: HttpRequest, pk: int) -> HttpResponse:
     return _stay_form(request, pk, access.EDIT_CARE, forms.SignalementForm, _("Signalement"),
                       _("Signalement enregistré."),
@@ -459,6 +484,7 @@ def signalement_add(request: HttpRequest, pk: int) -> HttpResponse:
                           user=request.user, facility=stay.facility, family=stay.child.family, stay=stay, **d))
 
 
+@audited(READ, "admissions.stay", pk_kwarg="pk", methods=FORM_METHODS)
 def stay_discharge(request: HttpRequest, pk: int) -> HttpResponse:
     stay = selectors.object_for(request.user, Stay, pk, access.EDIT_ADMISSIONS)
     form = forms.DischargeForm(request.POST if request.method == "POST" else None, stay=stay,
@@ -471,6 +497,7 @@ def stay_discharge(request: HttpRequest, pk: int) -> HttpResponse:
         _("Sortie enregistrée."), "admissions:stay_detail", pk_of=lambda s: s.pk)
 
 
+@not_audited("the list of diagnosis codes: no record")
 def diagnosis_codes(request: HttpRequest) -> JsonResponse:
     """Codes matching `q` for the picker (ICD-11 shipped, other lists loaded by the organisation)."""
     access.require(request.user, access.EDIT_CARE)

@@ -20,8 +20,13 @@ from assessments.models import Alert, Assessment
 from assessments.presenters import describe, entry_exit_table
 from unit import access
 from unit.ages import age_parts, corrected_birth_date, is_preterm
+from unit.audit import READ, audited, not_audited
+
+# A form page: shown on GET, shown again with its errors on POST (both audited), nothing else.
+FORM_METHODS = ("GET", "HEAD", "POST")
 
 
+@audited(READ)
 def index(request: HttpRequest) -> HttpResponse:
     access.require(request.user, access.VIEW_RECORDS)
     facility = request.GET.get("facility", "")
@@ -41,6 +46,7 @@ def _stay_for_assessment(request, pk: int) -> Stay:
         queryset=Stay.objects.select_related("child", "child__family", "facility"))
 
 
+@audited(READ, "admissions.stay", pk_kwarg="pk")
 def choose_instrument(request: HttpRequest, pk: int) -> HttpResponse:
     stay = _stay_for_assessment(request, pk)
     return render(request, "assessments/choose.html", {"stay": stay, "instruments": instruments.registry().values()})
@@ -71,6 +77,7 @@ def _save_form(request, form, save, success_url_of, context, template="assessmen
     return render(request, template, {**context, "form": form}, status=400 if request.method == "POST" else 200)
 
 
+@audited(READ, "admissions.stay", pk_kwarg="pk", methods=FORM_METHODS)
 def assessment_create(request: HttpRequest, pk: int, instrument: str) -> HttpResponse:
     stay = _stay_for_assessment(request, pk)
     tool = _instrument(instrument)
@@ -111,6 +118,7 @@ def _ages_today(child: Child) -> dict:
     return result
 
 
+@audited(READ, "assessments.assessment", pk_kwarg="pk")
 def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = admission_selectors.object_for(
         request.user, Assessment, pk, queryset=Assessment.objects.select_related(
@@ -123,6 +131,7 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     })
 
 
+@audited(READ, "assessments.assessment", pk_kwarg="pk", methods=FORM_METHODS)
 def assessment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = admission_selectors.object_for(
         request.user, Assessment, pk, access.EDIT_ASSESSMENTS,
@@ -149,6 +158,7 @@ def assessment_edit(request: HttpRequest, pk: int) -> HttpResponse:
                       {"stay": stay, "instrument": tool, "ages": _ages_today(stay.child), "editing": assessment})
 
 
+@audited(READ, "admissions.child", pk_kwarg="pk")
 def child_trajectory(request: HttpRequest, pk: int) -> HttpResponse:
     child = admission_selectors.object_for(request.user, Child, pk, queryset=Child.objects.select_related("family"))
     assessments = selectors.child_assessments(child.pk, request.user)
@@ -170,6 +180,7 @@ def child_trajectory(request: HttpRequest, pk: int) -> HttpResponse:
                                                            "ages": _ages_today(child)})
 
 
+@audited(READ)
 def alerts(request: HttpRequest) -> HttpResponse:
     access.require(request.user, access.VIEW_RECORDS)
     show = request.GET.get("show", "open")
@@ -177,6 +188,7 @@ def alerts(request: HttpRequest) -> HttpResponse:
     return render(request, "assessments/alerts.html", {"alerts": qs[:200], "show": show, "form": AcknowledgeForm()})
 
 
+@not_audited("a write that always answers with a redirect")
 @require_POST
 def alert_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
     alert = admission_selectors.object_for(request.user, Alert, pk, access.EDIT_ASSESSMENTS,

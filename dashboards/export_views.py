@@ -6,11 +6,11 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from dashboards import asof, engine, exports, filters
 from dashboards.models import ExportRecord, FunderProfile
-from unit import access
+from unit import access, audit
+from unit.audit import EXPORT, READ, audited, not_audited
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -23,9 +23,11 @@ def _facilities_to_export(request: HttpRequest, params):
         raise Http404
     for facility in facilities:
         access.require(request.user, access.EXPORT_REPORTS, facility)
+    audit.covered(request, [facility.pk for facility in facilities])
     return facilities, period, choices
 
 
+@not_audited("the list of past exports: facilities, periods, who and when")
 def export_list(request: HttpRequest) -> HttpResponse:
     try:
         facilities, _period, choices = _facilities_to_export(request, request.GET)
@@ -43,7 +45,7 @@ def _exports_page(request: HttpRequest, facilities, choices, error: str) -> Http
     }, status=400 if error else 200)
 
 
-@require_POST
+@audited(EXPORT, methods=("POST",), permission=access.EXPORT_REPORTS)
 def export_download(request: HttpRequest) -> HttpResponse:
     try:
         facilities, period, _choices = _facilities_to_export(request, request.POST)
@@ -60,15 +62,20 @@ def export_download(request: HttpRequest) -> HttpResponse:
     return _file(record)
 
 
+@audited(EXPORT, "dashboards.exportrecord", pk_kwarg="pk")
 def export_file(request: HttpRequest, pk: int) -> FileResponse:
     access.require(request.user, access.EXPORT_REPORTS)
-    return _file(get_object_or_404(exports.exports_visible_to(request.user), pk=pk))
+    record = get_object_or_404(exports.exports_visible_to(request.user), pk=pk)
+    audit.covered(request, record.facilities.values_list("pk", flat=True))
+    return _file(record)
 
 
+@audited(READ, "dashboards.exportrecord", pk_kwarg="pk")
 def export_changes(request: HttpRequest, pk: int) -> HttpResponse:
     access.require(request.user, access.EXPORT_REPORTS)
     record = get_object_or_404(exports.exports_visible_to(request.user), pk=pk)
     facilities = list(record.facilities.order_by("code"))
+    audit.covered(request, [facility.pk for facility in facilities])
     period = exports.export_period(record)
     frozen = asof.engine_build_as_of(facilities, period, record.generated_at)
     current = engine.build(facilities, period)

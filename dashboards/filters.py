@@ -66,3 +66,17 @@ def parse(user, params: QueryDict) -> tuple[list, Period, dict]:
         period = Period(date(year, 1, 1), date(year, 12, 31))
     return facilities, period, {"period": preset, "year": period.start.year, "codes": [f.code for f in facilities],
                                 "start": period.start.isoformat(), "end": period.end.isoformat()}
+
+
+def small_cell_threshold(user, facilities) -> int:
+    """The k of the small-cell rule for the screens, the JSON and the CSV this user gets (1 = exact figures).
+
+    Exact figures for a user who may read the named records of every facility of the report (a manager:
+    nothing is learnt from a count that the records do not already show); otherwise the threshold of the
+    internal workbook, so that a screen never publishes more than the workbook the same user may download.
+    """
+    from dashboards.exports import InternalProfile
+
+    if all(access.has_permission(user, access.VIEW_RECORDS, facility) for facility in facilities):
+        return 1
+    return InternalProfile().small_cell_threshold

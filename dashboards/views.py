@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from dataclasses import replace
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -11,8 +12,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dashboards import charts, engine, filters
-from dashboards.tables import build_tables
+from dashboards.suppression import COMPLEMENT_MARK, primary_mark
+from dashboards.tables import Table, build_tables
+from dashboards.workbook import suppress_tables
 from unit import access, audit
+from unit.audit import EXPORT, audited, not_audited
 from unit.cells import safe_text
 
 SECTIONS = [
@@ -28,30 +32,45 @@ SECTIONS = [
 
 
 def _report(request: HttpRequest, *, compare: bool = True):
+    """(report, choices, k): k > 1 when the user gets the published cells rather than the exact figures."""
     access.require(request.user, access.VIEW_DASHBOARDS)
     facilities, period, choices = filters.parse(request.user, request.GET)
     if not facilities:
         raise Http404
-    # The audit entry of the JSON and CSV exports belongs to the report's facility (none across several).
-    audit.known_facility(request, None, facilities[0].pk if len(facilities) == 1 else None)
-    return engine.build(facilities, period, compare=compare), choices
+    # The audit entries of the JSON and CSV exports: one for each facility the report covers.
+    audit.covered(request, [facility.pk for facility in facilities])
+    k = filters.small_cell_threshold(request.user, facilities)
+    # The published tables hold the previous period beside the period: masked, the JSON is those tables.
+    return engine.build(facilities, period, compare=compare or k > 1), choices, k
 
 
+def _published(tables: dict[str, Table], k: int) -> dict[str, Table]:
+    """The tables as published for threshold k (the workbook's rule); exact for k = 1."""
+    if k <= 1:
+        return tables
+    return {name: replace(rendered.table, rows=rendered.rows, note=rendered.note)
+            for name, rendered in suppress_tables(tables, k).items()}
+
+
+@not_audited("counts, not records; small cells are masked for roles without named access")
 def index(request: HttpRequest) -> HttpResponse:
     try:
-        report, choices = _report(request)
+        report, choices, k = _report(request)
     except ValidationError as error:
         return render(request, "dashboards/index.html", {"error": " ".join(error.messages),
                                                          "all_facilities": _choices(request)}, status=400)
-    tables = build_tables(report)
-    figures = charts.build_figures(report, tables)
+    exact = build_tables(report)
+    tables = _published(exact, k)
+    # A chart of counts would draw the hidden counts: masked, only the charts of no count remain.
+    figures = {name: figure for name, figure in charts.build_figures(report, exact).items()
+               if k <= 1 or not exact[name].counts}
     sections = [{"key": key, "title": title, "items": [
         {"name": name, "table": tables[name], "figure": figures.get(name), "figure_id": f"fig-{name}"}
         for name in names]} for key, title, names in SECTIONS]
     extra = [tables[name] for name in ("families", "activity", "nationalities", "residence_before", "residence_after",
                                        "discharge_kind")]
     return render(request, "dashboards/index.html", {
-        "report": report, "sections": sections, "extra_tables": extra, "choices": choices,
+        "report": report, "sections": sections, "extra_tables": extra, "choices": choices, "threshold": k,
         "query": request.GET.urlencode(), "all_facilities": _choices(request),
         "years": list(range(timezone.localdate().year, timezone.localdate().year - 10, -1)),
     })
@@ -61,20 +80,35 @@ def _choices(request):
     return access.facilities_for(request.user, access.VIEW_DASHBOARDS).order_by("name")
 
 
+@audited(EXPORT, permission=access.VIEW_DASHBOARDS)
 def report_json(request: HttpRequest) -> JsonResponse:
     try:
-        report, _choices_ = _report(request, compare=False)  # the JSON holds the period's indicators only
+        report, _choices_, k = _report(request, compare=False)  # exact: the period's indicators only
     except ValidationError as error:
         return JsonResponse({"error": " ".join(error.messages)}, status=400)
+    if k > 1:
+        return JsonResponse(_published_json(report, k), json_dumps_params={"ensure_ascii": False, "indent": 1})
     return JsonResponse(report.as_json(), json_dumps_params={"ensure_ascii": False, "indent": 1})
 
 
+def _published_json(report, k: int) -> dict:
+    """The JSON of a user without named access: the published tables, as on the page and in the workbook."""
+    tables = _published(build_tables(report), k)
+    return {
+        "period": report.indicators["period"],
+        "small_cells": {"threshold": k, "primary": primary_mark(k), "complement": COMPLEMENT_MARK},
+        "tables": {name: {"title": str(t.title), "headers": [str(h) for h in t.headers], "rows": t.rows,
+                          "note": str(t.note), "counts": t.counts} for name, t in tables.items()},
+    }
+
+
+@audited(EXPORT, permission=access.VIEW_DASHBOARDS)
 def table_csv(request: HttpRequest) -> HttpResponse:
     try:
-        report, choices = _report(request)
+        report, choices, k = _report(request)
     except ValidationError as error:
         return HttpResponse(" ".join(error.messages), status=400, content_type="text/plain; charset=utf-8")
-    tables = build_tables(report)
+    tables = _published(build_tables(report), k)
     table = tables.get(request.GET.get("table", ""))
     if table is None:
         raise Http404

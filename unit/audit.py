@@ -3,12 +3,16 @@
 Writes are traced by the history of each record (unit.history); this module traces the reads of
 health data. Failing to write the trace fails the request (fail closed): a page of health data is
 never shown without its audit entry.
+
+Each view declares itself next to its code: `@audited(...)` (a page of named records: every page it
+answers is audited, and it answers only the methods it names, 405 otherwise) or `@not_audited("why")`.
+The foundation names no other app's page; tests/unit/test_audit_declared.py fails on a view with neither.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -17,6 +21,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import models
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.views.decorators.http import require_http_methods
 
 from unit import access
 from unit.client_address import client_address
@@ -35,6 +40,10 @@ SAFE_METHODS = ("GET", "HEAD")
 WRITTEN = "_audit_written"
 # Set by a view that has loaded the audited record: (model label, pk, facility id).
 FACILITY_HINT = "_audit_facility"
+# Set by a view of no one record that knows which facilities its page covered (a report).
+COVERED_HINT = "_audit_covered"
+# The attribute a declared view carries.
+RULE = "audit_rule"
 
 
 @dataclass(frozen=True)
@@ -45,57 +54,79 @@ class Audited:
     # A model label (admissions.stay), or a function of the URL's kwargs giving one; "" = the URL name.
     what: str | Callable[[Mapping], str] = ""
     pk_kwarg: str | None = None
-    # A list page is a search only when one of these parameters has a value; otherwise it is not audited.
-    when_params: tuple[str, ...] = ()
+    # When one of these parameters has a value the page is a search (the action becomes SEARCH).
+    search_params: tuple[str, ...] = ()
+    # The methods the view answers; any other is refused with 405 before the view runs.
+    methods: tuple[str, ...] = SAFE_METHODS
+    # A page of no one record covers the facilities where the user holds this permission (narrowed by
+    # its `facility` parameter), unless the view names them (`covered`).
+    permission: str = access.VIEW_RECORDS
 
 
-def _record_named_in_url(kwargs: Mapping) -> str:
+@dataclass(frozen=True)
+class NotAudited:
+    """A view declared as showing no named record, and why."""
+
+    reason: str
+
+
+def audited(action: str, what: str | Callable[[Mapping], str] = "", *, pk_kwarg: str | None = None,
+            search_params: tuple[str, ...] = (), methods: tuple[str, ...] = SAFE_METHODS,
+            permission: str = access.VIEW_RECORDS) -> Callable:
+    """Declare a view that shows named records: every page it answers is audited, other methods get 405.
+
+    A view that also takes a form keeps POST in `methods`; the page it shows again (a form with errors)
+    is audited like the page itself, and a redirect after a write (traced by the history) is not.
+    """
+    rule = Audited(action, what, pk_kwarg, tuple(search_params), tuple(methods), permission)
+
+    def decorate(view: Callable) -> Callable:
+        wrapped = require_http_methods(list(rule.methods))(view)
+        setattr(wrapped, RULE, rule)
+        return wrapped
+
+    return decorate
+
+
+def not_audited(reason: str) -> Callable:
+    """Declare a view that shows no named record (`reason` says why); it is never audited."""
+    if not reason.strip():
+        raise ValueError("A view not audited says why.")
+
+    def decorate(view: Callable) -> Callable:
+        setattr(view, RULE, NotAudited(reason))
+        return view
+
+    return decorate
+
+
+def rule_of(view: Callable) -> Audited | NotAudited | None:
+    """The declaration of a view (or of the class behind a class-based view); None when undeclared."""
+    rule = getattr(view, RULE, None)
+    if rule is None:
+        rule = getattr(getattr(view, "view_class", None), RULE, None)
+    return rule
+
+
+def record_named_in_url(kwargs: Mapping) -> str:
+    """`what` of a page whose URL names the model (the history page)."""
     return f"{kwargs['app_label']}.{kwargs['model_name']}".lower()
 
 
-def _person_named_in_url(kwargs: Mapping) -> str:
-    return f"admissions.{kwargs['kind']}"
-
-
-# Pages of named records. Lists (admissions:index, assessments:index, board, waiting list) are
-# not audited: the records behind them are audited when opened.
-AUDITED: dict[str, Audited] = {
-    "admissions:family_detail": Audited(READ, "admissions.family", "pk"),
-    "admissions:stay_detail": Audited(READ, "admissions.stay", "pk"),
-    "admissions:request_detail": Audited(READ, "admissions.admissionrequest", "pk"),
-    "admissions:child_edit": Audited(READ, "admissions.child", "pk"),
-    "admissions:adult_edit": Audited(READ, "admissions.adult", "pk"),
-    "admissions:stay_edit": Audited(READ, "admissions.stay", "pk"),
-    "assessments:assessment_detail": Audited(READ, "assessments.assessment", "pk"),
-    "assessments:assessment_edit": Audited(READ, "assessments.assessment", "pk"),
-    "assessments:child_trajectory": Audited(READ, "admissions.child", "pk"),
-    "record_history": Audited(READ, _record_named_in_url, "pk"),
-    "subject_access": Audited(READ, _person_named_in_url, "pk"),
-    "admissions:families": Audited(SEARCH, "admissions.family", when_params=("q",)),
-    "dashboards:report_json": Audited(EXPORT),
-    "dashboards:table_csv": Audited(EXPORT),
-}
-EXPORT_WORDS = ("export", "download")
+# Answers that show nothing: redirects, refusals, errors (the error page names no record).
+def _shows_nothing(status: int) -> bool:
+    return 300 <= status < 400 or status in (401, 403, 404, 405, 410) or status >= 500
 
 
 def rule_for(request: HttpRequest, response: HttpResponse) -> tuple[str, Audited] | None:
     """(view name, rule) when this answered request must be audited, else None."""
     match = getattr(request, "resolver_match", None)
-    if match is None or response.status_code != 200:
+    if match is None or _shows_nothing(response.status_code):
         return None
-    view_name = match.view_name
-    rule = AUDITED.get(view_name)
-    if rule is not None and request.method in SAFE_METHODS:
-        if rule.when_params and not _used_params(request, rule.when_params):
-            return None
-        return view_name, rule
-    if any(word in view_name for word in EXPORT_WORDS) or _is_attachment(response):
-        return view_name, Audited(EXPORT)
-    return None
-
-
-def _is_attachment(response: HttpResponse) -> bool:
-    return response.get("Content-Disposition", "").lower().startswith("attachment")
+    rule = rule_of(match.func)
+    if not isinstance(rule, Audited):
+        return None
+    return match.view_name, rule
 
 
 def _used_params(request: HttpRequest, names: tuple[str, ...] | None = None) -> list[str]:
@@ -136,40 +167,49 @@ def facility_of(label: str, pk: object) -> int | None:
     return model._default_manager.filter(pk=pk).values_list(path, flat=True).first()
 
 
-def _facility_without_record(request: HttpRequest) -> int | None:
-    """A search or export belongs to the one facility it can reach (asked for, or the user's only one).
+def covered(request: HttpRequest, facility_ids: Iterable[int]) -> None:
+    """A view names the facilities its page covered (a report: the facilities asked for; an export record:
+    its facilities); the page is then audited once for each of them."""
+    setattr(request, COVERED_HINT, sorted(set(facility_ids)))
 
-    Across several facilities it belongs to none, and only superusers see it.
-    """
+
+def _facilities_covered(request: HttpRequest, rule: Audited) -> list[int]:
+    """The facilities a list, search or export covered: those the view named, else those where the user
+    holds the rule's permission, narrowed to the facilities its `facility` parameter asks for."""
+    named = getattr(request, COVERED_HINT, None)
+    if named is not None:
+        return named
+    reachable = access.facility_ids(request.user, rule.permission)
     codes = {code for code in request.GET.getlist("facility") if code}
-    if len(codes) == 1:
-        return Facility.objects.filter(code=codes.pop()).values_list("pk", flat=True).first()
     if codes:
-        return None
-    reachable = set().union(*(access.facility_ids(request.user, p) for p in access.ALL_PERMISSIONS))
-    return reachable.pop() if len(reachable) == 1 else None
+        reachable &= set(Facility.objects.filter(code__in=codes).values_list("pk", flat=True))
+    return sorted(reachable)
 
 
-def known_facility(request: HttpRequest, obj: models.Model | None, facility_id: int | None) -> None:
-    """A view that has resolved where its page belongs says so: the entry needs no lookup of its own.
-
-    `obj` is the audited record; None for a page of no one record (a report: its one facility, or
-    None when it spans several).
-    """
-    key = (obj._meta.label_lower, str(obj.pk)) if obj is not None else ("", "")
-    setattr(request, FACILITY_HINT, (*key, facility_id))
+def known_facility(request: HttpRequest, obj: models.Model, facility_id: int | None) -> None:
+    """A view that has resolved where its record belongs says so: the entry needs no lookup of its own."""
+    setattr(request, FACILITY_HINT, (obj._meta.label_lower, str(obj.pk), facility_id))
 
 
-def entry_for(request: HttpRequest, view_name: str, rule: Audited) -> AuditEntry:
+def entries_for(request: HttpRequest, view_name: str, rule: Audited) -> list[AuditEntry]:
+    """The entries of one answered page: one for a record; for a page of no one record, one for each
+    facility it covered (each facility's administrators see it), or one of no facility when it covered none."""
     kwargs = request.resolver_match.kwargs
     what = rule.what(kwargs) if callable(rule.what) else (rule.what or view_name)
+    action = SEARCH if rule.search_params and _used_params(request, rule.search_params) else rule.action
     object_id = str(kwargs.get(rule.pk_kwarg, "")) if rule.pk_kwarg else ""
-    hint = getattr(request, FACILITY_HINT, None)
-    if hint is not None and hint[:2] == ((what.lower(), object_id) if object_id else ("", "")):
-        facility_id = hint[2]
-    else:
-        facility_id = facility_of(what, object_id) if object_id else _facility_without_record(request)
-    return new_entry(request, action=rule.action, what=what, object_id=object_id, facility_id=facility_id)
+    named = getattr(request, COVERED_HINT, None)
+    if object_id and named is None:
+        hint = getattr(request, FACILITY_HINT, None)
+        if hint is not None and hint[:2] == (what.lower(), object_id):
+            facility_id = hint[2]
+        else:
+            facility_id = facility_of(what, object_id)
+        return [new_entry(request, action=action, what=what, object_id=object_id, facility_id=facility_id)]
+    # A page of no one record, or of a record of several facilities (an export): each facility covered.
+    facility_ids = _facilities_covered(request, rule) or [None]
+    return [new_entry(request, action=action, what=what, object_id=object_id, facility_id=facility_id)
+            for facility_id in facility_ids]
 
 
 def new_entry(request: HttpRequest, *, action: str, what: str, object_id: object = "",
@@ -182,26 +222,30 @@ def new_entry(request: HttpRequest, *, action: str, what: str, object_id: object
     )
 
 
-def write(request: HttpRequest, entry: AuditEntry) -> AuditEntry:
-    """Insert the entry; a failure is logged (identifiers only) and propagates: no trace, no answer."""
+def write(request: HttpRequest, entries: list[AuditEntry]) -> list[AuditEntry]:
+    """Insert the entries (one INSERT); a failure is logged (identifiers only) and propagates: no trace,
+    no answer."""
     try:
-        entry.save()
+        if len(entries) == 1:
+            entries[0].save()
+        else:
+            AuditEntry.objects.bulk_create(entries)
     except Exception:
-        logger.exception("Audit entry not written: %s %s on %s", entry.action, entry.what, request.path)
+        logger.exception("Audit entry not written: %s %s on %s", entries[0].action, entries[0].what, request.path)
         raise
     setattr(request, WRITTEN, True)
-    return entry
+    return entries
 
 
 def record(request: HttpRequest, *, action: str, what: str, object_id: object = "",
            facility_id: int | None = None) -> AuditEntry:
     """Write one entry from a view (the subject-access export); the middleware then adds none."""
-    return write(request, new_entry(request, action=action, what=what, object_id=object_id,
-                                    facility_id=facility_id))
+    return write(request, [new_entry(request, action=action, what=what, object_id=object_id,
+                                     facility_id=facility_id)])[0]
 
 
 class AuditReadMiddleware:
-    """One INSERT for each audited page answered 200 to a signed-in user."""
+    """One INSERT for each page of a declared-audited view that a signed-in user was shown."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -212,7 +256,7 @@ class AuditReadMiddleware:
             return response
         found = rule_for(request, response)
         if found is not None:
-            write(request, entry_for(request, *found))
+            write(request, entries_for(request, *found))
         return response
 
 

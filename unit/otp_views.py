@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from unit import security
+from unit.audit import not_audited
 from unit.forms import SafeTextMixin
 
 
@@ -43,6 +44,7 @@ def _refusal(device: TOTPDevice) -> str:
     return _("Code incorrect ou expiré. Vérifiez que l'heure de votre téléphone est exacte et réessayez.")
 
 
+@not_audited("the user's own two-factor enrolment")
 def otp_setup(request: HttpRequest) -> HttpResponse:
     user = request.user
     has_device = security.user_has_totp_device(user=user)
@@ -71,6 +73,7 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
     })
 
 
+@not_audited("the user's own two-factor token")
 def otp_verify(request: HttpRequest) -> HttpResponse:
     device = TOTPDevice.objects.filter(user=request.user, confirmed=True).order_by("pk").first()
     if request.user.is_verified():

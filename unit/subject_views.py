@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from unit import access, audit
+from unit.audit import READ, audited, not_audited
 from unit.forms import SafeTextMixin
 from unit.models import AuditEntry, Facility
 from unit.subject_access import OTHERS_HOLD_RECORDS, SUBJECT_MODELS, subject_access_for, subject_access_workbook
@@ -26,6 +27,7 @@ class AuditFilterForm(SafeTextMixin, forms.Form):
     date_to = forms.DateField(label=_("Au"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
 
+@not_audited("the audit trail: users, actions and record ids, no record's content")
 def audit_list(request: HttpRequest) -> HttpResponse:
     access.require(request.user, access.ADMINISTER)
     form = AuditFilterForm(request.GET or None)
@@ -42,6 +44,11 @@ def audit_list(request: HttpRequest) -> HttpResponse:
                   status=400 if form.errors else 200)
 
 
+def _person_named_in_url(kwargs) -> str:
+    return f"admissions.{kwargs['kind']}"
+
+
+@audited(READ, _person_named_in_url, pk_kwarg="pk", methods=("GET", "HEAD", "POST"))
 def subject_access(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     access.require(request.user, access.ADMINISTER)
     model = SUBJECT_MODELS.get(kind)

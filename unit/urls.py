@@ -4,14 +4,18 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from unit import otp_views, subject_views, views
+from unit.audit import not_audited
+
+# Django's own account pages show the user's own account only.
+_account = not_audited("the user's own account")
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/login/", views.LoginView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
-    path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("accounts/logout/", _account(auth_views.LogoutView.as_view()), name="logout"),
+    path("accounts/password/", _account(auth_views.PasswordChangeView.as_view()), name="password_change"),
+    path("accounts/password/done/", _account(auth_views.PasswordChangeDoneView.as_view()), name="password_change_done"),
     path("accounts/2fa/setup/", otp_views.otp_setup, name="otp_setup"),
     path("accounts/2fa/verify/", otp_views.otp_verify, name="otp_verify"),
     path("accounts/2fa/enrol/<str:token>/", otp_views.otp_enrol_link, name="otp_enrol_link"),

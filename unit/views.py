@@ -17,16 +17,19 @@ from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
 from unit import access
+from unit.audit import READ, audited, not_audited, record_named_in_url
 from unit.selectors import history_of, records_in_error
 
 # Only these apps hold records that have a history page.
 HISTORY_APPS = {"unit", "admissions", "assessments", "dashboards"}
 
 
+@not_audited("the names of the user's facilities")
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "unit/home.html", {"facilities": access.all_facilities(request.user)})
 
 
+@not_audited("the state of the database")
 @login_not_required
 @never_cache
 def healthz(request: HttpRequest) -> HttpResponse:
@@ -39,14 +42,19 @@ def healthz(request: HttpRequest) -> HttpResponse:
     return JsonResponse({"status": "ok"})
 
 
+@not_audited("the sign-in form")
 @method_decorator(login_not_required, name="dispatch")
 class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
-set_language_view = login_not_required(set_language)
+@not_audited("changes the interface language and redirects")
+@login_not_required
+def set_language_view(request: HttpRequest) -> HttpResponse:
+    return set_language(request)
 
 
+@audited(READ, record_named_in_url, pk_kwarg="pk")
 def record_history(request: HttpRequest, app_label: str, model_name: str, pk: int) -> HttpResponse:
     if app_label not in HISTORY_APPS:
         raise Http404
@@ -94,6 +102,7 @@ def _may_restore(user, obj) -> bool:
     return obj._meta.label_lower in ERROR_PERMISSIONS and access.can_reach(user, obj, access.ADMINISTER)
 
 
+@not_audited("a write that always answers with a redirect")
 @require_POST
 def record_mark_in_error(request: HttpRequest, app_label: str, model_name: str, pk: int) -> HttpResponse:
     """Mark a clinical record entered in error: it stays in the history and leaves lists and reports."""
@@ -121,6 +130,7 @@ def record_mark_in_error(request: HttpRequest, app_label: str, model_name: str, 
     return redirect(target)
 
 
+@not_audited("a write that always answers with a redirect")
 @require_POST
 def record_restore(request: HttpRequest, app_label: str, model_name: str, pk: int) -> HttpResponse:
     """Undo « entered in error » (administrators): the record returns to lists and reports, with a reasoned version."""
@@ -139,8 +149,7 @@ def record_restore(request: HttpRequest, app_label: str, model_name: str, pk: in
     return redirect(history)
 
 
-
-
+@audited(READ, permission=access.ADMINISTER)
 def records_in_error_list(request: HttpRequest) -> HttpResponse:
     """Administrators find here what was marked in error (a hidden dossier included) and open its history."""
     access.require(request.user, access.ADMINISTER)

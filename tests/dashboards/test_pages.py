@@ -64,10 +64,13 @@ def test_a_manager_sees_only_their_facilities_figures(login, facility_a, facilit
 
 
 def test_json_has_exactly_the_domain_keys(login, facility_a, users_a):
+    """For a role with named access; a role without gets the published tables (test_small_cells_on_screens)."""
     url = reverse("dashboards:report_json") + f"?facility={facility_a.code}&start=2025-01-01&end=2025-12-31"
-    data = login(users_a["reporting"]).get(url).json()
+    data = login(users_a["manager"]).get(url).json()
     assert set(data) == DOMAIN_KEYS
     assert data["period"] == {"start": "2025-01-01", "end": "2025-12-31", "facilities": [facility_a.code]}
+    masked = login(users_a["reporting"]).get(url).json()
+    assert set(masked) == {"period", "small_cells", "tables"} and masked["period"] == data["period"]
 
 
 def test_bad_dates_get_a_french_message(login, users_a):

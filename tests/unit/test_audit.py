@@ -96,16 +96,16 @@ def test_the_facility_a_view_names_is_used_only_for_its_own_record(world_a, worl
     url = reverse("admissions:stay_detail", args=[world_a.stay.pk])
     request = RequestFactory().get(url)
     request.user, request.resolver_match = users_a["therapist"], resolve(url)
-    rule = audit.AUDITED["admissions:stay_detail"]
+    rule = audit.rule_of(request.resolver_match.func)
 
     audit.known_facility(request, world_a.stay, world_a.facility.pk)
     with CaptureQueriesContext(connection) as queries:
-        entry = audit.entry_for(request, "admissions:stay_detail", rule)
+        [entry] = audit.entries_for(request, "admissions:stay_detail", rule)
     assert (entry.facility_id, len(queries.captured_queries)) == (world_a.facility.pk, 0)
 
     audit.known_facility(request, world_b.stay, world_b.facility.pk)  # another record: looked up instead
     with CaptureQueriesContext(connection) as queries:
-        entry = audit.entry_for(request, "admissions:stay_detail", rule)
+        [entry] = audit.entries_for(request, "admissions:stay_detail", rule)
     assert (entry.facility_id, len(queries.captured_queries)) == (world_a.facility.pk, 1)
 
 
@@ -133,13 +133,17 @@ def test_the_json_report_is_audited_as_an_export(login, world_a, users_a):
 
 
 @pytest.mark.django_db
-def test_lists_are_not_audited(login, world_a, users_a):
+def test_lists_of_named_records_are_audited_and_the_home_page_is_not(login, world_a, users_a):
     client = login(users_a["admissions"])
-    for name in ("admissions:index", "admissions:families", "admissions:board", "admissions:waiting_list",
-                 "assessments:index", "assessments:alerts", "home"):
+    lists = ("admissions:index", "admissions:families", "admissions:board", "admissions:waiting_list",
+             "assessments:index", "assessments:alerts")
+    for name in lists:
         assert client.get(reverse(name)).status_code == 200, name
+    assert client.get(reverse("home")).status_code == 200
+    # An empty search is the list itself: a read, not a search.
     assert client.get(reverse("admissions:families"), {"q": ""}).status_code == 200
-    assert not AuditEntry.objects.exists()
+    assert sorted(AuditEntry.objects.values_list("path", "action")) == sorted(
+        [(reverse(name), "read") for name in lists] + [(reverse("admissions:families"), "read")])
 
 
 @pytest.mark.django_db
@@ -285,18 +289,19 @@ def test_an_admin_sees_only_the_entries_of_the_facilities_they_administer(login,
                                                                          users_b):
     login(users_a["therapist"]).get(reverse("admissions:family_detail", args=[world_a.family.pk]))
     login(users_b["therapist"]).get(reverse("admissions:family_detail", args=[world_b.family.pk]))
-    # An export over several facilities belongs to none of them: only superusers see it.
+    # An export over several facilities is in the trail of each of them.
     manager = users_a["manager"]
     unit_services.membership_grant(user=None, member=manager, facility=world_b.facility, role="manager")
     assert login(manager).get(reverse("dashboards:report_json")).status_code == 200
 
-    def seen_by(user) -> set[str]:
-        return {e.object_id for e in login(user).get(reverse("audit_list")).context["page"]}
+    def seen_by(user) -> set[tuple[str, str]]:
+        return {(e.what, e.object_id) for e in login(user).get(reverse("audit_list")).context["page"]}
 
-    assert seen_by(users_a["admin"]) == {str(world_a.family.pk)}
-    assert seen_by(users_b["admin"]) == {str(world_b.family.pk)}
+    export = ("dashboards:report_json", "")
+    assert seen_by(users_a["admin"]) == {("admissions.family", str(world_a.family.pk)), export}
+    assert seen_by(users_b["admin"]) == {("admissions.family", str(world_b.family.pk)), export}
     superuser = factories.user(username="root", is_superuser=True, is_staff=True)
-    assert len(login(superuser).get(reverse("audit_list")).context["page"]) == 3
+    assert len(login(superuser).get(reverse("audit_list")).context["page"]) == 4
 
 
 def test_the_facility_of_a_record_is_found_through_its_parents():
