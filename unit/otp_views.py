@@ -90,6 +90,7 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
     return render(request, "registration/otp_verify.html", {"form": form, "next": _next_url(request)})
 
 
+@not_audited("the user's own enrolment link")
 def otp_enrol_link(request: HttpRequest, token: str) -> HttpResponse:
     """The link another administrator issued: accepted for the signed-in user it names, then enrolment."""
     if not security.enrolment_link_accept(request=request, token=token):

@@ -84,9 +84,12 @@ def _world(facility):
     export = export_create(user=None, facilities=[facility], period=engine.Period(date(2025, 1, 1),
                                                                                  date(2025, 12, 31)),
                            profile=None, source="command")
+    in_error = adm.diagnosis_add(user=None, stay=stay, child=child, timepoint="entry", classification="icd11",
+                                 code="6B40", primary=False)
+    adm.record_mark_in_error(user=None, obj=in_error, reason="Saisi par erreur : test")
     return SimpleNamespace(facility=facility, family=family, child=child, adult=mother, stay=stay,
                            presence=presence, request=stay.request, assessment=assessment,
-                           alert=assessment.alerts.get(), export=export)
+                           alert=assessment.alerts.get(), export=export, in_error=in_error)
 
 
 @pytest.fixture
