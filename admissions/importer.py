@@ -797,9 +797,12 @@ class WorkbookImport:
             if stay["request_ref"] and stay["child_ref"]:
                 stays_by_request.setdefault(stay["request_ref"], []).append(stay["child_ref"])
         self.request_children: dict[str, list[str]] = {}
-        existing_children = set(Family.objects.filter(
+        with_children = Family.objects.filter(
             reference__in={r["family_ref"] for r in self.records["requests"] if r["family_ref"]},
-            children__isnull=False).values_list("reference", flat=True))
+            children__isnull=False)
+        if self.allowed is not None:  # a dossier out of reach is no dossier of this import
+            with_children = with_children.filter(access.facility_q(Family, self.allowed))
+        existing_children = set(with_children.values_list("reference", flat=True))
         for record in self.records["requests"]:
             self._facility(record)
             ref, family_ref = record["request_ref"], record["family_ref"]
@@ -977,16 +980,6 @@ class WorkbookImport:
                 if record["family_ref"]:
                     first_use.setdefault(record["family_ref"], record)
         self.family_order = list(first_use)
-        existing = {f.reference: f for f in Family.objects.filter(reference__in=first_use)}
-        if self.allowed is not None and existing:
-            families = Family.objects.filter(pk__in=[f.pk for f in existing.values()])
-            reachable = set(families.filter(access.facility_q(Family, self.allowed)).values_list("reference",
-                                                                                                 flat=True))
-            for ref in sorted(existing.keys() - reachable):
-                # References are unique across facilities: one taken outside the user's rights cannot be
-                # created again. The answer says no more than the family form's (not where, not whose).
-                self._fail(first_use[ref], "family_ref", f"Référence de dossier indisponible « {ref} » : "
-                                                         "choisissez-en une autre pour ce dossier.")
         # A new dossier belongs to the facility of its first request, else of its first stay, else of its
         # first intervention or signalement.
         candidates: dict[str, list[tuple[date, str]]] = {}
@@ -1005,6 +998,8 @@ class WorkbookImport:
         workbook_facilities = {r["facility_code"] for name in ("facilities", "requests", "stays", "interventions",
                                                                "signalements")
                                for r in self.records[name] if r["facility_code"]}
+        existing = self._reachable_families(first_use, candidates)
+        self.existing_families = existing
         self.family_facility: dict[str, str] = {}
         for ref, record in first_use.items():
             if ref in existing:
@@ -1016,6 +1011,35 @@ class WorkbookImport:
             else:
                 self._fail(record, "family_ref", f"Structure du dossier « {ref} » inconnue : ajoutez une demande, "
                                                  "un séjour ou une intervention de ce dossier.")
+
+    def _reachable_families(self, first_use: dict[str, Record],
+                            candidates: dict[str, list[tuple[date, str]]]) -> dict[str, Family]:
+        """The existing dossier each family_ref names, among those the importer may reach only.
+
+        References are unique per facility: a reference held only by a facility out of reach is no dossier of
+        this import (it is created anew in the importer's facility), and the answer is the one a missing
+        reference gets. Held by several reachable facilities, the one of the family's first request or stay
+        is meant."""
+        families = Family.objects.filter(reference__in=first_use).select_related("facility")
+        if self.allowed is not None:
+            families = families.filter(access.facility_q(Family, self.allowed))
+        found: dict[str, list[Family]] = {}
+        for family in families:
+            found.setdefault(family.reference, []).append(family)
+        existing: dict[str, Family] = {}
+        for ref, matches in found.items():
+            if len(matches) == 1:
+                existing[ref] = matches[0]
+                continue
+            meant = min(candidates[ref])[1] if ref in candidates else None
+            chosen = [f for f in matches if f.facility.code == meant]
+            if chosen:
+                existing[ref] = chosen[0]
+            else:
+                self._fail(first_use[ref], "family_ref", f"Référence de dossier « {ref} » présente dans plusieurs "
+                                                         "de vos structures : ajoutez la demande ou le séjour "
+                                                         "qui dit laquelle.")
+        return existing
 
     # ------------------------------------------------------------ writing
 
@@ -1112,7 +1136,7 @@ class WorkbookImport:
             self._count("facilities", facility, created=True)
 
     def _apply_families(self) -> None:
-        existing = {f.reference: f for f in Family.objects.filter(reference__in=self.family_order)}
+        existing = self.existing_families
         for ref in self.family_order:
             if ref in existing:
                 self.family_objs[ref] = existing[ref]

@@ -730,3 +730,23 @@ def test_the_navigation_offers_the_import_to_a_superuser_before_any_facility_exi
     client.force_login(_superuser())
     page = client.get(reverse("home"), follow=True).content.decode()
     assert reverse("admissions:import_upload") in page
+
+
+@pytest.mark.django_db
+def test_a_reference_used_only_outside_the_users_rights_imports_like_a_new_one(tmp_path, facility_a, facility_b,
+                                                                               users_a):
+    """Issue 11, finding 6: references are unique per facility, so a reference held only by a facility out of
+    reach answers exactly as a missing one: the dossier is created in the importer's facility, the other untouched."""
+    from admissions.models import Family
+
+    path = corpus.good(tmp_path, facility_code=facility_a.code, with_facility_row=False)
+    missing = import_workbook(path, user=users_a["admin"], commit=False)
+    foreign = factories.family(facility=facility_b, reference="IMP-001")
+    held_elsewhere = import_workbook(path, user=users_a["admin"], commit=False)
+    assert [str(p) for p in held_elsewhere.errors + held_elsewhere.warnings] == \
+        [str(p) for p in missing.errors + missing.warnings]
+    result = import_workbook(path, user=users_a["admin"])
+    assert result.applied, [str(e) for e in result.errors]
+    assert Family.objects.get(facility=facility_a, reference="IMP-001").children.exists()
+    foreign.refresh_from_db()
+    assert not foreign.children.exists()
