@@ -1,7 +1,26 @@
 """The floor of the dashboard benchmark: the SQL a hand-written report would run for the same figures.
 
 Plain psycopg, no ORM, no Python counting: one aggregate query per figure of DOMAIN.md's report for
-one facility and one period (the JSON's keys), each returning the finished counts.
+one facility and one period (the JSON's keys), each returning the finished counts. Like the report
+engine, it reads the report on a report date (settled reading 1), and it follows DOMAIN.md's settled
+readings on its own, from their text, not from the engine's code:
+
+1. open stays are counted to the period end, or to the report date when the period runs past it
+   (lengths of stay; occupancy's child-days and the days of its denominator);
+2. a family is new when its first request to this facility was received in the period;
+3. ages in completed months: complete on the same day of the month, or on the last day of a shorter month;
+4. child-level figures count each child once, at the child's first stay active in the period
+   (births: first stay started in the period);
+5. admission mode and the share with the father over stays of residential facilities only;
+6. a presence period starting after the period end does not exist; an adult is admitted only when
+   present at some time inside the period;
+7. an empty share is null;
+8. child-days: the discharge day is free, a stay admitted and discharged the same day holds its day;
+9. parent diagnoses: each adult once per code; nationalities: top 5, ties broken by code
+(reading 10 is the importer's). Records entered in error never count, adults included (docs/reports.md).
+
+Only the rounding of shares and means to the JSON's decimals is done in Python (`comparable`), so that
+both sides round the same binary number the same way.
 """
 
 from __future__ import annotations
@@ -16,29 +35,77 @@ ACTIVE = """s.facility_id = %(f)s AND NOT s.entered_in_error
     AND s.admitted_on <= %(end)s AND (s.discharged_on IS NULL OR s.discharged_on >= %(start)s)"""
 DISCHARGED = """s.facility_id = %(f)s AND NOT s.entered_in_error AND s.discharged_on BETWEEN %(start)s AND %(end)s"""
 STARTED = """s.facility_id = %(f)s AND NOT s.entered_in_error AND s.admitted_on BETWEEN %(start)s AND %(end)s"""
-MONTHS = ("(date_part('year', age(s.admitted_on, c.birth_date)) * 12"
-          " + date_part('month', age(s.admitted_on, c.birth_date)))")
+# Reading 1: the last day a report counts an open stay to.
+COUNTING_END = "LEAST(%(end)s::date, %(report_date)s::date)"
+# Reading 1: discharge date, or -- while the stay is open at the period end -- the counting end.
+COUNTED_UNTIL = f"""CASE WHEN s.discharged_on <= %(end)s THEN s.discharged_on
+                        ELSE GREATEST(s.admitted_on, {COUNTING_END}) END"""
+# Reading 5: every kind of facility but these two is residential.
+RESIDENTIAL = "fa.kind NOT IN ('home_support', 'consultation')"
+# Reading 6: the presence periods that exist for the period (those starting after its end do not) ...
+PRESENCE_EXISTS = "NOT pp.entered_in_error AND pp.start <= %(end)s"
+# ... and, of those, the ones that make the adult admitted in it (present at some time inside it).
+PRESENT_IN_PERIOD = f'{PRESENCE_EXISTS} AND (pp."end" IS NULL OR pp."end" >= %(start)s)'
+
+
+def completed_months(born: str, on: str) -> str:
+    """Reading 3 in SQL: completed months from `born` to `on` (negative before birth), as an integer."""
+    def forward(a: str, b: str) -> str:
+        return (f"((date_part('year', {b}) - date_part('year', {a})) * 12"
+                f" + date_part('month', {b}) - date_part('month', {a})"
+                f" - CASE WHEN date_part('day', {b}) < date_part('day', {a})"
+                f" AND {b} <> (date_trunc('month', {b}::timestamp) + interval '1 month - 1 day')::date"
+                " THEN 1 ELSE 0 END)")
+    return f"(CASE WHEN {on} < {born} THEN -{forward(on, born)} ELSE {forward(born, on)} END)::int"
+
+
+def completed_years(born: str, on: str) -> str:
+    return f"floor({completed_months(born, on)} / 12.0)::int"
+
+
+MONTHS = completed_months("c.birth_date", "s.admitted_on")
+AGE_BAND = ("CASE WHEN {m} < 6 THEN '0-5m' WHEN {m} < 12 THEN '6-11m' WHEN {m} < 24 THEN '12-23m'"
+            " WHEN {m} < 36 THEN '24-35m' ELSE '36m+' END")
 
 QUERIES: dict[str, str] = {
-    "age_band_by_sex": f"""
-        SELECT c.sex, CASE WHEN {MONTHS} < 6 THEN '0-5m' WHEN {MONTHS} < 12 THEN '6-11m'
-                           WHEN {MONTHS} < 24 THEN '12-23m' WHEN {MONTHS} < 36 THEN '24-35m' ELSE '36m+' END,
-               count(*)
-        FROM admissions_stay s JOIN admissions_child c ON c.id = s.child_id WHERE {ACTIVE} GROUP BY 1, 2""",
+    # Reading 4: each child once, at the first of its stays active in the period (by admission, then id).
+    "children": f"""
+        WITH first AS (SELECT DISTINCT ON (s.child_id) c.sex, {MONTHS} AS months
+                       FROM admissions_stay s JOIN admissions_child c ON c.id = s.child_id WHERE {ACTIVE}
+                       ORDER BY s.child_id, s.admitted_on, s.id)
+        SELECT sex, {AGE_BAND.format(m='months')} AS band, count(*),
+               sum(count(*) FILTER (WHERE months < 6)) OVER ()::float8 / sum(count(*)) OVER ()::float8,
+               sum(count(*) FILTER (WHERE months < 12)) OVER ()::float8 / sum(count(*)) OVER ()::float8
+        FROM first GROUP BY 1, 2""",
+    # Readings 1, 5 and 6. Whole stay: the admission day is covered and every day following the end of a
+    # period, up to the counted end of the stay, is covered by another (back-to-back periods join).
     "admission_mode": f"""
-        WITH a AS (SELECT s.id, s.admitted_on, LEAST(COALESCE(s.discharged_on, %(end)s), %(end)s) AS until
-                   FROM admissions_stay s WHERE {ACTIVE}),
-             p AS (SELECT a.id, ad.role,
-                          bool_or(pp.start <= a.admitted_on AND (pp."end" IS NULL OR pp."end" >= a.until)) AS whole
-                   FROM a JOIN admissions_presenceperiod pp ON pp.stay_id = a.id AND NOT pp.entered_in_error
-                   JOIN admissions_adult ad ON ad.id = pp.adult_id
-                   WHERE ad.role IN ('mother', 'father') GROUP BY 1, 2)
-        SELECT CASE WHEN m.id IS NOT NULL AND f.id IS NOT NULL
-                    THEN CASE WHEN m.whole AND f.whole THEN 'both_whole_stay' ELSE 'both_partial' END
-                    WHEN m.id IS NOT NULL THEN 'mother_only' WHEN f.id IS NOT NULL THEN 'father_only'
-                    ELSE 'none' END, count(*)
-        FROM a LEFT JOIN p m ON m.id = a.id AND m.role = 'mother' LEFT JOIN p f ON f.id = a.id AND f.role = 'father'
-        GROUP BY 1""",
+        WITH a AS (SELECT s.id, s.admitted_on, {COUNTED_UNTIL} AS until
+                   FROM admissions_stay s JOIN unit_facility fa ON fa.id = s.facility_id
+                   WHERE {ACTIVE} AND {RESIDENTIAL}),
+             p AS (SELECT a.id, ad.id AS adult_id, ad.role, a.admitted_on, a.until, pp.start,
+                          COALESCE(pp."end", a.until) AS last,
+                          (pp."end" IS NULL OR pp."end" >= %(start)s) AS inside
+                   FROM a JOIN admissions_presenceperiod pp ON pp.stay_id = a.id
+                   JOIN admissions_adult ad ON ad.id = pp.adult_id AND NOT ad.entered_in_error
+                   WHERE {PRESENCE_EXISTS} AND ad.role IN ('mother', 'father')),
+             r AS (SELECT x.id, x.role,
+                          bool_or(x.start <= x.admitted_on AND x.last >= x.admitted_on)
+                          AND NOT bool_or(x.last + 1 > x.admitted_on AND x.last + 1 <= x.until
+                                          AND NOT EXISTS (SELECT 1 FROM p y WHERE y.id = x.id AND y.role = x.role
+                                                          AND y.start <= x.last + 1 AND y.last >= x.last + 1))
+                              AS whole
+                   FROM p x GROUP BY 1, 2 HAVING bool_or(x.inside)),
+             modes AS (SELECT CASE WHEN m.id IS NOT NULL AND f.id IS NOT NULL
+                                   THEN CASE WHEN m.whole AND f.whole THEN 'both_whole_stay' ELSE 'both_partial' END
+                                   WHEN m.id IS NOT NULL THEN 'mother_only' WHEN f.id IS NOT NULL THEN 'father_only'
+                                   ELSE 'none' END AS mode
+                       FROM a LEFT JOIN r m ON m.id = a.id AND m.role = 'mother'
+                       LEFT JOIN r f ON f.id = a.id AND f.role = 'father')
+        SELECT mode, count(*),
+               sum(count(*) FILTER (WHERE mode IN ('father_only', 'both_whole_stay', 'both_partial'))) OVER ()::float8
+                   / sum(count(*)) OVER ()::float8
+        FROM modes GROUP BY 1""",
     "residence_before": f"SELECT s.residence_before, count(*) FROM admissions_stay s WHERE {ACTIVE} GROUP BY 1",
     "mandate": f"SELECT s.mandate, count(*) FROM admissions_stay s WHERE {ACTIVE} GROUP BY 1",
     "referrer_category": f"""
@@ -47,6 +114,7 @@ QUERIES: dict[str, str] = {
     "region": f"""
         SELECT (SELECT a.region FROM admissions_adult a
                 WHERE a.family_id = c.family_id AND NOT a.entered_in_error AND a.region <> ''
+                  AND a.role IN ('mother', 'father', 'other_guardian')
                 ORDER BY CASE a.role WHEN 'mother' THEN 0 WHEN 'father' THEN 1 ELSE 2 END, a.id LIMIT 1), count(*)
         FROM admissions_stay s JOIN admissions_child c ON c.id = s.child_id WHERE {ACTIVE} GROUP BY 1""",
     "residence_after": f"SELECT s.residence_after, count(*) FROM admissions_stay s WHERE {DISCHARGED} GROUP BY 1",
@@ -58,22 +126,30 @@ QUERIES: dict[str, str] = {
         LEFT JOIN admissions_diagnosis x ON x.stay_id = s.id AND x.child_id IS NOT NULL AND x."primary"
              AND x.timepoint = 'exit' AND NOT x.entered_in_error
         WHERE {DISCHARGED} GROUP BY 1, 2""",
+    # Readings 6 and 9: adults present in that stay inside the period, each once per code.
     "parent_diagnoses": f"""
         SELECT d.code, count(DISTINCT d.adult_id) FROM admissions_stay s
         JOIN admissions_diagnosis d ON d.stay_id = s.id AND d.adult_id IS NOT NULL AND NOT d.entered_in_error
+        JOIN admissions_adult ad ON ad.id = d.adult_id AND NOT ad.entered_in_error
         WHERE {ACTIVE} AND EXISTS (SELECT 1 FROM admissions_presenceperiod pp WHERE pp.stay_id = s.id
-                                   AND pp.adult_id = d.adult_id AND NOT pp.entered_in_error)
+                                   AND pp.adult_id = d.adult_id AND {PRESENT_IN_PERIOD})
         GROUP BY 1""",
+    # Reading 1; its `n` is also the number of active stays.
     "length_of_stay_days": f"""
-        SELECT count(*), percentile_cont(0.5) WITHIN GROUP (ORDER BY d), round(avg(d), 1), min(d), max(d)
-        FROM (SELECT LEAST(COALESCE(s.discharged_on, %(end)s), %(end)s) - s.admitted_on AS d
-              FROM admissions_stay s WHERE {ACTIVE}) x""",
+        SELECT count(*), percentile_cont(0.5) WITHIN GROUP (ORDER BY d), avg(d)::float8, min(d), max(d)
+        FROM (SELECT {COUNTED_UNTIL} - s.admitted_on AS d FROM admissions_stay s WHERE {ACTIVE}) x""",
+    # Readings 1, 7 and 8: child-days up to the counting end over places x days up to it; null for a facility
+    # that is not residential or has no places, or for a period that starts after the report date.
     "occupancy_rate": f"""
-        SELECT round(COALESCE(sum(GREATEST(0,
-                   LEAST(COALESCE(CASE WHEN s.discharged_on = s.admitted_on THEN s.admitted_on + 1
-                                       ELSE s.discharged_on END, %(end)s + 1), %(end)s + 1)
-                   - GREATEST(s.admitted_on, %(start)s))), 0)::numeric / (%(places)s * %(days)s), 4)
-        FROM admissions_stay s WHERE {ACTIVE}""",
+        WITH span AS (SELECT fa.capacity AS places, {COUNTING_END} - %(start)s::date + 1 AS days
+                      FROM unit_facility fa WHERE fa.id = %(f)s AND {RESIDENTIAL} AND fa.capacity > 0),
+             used AS (SELECT COALESCE(sum(GREATEST(0,
+                                 LEAST({COUNTING_END} + 1,
+                                       CASE WHEN s.discharged_on IS NULL THEN {COUNTING_END} + 1
+                                            ELSE GREATEST(s.discharged_on, s.admitted_on + 1) END)
+                                 - GREATEST(s.admitted_on, %(start)s))), 0) AS child_days
+                      FROM admissions_stay s WHERE {ACTIVE})
+        SELECT used.child_days::float8 / (span.places * span.days) FROM span CROSS JOIN used WHERE span.days > 0""",
     "requests": """
         SELECT COALESCE(NULLIF(decision, ''), 'pending'), count(*) FROM admissions_admissionrequest
         WHERE facility_id = %(f)s AND NOT entered_in_error AND received_on BETWEEN %(start)s AND %(end)s GROUP BY 1""",
@@ -81,6 +157,7 @@ QUERIES: dict[str, str] = {
         SELECT refusal_reason, count(*) FROM admissions_admissionrequest
         WHERE facility_id = %(f)s AND NOT entered_in_error AND received_on BETWEEN %(start)s AND %(end)s
           AND decision = 'refused' GROUP BY 1""",
+    # Reading 2: new when the family's first request to this facility was received in the period.
     "families": f"""
         WITH a AS (SELECT c.family_id, s.discharged_on FROM admissions_stay s
                    JOIN admissions_child c ON c.id = s.child_id WHERE {ACTIVE}),
@@ -95,19 +172,26 @@ QUERIES: dict[str, str] = {
     "parent_age_band": f"""
         WITH st AS (SELECT c.family_id, min(s.admitted_on) AS on_ FROM admissions_stay s
                     JOIN admissions_child c ON c.id = s.child_id WHERE {STARTED} GROUP BY 1),
-             y AS (SELECT a.role, date_part('year', age(st.on_, a.birth_date)) AS years FROM st
+             y AS (SELECT a.role, CASE WHEN a.birth_date IS NOT NULL
+                                       THEN {completed_years('a.birth_date', 'st.on_')} END AS years FROM st
                    JOIN admissions_adult a ON a.family_id = st.family_id AND NOT a.entered_in_error
                    WHERE a.role IN ('mother', 'father'))
         SELECT role, CASE WHEN years IS NULL THEN 'unknown' WHEN years < 18 THEN '<18' WHEN years < 26 THEN '18-25'
                           WHEN years < 31 THEN '26-30' WHEN years < 36 THEN '31-35' WHEN years < 41 THEN '36-40'
                           WHEN years < 46 THEN '41-45' ELSE '>45' END, count(*)
         FROM y GROUP BY 1, 2""",
+    # Reading 9: per role, the number of distinct nationalities and the five most frequent, ties by code.
     "nationalities": f"""
         WITH st AS (SELECT DISTINCT c.family_id FROM admissions_stay s
-                    JOIN admissions_child c ON c.id = s.child_id WHERE {STARTED})
-        SELECT a.role, a.nationality, count(*) FROM st
-        JOIN admissions_adult a ON a.family_id = st.family_id AND NOT a.entered_in_error
-        WHERE a.role IN ('mother', 'father') AND a.nationality <> '' GROUP BY 1, 2 ORDER BY 1, 3 DESC, 2""",
+                    JOIN admissions_child c ON c.id = s.child_id WHERE {STARTED}),
+             n AS (SELECT a.role, a.nationality AS code, count(*) AS n FROM st
+                   JOIN admissions_adult a ON a.family_id = st.family_id AND NOT a.entered_in_error
+                   WHERE a.role IN ('mother', 'father') AND a.nationality <> '' GROUP BY 1, 2),
+             ranked AS (SELECT role, code, n, count(*) OVER (PARTITION BY role) AS distinct_n,
+                               row_number() OVER (PARTITION BY role ORDER BY n DESC, code COLLATE "C") AS rank
+                        FROM n)
+        SELECT role, distinct_n, code, n FROM ranked WHERE rank <= 5 ORDER BY role, rank""",
+    # Reading 4 (births): each child once; its category is the child's own, whichever of its stays started.
     "gestational_category": f"""
         SELECT CASE WHEN c.gestational_weeks IS NULL THEN 'unknown'
                     WHEN c.gestational_weeks < {PRETERM_BEFORE_WEEKS} THEN 'preterm'
@@ -134,17 +218,26 @@ QUERIES: dict[str, str] = {
                           count(*) OVER (PARTITION BY a.stay_id) AS n
                    FROM assessments_assessment a JOIN admissions_stay s ON s.id = a.stay_id
                    WHERE {DISCHARGED} AND NOT a.entered_in_error AND a.instrument IN ('bayley3', 'bayley4'))
-        SELECT k, count(*), round(avg((e.scores ->> k)::numeric), 1), round(avg((x.scores ->> k)::numeric), 1),
-               round(avg((x.scores ->> k)::numeric - (e.scores ->> k)::numeric), 1)
+        SELECT k, count(*), avg((e.scores ->> k)::numeric)::float8, avg((x.scores ->> k)::numeric)::float8,
+               avg((x.scores ->> k)::numeric - (e.scores ->> k)::numeric)::float8
         FROM b e JOIN b x ON x.stay_id = e.stay_id AND e.first_rank = 1 AND x.last_rank = 1 AND e.n > 1
         CROSS JOIN unnest(ARRAY['cog', 'lang', 'motor', 'se', 'ab']) AS k
-        WHERE e.scores ? k AND x.scores ? k GROUP BY k""",
+        WHERE e.scores ->> k IS NOT NULL AND x.scores ->> k IS NOT NULL GROUP BY k""",
 }
 
+AGE_BANDS = ("0-5m", "6-11m", "12-23m", "24-35m", "36m+")
+SEXES = ("F", "M")
+ADMISSION_MODES = ("mother_only", "father_only", "both_whole_stay", "both_partial", "none")
+PARENT_AGE_BANDS = ("<18", "18-25", "26-30", "31-35", "36-40", "41-45", ">45", "unknown")
+GESTATIONAL = ("preterm", "term", "post_term", "unknown")
+BAYLEY_COMPOSITES = ("cog", "lang", "motor", "se", "ab")
+NOT_COMPARED = ("period",)  # not a figure: the engine echoes the request
 
-def report(conn: psycopg.Connection, *, facility_id: int, places: int, start: date, end: date) -> dict[str, list]:
-    """Run every query once; figure name -> rows."""
-    params = {"f": facility_id, "start": start, "end": end, "places": places, "days": (end - start).days + 1}
+
+def report(conn: psycopg.Connection, *, facility_id: int, start: date, end: date,
+           report_date: date) -> dict[str, list]:
+    """Run every query once, as read on `report_date`; figure name -> rows."""
+    params = {"f": facility_id, "start": start, "end": end, "report_date": report_date}
     results = {}
     with conn.cursor() as cursor:
         for name, sql in QUERIES.items():
@@ -153,45 +246,92 @@ def report(conn: psycopg.Connection, *, facility_id: int, places: int, start: da
     return results
 
 
+def _round(value: float | None, digits: int) -> float | None:
+    """The JSON's rounding of a share (4 decimals) or a mean (1 decimal)."""
+    return None if value is None else round(value, digits)
+
+
 def comparable(results: dict[str, list]) -> dict:
-    """The figures of `results` in the JSON's shape, for the keys where both must agree exactly."""
+    """The figures of `results` in the JSON's shape: every key of the report but `period`."""
     def counts(name: str) -> dict:
         return {key: n for key, n in results[name] if key}
 
-    by_sex: dict[str, int] = {}
-    for sex, _band, n in results["age_band_by_sex"]:
+    by_sex = dict.fromkeys(SEXES, 0)
+    bands = {band: dict.fromkeys(SEXES, 0) for band in AGE_BANDS}
+    under_6 = under_12 = None
+    for sex, band, n, share_6, share_12 in results["children"]:
         by_sex[sex] = by_sex.get(sex, 0) + n
+        bands[band][sex] = bands[band].get(sex, 0) + n
+        under_6, under_12 = share_6, share_12
+    modes = dict.fromkeys(ADMISSION_MODES, 0)
+    with_father = None
+    for mode, n, share in results["admission_mode"]:
+        modes[mode] = n
+        with_father = share
     requests = dict(results["requests"])
-    n, _median, _mean, low, high = results["length_of_stay_days"][0]
-    followed, new, _closed = results["families"][0]
+    n, median, mean, low, high = results["length_of_stay_days"][0]
+    followed, new, closed = results["families"][0]
+    parent_bands = {role: dict.fromkeys(PARENT_AGE_BANDS, 0) for role in ("mother", "father")}
+    for role, band, count in results["parent_age_band"]:
+        parent_bands[role][band] = count
+    nationalities = {role: {"distinct": 0, "top": []} for role in ("mother", "father")}
+    for role, distinct, code, count in results["nationalities"]:
+        nationalities[role]["distinct"] = distinct
+        nationalities[role]["top"].append([code, count])
+    occupancy = results["occupancy_rate"][0][0] if results["occupancy_rate"] else None
+    bayley = {k: {"n": 0, "entry_mean": None, "exit_mean": None, "mean_change": None} for k in BAYLEY_COMPOSITES}
+    for k, count, entry, exit_, change in results["bayley_change"]:
+        bayley[k] = {"n": count, "entry_mean": _round(entry, 1), "exit_mean": _round(exit_, 1),
+                     "mean_change": _round(change, 1)}
     return {
-        "stays_active": sum(by_sex.values()),
-        "children_by_sex": {sex: by_sex.get(sex, 0) for sex in ("F", "M")},
+        "stays_active": n,
+        "children_by_sex": by_sex,
+        "age_band_by_sex": bands,
+        "share_under_6_months": _round(under_6, 4),
+        "share_under_1_year": _round(under_12, 4),
+        "admission_mode": modes,
+        "share_with_father": _round(with_father, 4),
         "residence_before": counts("residence_before"),
-        "mandate": counts("mandate"),
         "residence_after": counts("residence_after"),
+        "referrer_category": counts("referrer_category"),
+        "region": counts("region"),
+        "mandate": counts("mandate"),
         "discharge_kind": counts("discharge_kind"),
+        "diagnosis_entry_exit": sorted([{"entry": e, "exit": x, "n": count}
+                                        for e, x, count in results["diagnosis_entry_exit"]], key=_pair_key),
+        "parent_diagnoses": dict(results["parent_diagnoses"]),
+        "length_of_stay_days": {"n": n, "median": median, "mean": _round(mean, 1), "min": low, "max": high},
+        "occupancy_rate": _round(occupancy, 4),
         "requests": {"received": sum(requests.values()), **{k: requests.get(k, 0) for k in
                                                             ("accepted", "waiting_list", "refused", "pending")}},
         "refusal_reason": counts("refusal_reason"),
+        "families": {"followed": followed, "new": new, "continuing": followed - new, "closed": closed},
+        "parent_age_band": parent_bands,
+        "nationalities": nationalities,
+        "gestational_category": {k: dict(results["gestational_category"]).get(k, 0) for k in GESTATIONAL},
         "interventions": counts("interventions"),
         "signalements": results["signalements"][0][0],
         "synthesis_meetings": results["synthesis_meetings"][0][0],
-        "length_of_stay_days": {"n": n, "min": low, "max": high},
-        "occupancy_rate": float(results["occupancy_rate"][0][0]),
-        "families": {"followed": followed, "new": new},
+        "bayley_change": bayley,
     }
 
 
+def _pair_key(pair: dict) -> tuple:
+    """Diagnosis pairs compared as a set: their order on the page is not a figure."""
+    return (-pair["n"], pair["entry"] is None, pair["entry"] or "", pair["exit"] is None, pair["exit"] or "")
+
+
 def differences(engine_json: dict, results: dict[str, list]) -> list[str]:
-    """Keys where the hand-written SQL and the report engine disagree (both must give the same figures)."""
+    """Keys where the hand-written SQL and the report engine disagree: every key of the JSON but `period`
+    (a key the SQL does not compute is a difference too)."""
     expected = comparable(results)
     found = []
+    for key in sorted(set(engine_json) - set(expected) - set(NOT_COMPARED)):
+        found.append(f"{key}: engine {engine_json[key]!r} / not computed by the hand-written SQL")
     for key, value in expected.items():
         actual = engine_json.get(key)
-        if isinstance(value, dict) and isinstance(actual, dict):
-            shaped = key in ("children_by_sex", "requests", "length_of_stay_days", "families")
-            actual = {k: actual.get(k) for k in value} if shaped else {k: v for k, v in actual.items() if v}
+        if key == "diagnosis_entry_exit" and isinstance(actual, list):
+            actual = sorted(actual, key=_pair_key)
         if actual != value:
             found.append(f"{key}: engine {actual!r} / SQL {value!r}")
     return found
