@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from unit import otp_views, subject_views, views
+from unit import job_views, otp_views, subject_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -21,6 +21,8 @@ urlpatterns = [
     path("subject-access/<str:kind>/<int:pk>/", subject_views.subject_access, name="subject_access"),
     path("records/<str:app_label>/<str:model_name>/<int:pk>/entered-in-error/", views.record_mark_in_error,
          name="record_mark_in_error"),
+    path("jobs/<str:job_id>/", job_views.job_detail, name="job_detail"),
+    path("jobs/<str:job_id>/status.json", job_views.job_status, name="job_status"),
     path("admissions/", include("admissions.urls")),
     path("assessments/", include("assessments.urls")),
     path("dashboards/", include("dashboards.urls")),
