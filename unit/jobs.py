@@ -25,6 +25,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -38,6 +39,9 @@ PROGRESS_EVERY_SECONDS = 0.5  # the page polls every second: more writes would s
 QUEUED_TOO_LONG_SECONDS = 30  # after this, the page says the worker may be stopped
 # A job still "running" this long after its limit lost its worker (stopped, killed): it is shown as failed.
 STALE_GRACE_SECONDS = 60
+# The alarm is a backstop for a job stuck between progress steps: it may interrupt a database call, so it
+# comes this long after the limit, which the progress steps normally enforce first, between two rows.
+ALARM_GRACE_SECONDS = 30.0
 
 Progress = Callable[[int, int], None]
 Work = Callable[[Job, Progress], tuple[dict, str]]
@@ -189,7 +193,7 @@ def job_run(job_id: str, work: Work) -> None:
     _write_progress(job_id, 0, 0)
     fields: dict[str, Any]
     try:
-        with _alarm(limit):
+        with _alarm(limit + ALARM_GRACE_SECONDS):
             result, next_url = work(job, progress)
     except JobTimeLimit:
         fields = {"state": Job.State.FAILED, "message": _(
@@ -205,11 +209,13 @@ def job_run(job_id: str, work: Work) -> None:
                                "Prévenez l'administrateur.")}
     else:
         fields = {"state": Job.State.DONE, "result": result, "next_url": next_url}
+    if fields["state"] == Job.State.FAILED and not connection.in_atomic_block:
+        connection.close()  # an interrupted query may have left it unusable; the next query opens another
     Job.objects.filter(pk=job_id).update(finished_at=timezone.now(), **fields)
 
 
 @contextmanager
-def _alarm(seconds: int) -> Iterator[None]:
+def _alarm(seconds: float) -> Iterator[None]:
     """In the worker's main thread, raise JobTimeLimit after `seconds` even where no progress step comes."""
     if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
         yield  # a task run inside a web request (the immediate backend): the progress checks alone

@@ -151,8 +151,9 @@ def test_an_import_past_its_time_limit_writes_nothing(settings, tmp_path, login,
     assert status["state"] == "failed" and status["next"] == ""
 
 
-def test_the_alarm_stops_a_job_that_never_reports_progress(settings, users_a):
+def test_the_alarm_stops_a_job_that_never_reports_progress(settings, users_a, monkeypatch):
     settings.JOB_TIME_LIMIT_SECONDS = 1
+    monkeypatch.setattr(jobs, "ALARM_GRACE_SECONDS", 0.5)
     job = Job.objects.create(kind="test", user=users_a["admin"], expires_at=timezone.now() + timedelta(hours=1))
     started = time.monotonic()
 
