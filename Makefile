@@ -33,8 +33,12 @@ migrate: messages
 demo: migrate
 	$(PY) manage.py seed_demo --if-empty
 
+# The server and the background-job worker (imports, exports: docs/deploy.md), stopped together: the
+# trap ends the worker whenever the server stops (Ctrl+C, an error, a kill).
 run: demo
 	$(PY) manage.py demo_logins --url http://$(HOST):$(PORT)/
+	@$(PY) manage.py db_worker --no-reload --interval 1 -v 0 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 # pytest exits 5 when it collects nothing: that is a failure here, said out loud.
@@ -54,8 +58,10 @@ browser-deps:
 
 # Production: gunicorn behind a TLS reverse proxy (docs/deploy.md), static files collected and served by
 # whitenoise. SECRET_KEY and ALLOWED_HOSTS come from the environment; DATABASE_URL names PostgreSQL.
+# Imports and exports run in a separate worker: `make worker` with the same environment (or the systemd
+# unit of docs/deploy.md); without it they wait in the queue.
 WORKERS ?= $(shell echo $$((2 * $$(nproc 2>/dev/null || echo 1) + 1)))
-.PHONY: serve bench
+.PHONY: serve worker bench
 serve: messages
 	@test -n "$$SECRET_KEY" || { echo "ERROR: make serve needs SECRET_KEY in the environment" \
 		"(e.g. export SECRET_KEY=\$$(python3 -c 'import secrets; print(secrets.token_urlsafe(50))'))" >&2; exit 2; }
@@ -65,8 +71,14 @@ serve: messages
 		"(production runs on PostgreSQL, docs/deploy.md)" >&2
 	PROFILE=production $(PY) manage.py collectstatic --noinput -v 0
 	PROFILE=production $(PY) manage.py migrate --noinput -v 0
+	@echo "Imports and exports need the background worker: run 'make worker' beside this (docs/deploy.md)." >&2
 	exec env PROFILE=production $(VENV)/bin/gunicorn config.wsgi --config gunicorn.conf.py --bind $(HOST):$(PORT) --workers $(WORKERS) \
 		--timeout 120 --access-logfile - $(GUNICORN_ARGS)
+
+# The background-job worker of production (django-tasks' database backend), same environment as serve.
+worker: install
+	@test -n "$$SECRET_KEY" || { echo "ERROR: make worker needs the same environment as make serve" >&2; exit 2; }
+	exec env PROFILE=production $(PY) manage.py db_worker --no-reload --interval 1
 
 # Benchmarks on PostgreSQL (throw-away databases bench_s and bench_l; writes docs/performance.md).
 # Long, and never part of `make test` or CI.

@@ -1,32 +1,33 @@
-"""The import page: upload a workbook, read what it would do (or every error), then confirm."""
+"""The import page: upload a workbook, read what it would do (or every error), then confirm.
+
+Checking and writing run as background jobs (admissions/import_jobs.py): the upload and the confirmation
+each start one and send the user to its progress page, which opens `import_result` when it is done.
+"""
 
 from __future__ import annotations
 
 import io
 import re
-import secrets
-import time
 from pathlib import Path
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
-from admissions import importer
-from unit import access
+from admissions import import_jobs, importer
+from unit import access, jobs
 from unit.audit import READ, audited, not_audited
 from unit.forms import SafeTextMixin
-from unit.private_files import private_dir
+from unit.models import Job
 
 MAX_BYTES = 20 * 1024 * 1024
 SESSION_KEY = "admissions_imports"
 TOKEN = re.compile(r"^[0-9a-f]{32}$")
-KEEP_SECONDS = 24 * 3600  # an upload never confirmed is deleted after a day
 PENDING_PER_SESSION = 5
 
 
@@ -43,48 +44,29 @@ class UploadForm(SafeTextMixin, forms.Form):
         return upload
 
 
-def _directory() -> Path:
-    # Uploaded workbooks name children: a folder of the service account's only.
-    return private_dir(Path(settings.VAR_DIR) / "imports")
-
-
-def _path(token: str) -> Path:
-    return _directory() / f"{token}.xlsx"
-
-
-def _sweep() -> None:
-    """Delete uploads older than a day (previews never confirmed)."""
-    limit = time.time() - KEEP_SECONDS
-    for old in _directory().glob("*.xlsx"):
-        if old.stat().st_mtime < limit:
-            old.unlink(missing_ok=True)
-
-
-def _store(upload) -> tuple[str, Path]:
-    """Keep the file under a random name, bound to this user's session (never in the database)."""
-    token = secrets.token_hex(16)
-    path = _path(token)
-    with path.open("wb") as handle:
-        for chunk in upload.chunks():
-            handle.write(chunk)
-    return token, path
-
-
-def _remember(request: HttpRequest, token: str, name: str) -> None:
+def _remember(request: HttpRequest, token: str, name: str, job: Job) -> None:
     pending = dict(request.session.get(SESSION_KEY, {}))
     while len(pending) >= PENDING_PER_SESSION:
         oldest = next(iter(pending))
-        _path(oldest).unlink(missing_ok=True)
+        import_jobs.upload_path(oldest).unlink(missing_ok=True)
         del pending[oldest]
-    pending[token] = {"name": name, "user": request.user.pk}
+    pending[token] = {"name": name, "user": request.user.pk, "job": str(job.pk)}
     request.session[SESSION_KEY] = pending
+
+
+def _pending(request: HttpRequest, token: str) -> dict | None:
+    """The upload `token` of this session and user, still on disk and not yet confirmed; else None."""
+    entry = request.session.get(SESSION_KEY, {}).get(token) if TOKEN.match(token or "") else None
+    if entry is None or entry.get("user") != request.user.pk or not import_jobs.upload_path(token).exists():
+        return None
+    return entry
 
 
 def _forget(request: HttpRequest, token: str) -> None:
+    """The token is spent (the file itself is deleted by the job that writes it)."""
     pending = dict(request.session.get(SESSION_KEY, {}))
     pending.pop(token, None)
     request.session[SESSION_KEY] = pending
-    _path(token).unlink(missing_ok=True)
 
 
 @audited(READ, methods=("GET", "HEAD", "POST"), permission=access.IMPORT_DATA)
@@ -92,35 +74,50 @@ def import_upload(request: HttpRequest) -> HttpResponse:
     access.require_import(request.user)
     form = UploadForm(request.POST, request.FILES) if request.method == "POST" else UploadForm()
     if request.method == "POST" and form.is_valid():
-        _sweep()
+        import_jobs.upload_sweep()
         upload = form.cleaned_data["workbook"]
         name = Path(upload.name).name
-        token, path = _store(upload)
-        result = importer.import_workbook(path, user=request.user, source_name=name, commit=False)
-        if result.ok:
-            _remember(request, token, name)
-        else:
-            path.unlink(missing_ok=True)
-        return render(request, "admissions/import_preview.html",
-                      {"result": result, "token": token if result.ok else ""},
-                      status=200 if result.ok else 400)
+        token = import_jobs.upload_store(upload)
+        job = jobs.job_start(user=request.user, kind=import_jobs.PREVIEW, task=import_jobs.import_job,
+                             token=token, name=name, commit=False)
+        _remember(request, token, name, job)
+        return redirect("job_detail", job.pk)
     return render(request, "admissions/import_upload.html", {"form": form},
                   status=400 if request.method == "POST" else 200)
 
 
-@audited(READ, methods=("POST",), permission=access.IMPORT_DATA)
+@audited(READ, permission=access.IMPORT_DATA)
+def import_result(request: HttpRequest, job_id: str) -> HttpResponse:
+    """The preview (what the import would create, or every error) or the outcome, once its job is done."""
+    access.require_import(request.user)
+    job = jobs.job_for(request.user, job_id, kinds=import_jobs.KINDS)
+    if job is None:
+        raise Http404
+    if job.state != Job.State.DONE:
+        return redirect("job_detail", job.pk)
+    result = import_jobs.result_from_json(job.result)
+    token = ""
+    if job.kind == import_jobs.PREVIEW and result.ok:
+        token = next((token for token, entry in request.session.get(SESSION_KEY, {}).items()
+                      if entry.get("job") == str(job.pk) and _pending(request, token)), "")
+    if result.applied:
+        messages.success(request, _("Import de %(name)s terminé.") % {"name": result.source})
+    return render(request, "admissions/import_preview.html", {"result": result, "token": token},
+                  status=200 if result.ok else 400)
+
+
+@not_audited("enqueues the confirmed import and redirects to its job page")
+@require_POST
 def import_confirm(request: HttpRequest) -> HttpResponse:
     access.require_import(request.user)
     token = request.POST.get("token", "")
-    entry = request.session.get(SESSION_KEY, {}).get(token) if TOKEN.match(token) else None
-    if entry is None or entry.get("user") != request.user.pk or not _path(token).exists():
+    entry = _pending(request, token)
+    if entry is None:
         raise Http404(_("Aucun import en attente de confirmation sous cette référence."))
-    result = importer.import_workbook(_path(token), user=request.user, source_name=entry["name"], commit=True)
     _forget(request, token)
-    if result.applied:
-        messages.success(request, _("Import de %(name)s terminé.") % {"name": entry["name"]})
-    return render(request, "admissions/import_preview.html", {"result": result, "token": ""},
-                  status=200 if result.ok else 400)
+    job = jobs.job_start(user=request.user, kind=import_jobs.APPLY, task=import_jobs.import_job,
+                         token=token, name=entry["name"], commit=True)
+    return redirect("job_detail", job.pk)
 
 
 @not_audited("the empty import template")

@@ -34,5 +34,6 @@ urlpatterns = [
     path("diagnosis-codes/", views.diagnosis_codes, name="diagnosis_codes"),
     path("import/", import_views.import_upload, name="import_upload"),
     path("import/confirm/", import_views.import_confirm, name="import_confirm"),
+    path("import/result/<str:job_id>/", import_views.import_result, name="import_result"),
     path("import/template.xlsx", import_views.import_template, name="import_template"),
 ]

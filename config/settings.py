@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "csp",
     "crispy_forms",
     "crispy_bootstrap5",
+    "django_tasks",
+    "django_tasks_db",
     "unit",
     "admissions",
     "assessments",
@@ -243,6 +245,14 @@ OTP_TOTP_ISSUER = "Dossier clinique UPB"
 # The `Server` header of every response (unit.middleware.ServerHeaderMiddleware, gunicorn.conf.py).
 SERVER_HEADER = os.environ.get("SERVER_HEADER", "web")
 CSRF_COOKIE_HTTPONLY = True
+# Background jobs (imports, large exports): django-tasks with its database backend, so the queue lives
+# in the same database (SQLite for `make run`, PostgreSQL in production) and `manage.py db_worker`
+# runs it (docs/deploy.md, "Background jobs"). A job is stopped after JOB_TIME_LIMIT_SECONDS; its
+# result (an import's summary, an export) is kept JOB_KEEP_HOURS for the user who started it.
+TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+JOB_TIME_LIMIT_SECONDS = int(os.environ.get("JOB_TIME_LIMIT_SECONDS", str(15 * 60)))
+JOB_KEEP_HOURS = int(os.environ.get("JOB_KEEP_HOURS", "24"))
+
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

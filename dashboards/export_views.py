@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from dashboards import asof, engine, exports, filters
+from dashboards import asof, engine, export_jobs, exports, filters
 from dashboards.models import ExportRecord, FunderProfile
-from unit import access, audit
+from unit import access, audit, jobs
 from unit.audit import EXPORT, READ, audited, not_audited
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -45,7 +46,8 @@ def _exports_page(request: HttpRequest, facilities, choices, error: str) -> Http
     }, status=400 if error else 200)
 
 
-@audited(EXPORT, methods=("POST",), permission=access.EXPORT_REPORTS)
+@not_audited("enqueues the export and redirects to its job page; the file it makes is audited when fetched")
+@require_POST
 def export_download(request: HttpRequest) -> HttpResponse:
     try:
         facilities, period, _choices = _facilities_to_export(request, request.POST)
@@ -57,9 +59,12 @@ def export_download(request: HttpRequest) -> HttpResponse:
         if profile is None:
             return _exports_page(request, facilities, None,
                                  _("Ce profil de financeur n'existe pas ou n'est plus actif : choisissez-en un autre."))
-    record = exports.export_create(user=request.user, facilities=facilities, period=period, profile=profile,
-                                   source=ExportRecord.Source.PAGE)
-    return _file(record)
+    # Built in the background (a line list may hold thousands of stays): the job's page follows it and
+    # opens the download when it is done.
+    job = jobs.job_start(user=request.user, kind=export_jobs.EXPORT, task=export_jobs.export_job,
+                         facility_ids=[f.pk for f in facilities], start=period.start.isoformat(),
+                         end=period.end.isoformat(), profile_id=profile.pk if profile else None)
+    return redirect("job_detail", job.pk)
 
 
 @audited(EXPORT, "dashboards.exportrecord", pk_kwarg="pk")

@@ -89,7 +89,9 @@ def export_create(*, user: AbstractBaseUser | None, facilities: Sequence[Facilit
         generated_at=at, generated_by=user.get_username() if user else "commande (sans utilisateur)",
         profile_name=chosen.name, threshold=chosen.small_cell_threshold, sheets=sheets, indicators_sha256=checksum)
     try:
+        path.touch(mode=0o600)  # created private, before any named cell is written into it
         written = workbook.write(path, report, tables, info=info, line_list=rows)
+        path.chmod(0o600)  # named data, possibly a line list: the service's account alone reads it
         with transaction.atomic():
             record = record_save(ExportRecord(
                 created_by=user, generated_at=at, source=source, profile=profile, profile_name=chosen.name,

@@ -52,3 +52,10 @@ def _steady_session_writes(request, monkeypatch):
     if request.node.get_closest_marker("counts_queries"):
         monkeypatch.setattr("unit.security.SEEN_RESOLUTION_SECONDS", 10**9)
         monkeypatch.setattr("unit.labels._TTL_SECONDS", 10**9)
+
+
+@pytest.fixture(autouse=True)
+def _jobs_run_at_once(settings):
+    """Background jobs run inside the request here (django-tasks' immediate backend); the database backend
+    and its real worker process are tested in tests/unit/test_jobs_worker.py."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -23,6 +23,7 @@ from unit import access
 ROLES = ["admissions", "therapist", "manager", "reporting", "admin"]
 ANY = "authenticated"  # any signed-in user
 PUBLIC = "public"
+NO_JOB = "0" * 32
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,10 @@ MATRIX: dict[str, Line] = {
     "admissions:import_upload": Line(access.IMPORT_DATA), "admissions:import_template": Line(access.IMPORT_DATA),
     # Without the upload's session token there is nothing to confirm.
     "admissions:import_confirm": Line(access.IMPORT_DATA, post_only=True, allowed=frozenset({404})),
+    # A job is its owner's alone: one of no one answers 404 to all (the owner's walk: tests/unit/test_jobs.py).
+    "admissions:import_result": Line(access.IMPORT_DATA, lambda w: {"job_id": NO_JOB}, allowed=frozenset({404})),
+    "job_detail": Line(ANY, lambda w: {"job_id": NO_JOB}, allowed=frozenset({404})),
+    "job_status": Line(ANY, lambda w: {"job_id": NO_JOB}, allowed=frozenset({404})),
     "record_history": Line(access.VIEW_RECORDS, lambda w: {"app_label": "admissions", "model_name": "stay",
                                                            "pk": w.stay.pk}, on_object=True),
     "record_mark_in_error": Line(access.EDIT_ADMISSIONS, lambda w: {"app_label": "admissions",

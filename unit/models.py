@@ -1,5 +1,7 @@
 """Organisation, facilities, eligibility profiles, staff memberships and reference lists."""
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -289,3 +291,39 @@ class EnrolmentLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class Job(models.Model):
+    """A long import or export run by the background worker (unit/jobs.py): its owner, its state, its result.
+
+    Not a TrackedModel: a job is the product's own bookkeeping, not a record; it is deleted when it expires.
+    """
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("En attente")
+        RUNNING = "running", _("En cours")
+        DONE = "done", _("Terminé")
+        FAILED = "failed", _("Échoué")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(_("type"), max_length=40)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+",
+                             verbose_name=_("lancé par"))
+    state = models.CharField(_("état"), max_length=10, choices=State.choices, default=State.QUEUED)
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+    started_at = models.DateTimeField(_("commencé le"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("terminé le"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expire le"), db_index=True)
+    # What the job's result page needs (an import's summary, an export's id): readable by its owner only.
+    result = models.JSONField(_("résultat"), default=dict, blank=True)
+    message = models.TextField(_("message"), blank=True)
+    next_url = models.CharField(_("page du résultat"), max_length=300, blank=True)
+    task_id = models.CharField(_("tâche"), max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("tâche de fond")
+        verbose_name_plural = _("tâches de fond")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.pk} ({self.state})"

@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from unit import otp_views, subject_views, views
+from unit import job_views, otp_views, subject_views, views
 from unit.audit import not_audited
 
 # Django's own account pages show the user's own account only.
@@ -27,4 +27,6 @@ urlpatterns = [
          name="record_mark_in_error"),
     path("records/in-error/", views.records_in_error_list, name="records_in_error"),
     path("records/<str:app_label>/<str:model_name>/<int:pk>/restore/", views.record_restore, name="record_restore"),
+    path("jobs/<str:job_id>/", job_views.job_detail, name="job_detail"),
+    path("jobs/<str:job_id>/status.json", job_views.job_status, name="job_status"),
 ]

@@ -196,8 +196,9 @@ def _cases(routes, roles=ROLES, *, with_bugs=True):
 
 
 def test_the_table_covers_every_url_of_the_admissions_pathway():
-    # import_confirm needs the upload's session token: tests/admissions/test_import.py covers it.
-    assert {p.name for p in admissions_urls.urlpatterns} - {"import_confirm"} == set(BY_NAME)
+    # import_confirm needs the upload's session token, import_result its job: tests/admissions/test_import.py
+    # and tests/unit/test_jobs.py cover them.
+    assert {p.name for p in admissions_urls.urlpatterns} - {"import_confirm", "import_result"} == set(BY_NAME)
 
 
 def test_the_table_reads_like_the_matrix():

@@ -298,7 +298,7 @@ def test_hostile_text_is_never_a_formula(unit):
 def _download(client, facility_codes, profile=""):
     data = {"facility": facility_codes, "period": "custom", "start": "2025-01-01", "end": "2025-12-31",
             "profile": profile}
-    return client.post(reverse("dashboards:export_download"), data)
+    return client.post(reverse("dashboards:export_download"), data, follow=True)  # the job's page, then the file
 
 
 @pytest.mark.parametrize("role,expected", [("manager", 200), ("reporting", 200), ("therapist", 403),
