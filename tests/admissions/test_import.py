@@ -652,7 +652,7 @@ def test_a_superuser_imports_a_new_installation_in_one_go_from_the_page(tmp_path
     assert client.get(reverse("admissions:import_upload")).status_code == 200
     response = _upload(client, corpus.good(tmp_path))
     assert response.status_code == 200, [str(e) for e in response.context["result"].errors]
-    response = client.post(reverse("admissions:import_confirm"), {"token": response.context["token"]})
+    response = client.post(reverse("admissions:import_confirm"), {"token": response.context["token"]}, follow=True)
     assert response.status_code == 200 and response.context["result"].applied
     assert Stay.objects.filter(facility__code=corpus.FACILITY).count() == 3
 
@@ -670,7 +670,7 @@ def test_an_administrator_role_imports_a_new_unit_in_one_go(tmp_path, client, fa
         response = _upload(client, corpus.good(tmp_path))
         assert response.status_code == 200, [str(e) for e in response.context["result"].errors]
         assert client.post(reverse("admissions:import_confirm"),
-                           {"token": response.context["token"]}).context["result"].applied
+                           {"token": response.context["token"]}, follow=True).context["result"].applied
     assert Stay.objects.filter(facility__code=corpus.FACILITY).count() == 3
 
 

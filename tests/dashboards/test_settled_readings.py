@@ -177,5 +177,5 @@ def test_the_json_answers_null_for_an_empty_share(login, facility_a, users_a):
     from django.urls import reverse
 
     url = reverse("dashboards:report_json") + f"?facility={facility_a.code}&start=2025-01-01&end=2025-12-31"
-    data = login(users_a["reporting"]).get(url).json()
+    data = login(users_a["manager"]).get(url).json()
     assert (data["share_under_6_months"], data["share_under_1_year"], data["share_with_father"]) == (None, None, None)

@@ -48,7 +48,7 @@ def test_the_upload_only_enqueues_the_import(settings, tmp_path, login, users_a,
         raise AssertionError("the workbook was read in the request")
 
     monkeypatch.setattr(importer, "import_workbook", read)
-    client = login(users_a["reporting"])
+    client = login(users_a["admin"])
     response = _upload(client, corpus.good(tmp_path))
     job = Job.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse("job_detail", args=[job.pk])
@@ -79,7 +79,7 @@ def test_the_report_workbook_is_built_by_the_worker(settings, login, users_a, fa
 
 
 def test_a_job_and_its_result_are_its_owners_alone(tmp_path, client, users_a, facility_a):
-    owner = users_a["reporting"]
+    owner = users_a["admin"]
     client.force_login(owner)
     response = _upload(client, corpus.good(tmp_path, facility_code=facility_a.code, with_facility_row=False),
                        follow=True)
@@ -88,9 +88,8 @@ def test_a_job_and_its_result_are_its_owners_alone(tmp_path, client, users_a, fa
     urls = [reverse("job_detail", args=[job.pk]), reverse("job_status", args=[job.pk]),
             reverse("admissions:import_result", args=[job.pk])]
     assert client.get(urls[1]).json()["state"] == "done"
-    # Another importer of the same facility, and an administrator: as if the job did not exist.
-    for other in (factories.user(role="reporting", facility=facility_a, username="other_reporting"),
-                  users_a["admin"]):
+    # Another importer (administrator) of the same facility: as if the job did not exist.
+    for other in (factories.user(role="admin", facility=facility_a, username="other_admin"),):
         client.force_login(other)
         assert [client.get(url).status_code for url in urls] == [404, 404, 404]
     client.logout()
@@ -101,7 +100,7 @@ def test_a_job_and_its_result_are_its_owners_alone(tmp_path, client, users_a, fa
 
 
 def test_a_job_expires_with_its_progress_file(tmp_path, login, users_a, facility_a):
-    client = login(users_a["reporting"])
+    client = login(users_a["admin"])
     _upload(client, corpus.good(tmp_path, facility_code=facility_a.code, with_facility_row=False))
     job = Job.objects.get()
     progress = tmp_path / "var" / "jobs" / f"{job.pk}.progress"
@@ -114,7 +113,7 @@ def test_a_job_expires_with_its_progress_file(tmp_path, login, users_a, facility
 
 
 def test_job_files_are_private(tmp_path, login, users_a, facility_a):
-    client = login(users_a["reporting"])
+    client = login(users_a["admin"])
     _upload(client, corpus.good(tmp_path, facility_code=facility_a.code, with_facility_row=False))
     job = Job.objects.get()
     var = tmp_path / "var"
@@ -139,7 +138,7 @@ def test_an_import_past_its_time_limit_writes_nothing(settings, tmp_path, login,
         original(self)
 
     monkeypatch.setattr(importer.WorkbookImport, "_apply_stays", slow_stays)
-    client = login(users_a["reporting"])
+    client = login(users_a["admin"])
     path = corpus.good(tmp_path, facility_code=facility_a.code, with_facility_row=False)
     response = _upload(client, path, follow=True)
     job = Job.objects.get()
