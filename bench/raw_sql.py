@@ -13,7 +13,9 @@ readings on its own, from their text, not from the engine's code:
    (births: first stay started in the period);
 5. admission mode and the share with the father over stays of residential facilities only;
 6. a presence period starting after the period end does not exist; an adult is admitted only when
-   present at some time inside the period;
+   present at some time inside the period (and then all their periods of the stay that exist count for
+   the whole-stay coverage, those ended before the period start too); a diagnosis made after the period
+   end does not exist for it either (an undated one counts);
 7. an empty share is null;
 8. child-days: the discharge day is free, a stay admitted and discharged the same day holds its day;
 9. parent diagnoses: each adult once per code; nationalities: top 5, ties broken by code
@@ -43,9 +45,16 @@ COUNTED_UNTIL = f"""CASE WHEN s.discharged_on <= %(end)s THEN s.discharged_on
 # Reading 5: every kind of facility but these two is residential.
 RESIDENTIAL = "fa.kind NOT IN ('home_support', 'consultation')"
 # Reading 6: the presence periods that exist for the period (those starting after its end do not) ...
-PRESENCE_EXISTS = "NOT pp.entered_in_error AND pp.start <= %(end)s"
+def presence_exists(pp: str = "pp") -> str:
+    return f"NOT {pp}.entered_in_error AND {pp}.start <= %(end)s"
+
+
 # ... and, of those, the ones that make the adult admitted in it (present at some time inside it).
-PRESENT_IN_PERIOD = f'{PRESENCE_EXISTS} AND (pp."end" IS NULL OR pp."end" >= %(start)s)'
+def present_in_period(pp: str = "pp") -> str:
+    return f'{presence_exists(pp)} AND ({pp}."end" IS NULL OR {pp}."end" >= %(start)s)'
+
+
+PRESENCE_EXISTS, PRESENT_IN_PERIOD = presence_exists(), present_in_period()
 
 
 def completed_months(born: str, on: str) -> str:
@@ -77,25 +86,27 @@ QUERIES: dict[str, str] = {
                sum(count(*) FILTER (WHERE months < 6)) OVER ()::float8 / sum(count(*)) OVER ()::float8,
                sum(count(*) FILTER (WHERE months < 12)) OVER ()::float8 / sum(count(*)) OVER ()::float8
         FROM first GROUP BY 1, 2""",
-    # Readings 1, 5 and 6. Whole stay: the admission day is covered and every day following the end of a
-    # period, up to the counted end of the stay, is covered by another (back-to-back periods join).
+    # Readings 1, 5 and 6. Of the adults present inside the period, every period that exists (started by its
+    # end). Whole stay: the admission day is covered and every day following the end of a period, up to the
+    # counted end of the stay, is covered by another (back-to-back periods join).
     "admission_mode": f"""
         WITH a AS (SELECT s.id, s.admitted_on, {COUNTED_UNTIL} AS until
                    FROM admissions_stay s JOIN unit_facility fa ON fa.id = s.facility_id
                    WHERE {ACTIVE} AND {RESIDENTIAL}),
              p AS (SELECT a.id, ad.id AS adult_id, ad.role, a.admitted_on, a.until, pp.start,
-                          COALESCE(pp."end", a.until) AS last,
-                          (pp."end" IS NULL OR pp."end" >= %(start)s) AS inside
+                          COALESCE(pp."end", a.until) AS last
                    FROM a JOIN admissions_presenceperiod pp ON pp.stay_id = a.id
                    JOIN admissions_adult ad ON ad.id = pp.adult_id AND NOT ad.entered_in_error
-                   WHERE {PRESENCE_EXISTS} AND ad.role IN ('mother', 'father')),
+                   WHERE {PRESENCE_EXISTS} AND ad.role IN ('mother', 'father')
+                     AND EXISTS (SELECT 1 FROM admissions_presenceperiod pp2 WHERE pp2.stay_id = pp.stay_id
+                                 AND pp2.adult_id = pp.adult_id AND {present_in_period('pp2')})),
              r AS (SELECT x.id, x.role,
                           bool_or(x.start <= x.admitted_on AND x.last >= x.admitted_on)
                           AND NOT bool_or(x.last + 1 > x.admitted_on AND x.last + 1 <= x.until
                                           AND NOT EXISTS (SELECT 1 FROM p y WHERE y.id = x.id AND y.role = x.role
                                                           AND y.start <= x.last + 1 AND y.last >= x.last + 1))
                               AS whole
-                   FROM p x GROUP BY 1, 2 HAVING bool_or(x.inside)),
+                   FROM p x GROUP BY 1, 2),
              modes AS (SELECT CASE WHEN m.id IS NOT NULL AND f.id IS NOT NULL
                                    THEN CASE WHEN m.whole AND f.whole THEN 'both_whole_stay' ELSE 'both_partial' END
                                    WHEN m.id IS NOT NULL THEN 'mother_only' WHEN f.id IS NOT NULL THEN 'father_only'
@@ -126,10 +137,12 @@ QUERIES: dict[str, str] = {
         LEFT JOIN admissions_diagnosis x ON x.stay_id = s.id AND x.child_id IS NOT NULL AND x."primary"
              AND x.timepoint = 'exit' AND NOT x.entered_in_error
         WHERE {DISCHARGED} GROUP BY 1, 2""",
-    # Readings 6 and 9: adults present in that stay inside the period, each once per code.
+    # Readings 6 and 9: adults present in that stay inside the period, each once per code; a diagnosis made
+    # after the period end does not exist for it (one without a date counts).
     "parent_diagnoses": f"""
         SELECT d.code, count(DISTINCT d.adult_id) FROM admissions_stay s
         JOIN admissions_diagnosis d ON d.stay_id = s.id AND d.adult_id IS NOT NULL AND NOT d.entered_in_error
+             AND (d.made_on IS NULL OR d.made_on <= %(end)s)
         JOIN admissions_adult ad ON ad.id = d.adult_id AND NOT ad.entered_in_error
         WHERE {ACTIVE} AND EXISTS (SELECT 1 FROM admissions_presenceperiod pp WHERE pp.stay_id = s.id
                                    AND pp.adult_id = d.adult_id AND {PRESENT_IN_PERIOD})

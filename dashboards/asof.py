@@ -87,7 +87,13 @@ def load_as_of(facilities: Sequence[Facility], start: date, end: date, when: dat
 
     presence_rows = _by_ids(PresencePeriod.history.as_of(when).filter(entered_in_error=False), "stay_id", stay_ids,
                             "id", "stay_id", "adult_id", "start", "end")
-    roles = dict(_by_ids(Adult.history.as_of(when), "id", [r[2] for r in presence_rows], "id", "role"))
+    diagnosis_rows = _by_ids(Diagnosis.history.as_of(when).filter(entered_in_error=False), "stay_id", stay_ids,
+                             "id", "stay_id", "child_id", "adult_id", "timepoint", "code", "primary", "made_on")
+    # The adults of those presence periods and diagnoses as they stood: one entered in error (like one deleted)
+    # is not admitted, and neither their presence periods nor their diagnoses count (the engine's joins).
+    roles = {adult_id: role for adult_id, role, in_error in _by_ids(
+        Adult.history.as_of(when), "id", [r[2] for r in presence_rows] + [r[3] for r in diagnosis_rows],
+        "id", "role", "entered_in_error") if not in_error}
     presence = [ind.PresenceRow(stay_id, adult_id, roles[adult_id], start_, end_)
                 for _id, stay_id, adult_id, start_, end_ in sorted(presence_rows, key=lambda r: (r[3], r[0]))
                 if adult_id in roles]
@@ -110,10 +116,8 @@ def load_as_of(facilities: Sequence[Facility], start: date, end: date, when: dat
         if family_id not in first_request_on or received_on < first_request_on[family_id]:
             first_request_on[family_id] = received_on
 
-    diagnoses = [ind.DiagnosisRow(*row[1:]) for row in sorted(
-        _by_ids(Diagnosis.history.as_of(when).filter(entered_in_error=False), "stay_id", stay_ids,
-                "id", "stay_id", "child_id", "adult_id", "timepoint", "code", "primary"),
-        key=lambda r: (r[4], not r[6], r[0]))]
+    diagnoses = [ind.DiagnosisRow(*row[1:]) for row in sorted(diagnosis_rows, key=lambda r: (r[4], not r[6], r[0]))
+                 if row[3] is None or row[3] in roles]
     assessments = [ind.AssessmentRow(*row[1:]) for row in sorted(
         _by_ids(Assessment.history.as_of(when).filter(entered_in_error=False, instrument__in=ind.BAYLEY_INSTRUMENTS),
                 "stay_id", stay_ids, "id", "stay_id", "instrument", "assessed_on", "scores"),

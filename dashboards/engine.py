@@ -122,8 +122,10 @@ def load(facilities: list[Facility], start: date, end: date) -> ind.ReportData:
         of_stays, of_families = Q(stay__in=stays_q), Q(family__in=stays_q.values("child__family_id"))
     else:
         of_stays, of_families = Q(stay_id__in=stay_ids), Q(family_id__in=family_ids)
+    # An adult entered in error is not admitted: neither their presence periods nor their diagnoses count.
     presence = [ind.PresenceRow(*row) for row in PresencePeriod.objects.filter(
-        of_stays, entered_in_error=False).values_list("stay_id", "adult_id", "adult__role", "start", "end")]
+        of_stays, entered_in_error=False, adult__entered_in_error=False).values_list(
+        "stay_id", "adult_id", "adult__role", "start", "end")]
     adults = [ind.AdultRow(*row) for row in Adult.objects.filter(of_families, entered_in_error=False).values_list(
         "id", "family_id", "role", "birth_date", "nationality", "region")]
     requests_q = AdmissionRequest.objects.filter(facility_id__in=facility_ids, entered_in_error=False,
@@ -135,8 +137,8 @@ def load(facilities: list[Facility], start: date, end: date) -> ind.ReportData:
         of_families, facility_id__in=facility_ids, entered_in_error=False,
     ).values("family_id").annotate(first=Min("received_on")).values_list("family_id", "first"))
     diagnoses = [ind.DiagnosisRow(*row) for row in Diagnosis.objects.filter(
-        of_stays, entered_in_error=False).values_list(
-        "stay_id", "child_id", "adult_id", "timepoint", "code", "primary")]
+        of_stays, entered_in_error=False).exclude(adult__entered_in_error=True).values_list(
+        "stay_id", "child_id", "adult_id", "timepoint", "code", "primary", "made_on")]
     assessments = [ind.AssessmentRow(*row) for row in Assessment.objects.filter(
         of_stays, entered_in_error=False, instrument__in=ind.BAYLEY_INSTRUMENTS).values_list(
         "stay_id", "instrument", "assessed_on", "scores")]

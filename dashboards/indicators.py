@@ -80,6 +80,7 @@ class DiagnosisRow:
     timepoint: str
     code: str
     primary: bool
+    made_on: date | None = None  # None: an undated (imported) diagnosis, counted in every period
 
 
 @dataclass(frozen=True)
@@ -256,7 +257,7 @@ def compute(data: ReportData, start: date, end: date, facility_codes: Sequence[s
     report["discharge_kind"] = _counts(s.discharge_kind for s in discharged)
     report["diagnosis_entry_exit"] = diagnosis_pairs(discharged, data.diagnoses)
     report["parent_diagnoses"] = parent_diagnoses(active, data.diagnoses,
-                                                  [p for rows in presence_by_stay.values() for p in rows])
+                                                  [p for rows in presence_by_stay.values() for p in rows], end)
     report["length_of_stay_days"] = length_of_stay(active, end, report_date)
     report["occupancy_rate"] = occupancy_rate(data.facilities, data.stays, start, end, report_date)
     report.update(requests(data.requests, start, end))
@@ -288,11 +289,19 @@ def _children(first_stays: Sequence[StayRow]) -> dict:
 
 
 def presence_in_period(presence: Iterable[PresenceRow], start: date, end: date) -> dict[int, list[PresenceRow]]:
-    """The presence periods of each stay that exist for the period (settled reading 6): an adult is admitted
-    for a report only when present at some time inside it; what starts after the period end does not exist."""
+    """The presence periods of each stay that count for the period (settled reading 6).
+
+    Membership: an adult is admitted in a stay for the period only when one of their presence periods of that
+    stay touches [start, end]. Coverage: for each admitted adult, every one of their presence periods of that
+    stay that starts on or before the period end is returned — those that ended before the period start too,
+    so that a parent present from admission in back-to-back periods is covered for the whole stay in every
+    period (DOMAIN.md, `both_whole_stay`). A period starting after the period end does not exist for it.
+    """
+    existing = [row for row in presence if row.start <= end]
+    admitted = {(row.stay_id, row.adult_id) for row in existing if row.end is None or row.end >= start}
     by_stay: dict[int, list[PresenceRow]] = {}
-    for row in presence:
-        if row.start <= end and (row.end is None or row.end >= start):
+    for row in existing:
+        if (row.stay_id, row.adult_id) in admitted:
             by_stay.setdefault(row.stay_id, []).append(row)
     return by_stay
 
@@ -315,13 +324,15 @@ def diagnosis_pairs(discharged: Sequence[StayRow], diagnoses: Sequence[Diagnosis
 
 
 def parent_diagnoses(active: Sequence[StayRow], diagnoses: Sequence[DiagnosisRow],
-                     presence: Sequence[PresenceRow]) -> dict[str, int]:
+                     presence: Sequence[PresenceRow], end: date) -> dict[str, int]:
     """Diagnoses of the adults admitted (with a presence period in the period) in the active stays; each adult
-    once per code."""
+    once per code. A diagnosis made after the period `end` does not exist for it (reading 6: a past report never
+    changes); one without a date (`made_on` None, imported) counts in every period."""
     stay_ids = {s.id for s in active}
     admitted = {(p.stay_id, p.adult_id) for p in presence}
     pairs = {(dx.adult_id, dx.code) for dx in diagnoses
-             if dx.adult_id is not None and dx.stay_id in stay_ids and (dx.stay_id, dx.adult_id) in admitted}
+             if dx.adult_id is not None and dx.stay_id in stay_ids and (dx.stay_id, dx.adult_id) in admitted
+             and (dx.made_on is None or dx.made_on <= end)}
     return dict(sorted(Counter(code for _adult, code in pairs).items()))
 
 

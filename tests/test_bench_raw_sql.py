@@ -235,14 +235,9 @@ def test_every_key_of_the_json_is_compared(cohort):
         "new_figure: engine 1 / not computed by the hand-written SQL"]
 
 
-# ---------------------------------------------------------------- where the engine departs from DOMAIN.md
+# ---------------------------------------------------------------- where the engine departed from DOMAIN.md (fixed)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "engine: indicators.presence_in_period drops the presence periods that ended before the period start, "
-    "so a parent present from admission in back-to-back periods is 'partial' in the next year's report; "
-    "DOMAIN.md (both_whole_stay: present from admission; reading 6: only periods starting after the period "
-    "end do not exist) and the hand-written SQL say whole stay"))
 def test_whole_stay_presence_before_the_period_start():
     unit = factories.facility(code="upb-whole", capacity=10)
     _fam, child, adults = family_with(unit, born=date(2024, 6, 1), mother={}, father={})
@@ -255,9 +250,6 @@ def test_whole_stay_presence_before_the_period_start():
     assert found["admission_mode"]["both_whole_stay"] == 1
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "engine: the presence periods and diagnoses of an adult entered in error still count "
-    "(docs/reports.md: records entered in error, adults included, never count; the hand-written SQL skips them)"))
 def test_an_adult_entered_in_error_is_not_admitted():
     unit = factories.facility(code="upb-error", capacity=10)
     _fam, child, adults = family_with(unit, born=date(2024, 6, 1), mother={}, father={})
@@ -269,3 +261,39 @@ def test_an_adult_entered_in_error_is_not_admitted():
     found, mismatches = both(unit, *YEAR, date(2026, 3, 1))
     assert mismatches == []
     assert found["admission_mode"]["mother_only"] == 1 and found["parent_diagnoses"] == {}
+
+
+def test_a_parent_diagnosis_made_after_the_period_end_is_left_out_of_it():
+    """Reading 6: a diagnosis made after the period end does not exist for it; one without a date counts."""
+    unit = factories.facility(code="upb-late-dx", capacity=10)
+    _fam, child, adults = family_with(unit, born=date(2024, 6, 1), mother={}, father={})
+    stay = factories.stay(facility=unit, child=child, admitted_on=date(2025, 3, 3))
+    present(stay, adults["mother"], date(2025, 3, 3))
+    present(stay, adults["father"], date(2025, 3, 3))
+    for adult, code, made_on in ((adults["mother"], "6A70", date(2025, 6, 30)),
+                                 (adults["mother"], "6B00", date(2025, 7, 1)),
+                                 (adults["father"], "6C40", None)):
+        adm.diagnosis_add(user=None, stay=stay, adult=adult, timepoint="during", classification="icd11", code=code,
+                          made_on=made_on)
+    found, mismatches = both(unit, *FIRST_HALF, date(2026, 3, 1))
+    assert mismatches == []
+    assert found["parent_diagnoses"] == {"6A70": 1, "6C40": 1}
+    found, mismatches = both(unit, *YEAR, date(2026, 3, 1))
+    assert mismatches == []
+    assert found["parent_diagnoses"] == {"6A70": 1, "6B00": 1, "6C40": 1}
+
+
+def test_an_earlier_period_of_a_parent_absent_from_the_period_fills_no_gap():
+    """Coverage counts only the periods of an adult admitted in the period (present inside it)."""
+    unit = factories.facility(code="upb-gap", capacity=10)
+    _fam, child, adults = family_with(unit, born=date(2024, 6, 1), mother={}, father={})
+    stay = factories.stay(facility=unit, child=child, admitted_on=date(2025, 1, 6))
+    present(stay, adults["mother"], date(2025, 1, 6))
+    present(stay, adults["father"], date(2025, 1, 6), date(2025, 2, 20))
+    present(stay, adults["father"], date(2025, 7, 10))  # back after the first half
+    found, mismatches = both(unit, date(2025, 3, 1), date(2025, 6, 30), date(2026, 3, 1))
+    assert mismatches == []
+    assert found["admission_mode"]["mother_only"] == 1
+    found, mismatches = both(unit, *YEAR, date(2026, 3, 1))
+    assert mismatches == []
+    assert found["admission_mode"]["both_partial"] == 1

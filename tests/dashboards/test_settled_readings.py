@@ -61,6 +61,58 @@ def test_a_parent_present_only_before_the_period_is_not_admitted_in_it():
     assert result["parent_diagnoses"] == {}
 
 
+def test_a_parent_present_from_admission_in_back_to_back_periods_is_whole_stay_in_every_period():
+    """Membership uses presence inside the period; coverage uses all the adult's periods up to its end."""
+    a = date(2024, 11, 4)
+    s = stay(a)  # open
+    mother, father = 521, 522
+    rows = [presence(s, "mother", a, date(2025, 2, 28), adult=mother),
+            presence(s, "mother", date(2025, 3, 1), adult=mother),     # back to back: no gap
+            presence(s, "father", a, adult=father)]
+    whole = {"mother_only": 0, "father_only": 0, "both_whole_stay": 1, "both_partial": 0, "none": 0}
+    assert report(stays=[s], presence=rows)["admission_mode"] == whole                       # P
+    assert report(date(2024, 11, 1), date(2025, 2, 28), stays=[s], presence=rows)["admission_mode"] == whole
+    assert report(date(2025, 7, 1), date(2025, 12, 31), stays=[s], presence=rows)["admission_mode"] == whole
+
+
+def test_a_gap_before_the_period_start_makes_the_stay_partial():
+    a = date(2024, 11, 4)
+    s = stay(a)  # open
+    mother, father = 531, 532
+    rows = [presence(s, "mother", a, date(2025, 1, 31), adult=mother),
+            presence(s, "mother", date(2025, 2, 10), adult=mother),    # nine days away in February
+            presence(s, "father", a, adult=father)]
+    assert report(stays=[s], presence=rows)["admission_mode"]["both_partial"] == 1
+
+
+def test_coverage_uses_only_the_periods_of_an_adult_admitted_in_the_period():
+    """A father present only before the period is not admitted in it: his earlier period neither makes
+    the stay 'both' nor fills another adult's gap."""
+    a = date(2025, 1, 6)
+    s = stay(a)  # open
+    mother, father = 541, 542
+    rows = [presence(s, "mother", a, adult=mother), presence(s, "father", a, date(2025, 2, 20), adult=father),
+            presence(s, "father", date(2025, 7, 10), adult=father)]   # back after the period end: not in P
+    result = report(stays=[s], presence=rows, diagnoses=[dx(s, father, "6C40")])
+    assert result["admission_mode"]["mother_only"] == 1
+    assert result["parent_diagnoses"] == {}
+
+
+def test_a_parent_diagnosis_made_after_the_period_end_does_not_count_in_it():
+    a = date(2025, 4, 1)
+    s = stay(a)  # open
+    mother, father = 551, 552
+    rows = [presence(s, "mother", a, adult=mother), presence(s, "father", a, adult=father)]
+    diagnoses = [
+        DiagnosisRow(s.id, None, mother, "entry", "6A70", True, made_on=date(2025, 6, 30)),   # the last day: counts
+        DiagnosisRow(s.id, None, mother, "during", "6B00", False, made_on=date(2025, 7, 1)),  # after P: not yet
+        DiagnosisRow(s.id, None, father, "entry", "6C40", True, made_on=None),               # undated: counts
+    ]
+    assert report(stays=[s], presence=rows, diagnoses=diagnoses)["parent_diagnoses"] == {"6A70": 1, "6C40": 1}
+    later = report(date(2025, 7, 1), date(2025, 9, 30), stays=[s], presence=rows, diagnoses=diagnoses)
+    assert later["parent_diagnoses"] == {"6A70": 1, "6B00": 1, "6C40": 1}
+
+
 # ---------------------------------------------------------------- reading 5: residential stays only
 
 
@@ -179,3 +231,85 @@ def test_the_json_answers_null_for_an_empty_share(login, facility_a, users_a):
     url = reverse("dashboards:report_json") + f"?facility={facility_a.code}&start=2025-01-01&end=2025-12-31"
     data = login(users_a["manager"]).get(url).json()
     assert (data["share_under_6_months"], data["share_under_1_year"], data["share_with_father"]) == (None, None, None)
+
+
+# ---------------------------------------------------------------- the loads: engine and as-of rebuild alike
+
+
+def _engine_and_as_of(facility, period) -> list[dict]:
+    from django.utils import timezone
+
+    from dashboards import asof
+
+    live = engine.build([facility], period, compare=False).indicators
+    frozen = asof.engine_build_as_of([facility], period, timezone.now()).indicators
+    return [live, frozen]
+
+
+@pytest.mark.django_db
+def test_the_engine_counts_back_to_back_presence_across_the_period_start_as_whole_stay(facility_a):
+    from admissions import services as adm
+    from tests import factories
+
+    fam = factories.family(facility=facility_a)
+    child = factories.child(family=fam, birth_date=date(2024, 6, 1))
+    mother = factories.adult(family=fam, role="mother")
+    father = factories.adult(family=fam, role="father")
+    s = factories.stay(facility=facility_a, child=child, admitted_on=date(2024, 11, 4))
+    adm.presence_add(user=None, stay=s, adult=mother, start=date(2024, 11, 4), end=date(2024, 12, 31))
+    adm.presence_add(user=None, stay=s, adult=mother, start=date(2025, 1, 1))
+    adm.presence_add(user=None, stay=s, adult=father, start=date(2024, 11, 4))
+    for period in (engine.Period(date(2024, 1, 1), date(2024, 12, 31)), engine.Period(date(2025, 1, 1),
+                                                                                      date(2025, 12, 31))):
+        for indicators in _engine_and_as_of(facility_a, period):
+            assert indicators["admission_mode"]["both_whole_stay"] == 1, period
+
+
+@pytest.mark.django_db
+def test_an_adult_entered_in_error_is_neither_admitted_nor_diagnosed(facility_a):
+    """docs/reports.md: records entered in error never count, adults included — their presence periods and
+    diagnoses with them, in the engine and in the as-of rebuild."""
+    from admissions import services as adm
+    from tests import factories
+
+    fam = factories.family(facility=facility_a)
+    child = factories.child(family=fam, birth_date=date(2024, 6, 1))
+    mother = factories.adult(family=fam, role="mother")
+    father = factories.adult(family=fam, role="father")
+    s = factories.stay(facility=facility_a, child=child, admitted_on=date(2025, 3, 3))
+    adm.presence_add(user=None, stay=s, adult=mother, start=date(2025, 3, 3))
+    adm.presence_add(user=None, stay=s, adult=father, start=date(2025, 3, 3))
+    adm.diagnosis_add(user=None, stay=s, adult=mother, timepoint="entry", classification="icd11", code="6A70",
+                      primary=True)
+    adm.diagnosis_add(user=None, stay=s, adult=father, timepoint="entry", classification="icd11", code="6B00",
+                      primary=True)
+    year = engine.Period(date(2025, 1, 1), date(2025, 12, 31))
+    before = engine.build([facility_a], year, compare=False).indicators
+    assert before["admission_mode"]["both_whole_stay"] == 1 and before["parent_diagnoses"] == {"6A70": 1, "6B00": 1}
+    adm.record_mark_in_error(user=None, obj=father, reason="Doublon")
+    for indicators in _engine_and_as_of(facility_a, year):
+        assert indicators["admission_mode"] == {"mother_only": 1, "father_only": 0, "both_whole_stay": 0,
+                                                "both_partial": 0, "none": 0}
+        assert indicators["share_with_father"] == 0.0
+        assert indicators["parent_diagnoses"] == {"6A70": 1}
+
+
+@pytest.mark.django_db
+def test_the_engine_leaves_a_parent_diagnosis_made_after_the_period_end_out_of_it(facility_a):
+    from admissions import services as adm
+    from tests import factories
+
+    fam = factories.family(facility=facility_a)
+    child = factories.child(family=fam, birth_date=date(2024, 6, 1))
+    mother = factories.adult(family=fam, role="mother")
+    s = factories.stay(facility=facility_a, child=child, admitted_on=date(2025, 3, 3))
+    adm.presence_add(user=None, stay=s, adult=mother, start=date(2025, 3, 3))
+    for code, made_on in (("6A70", date(2025, 12, 31)), ("6B00", date(2026, 1, 5)), ("6C40", None)):
+        adm.diagnosis_add(user=None, stay=s, adult=mother, timepoint="during", classification="icd11", code=code,
+                          made_on=made_on)
+    year = engine.Period(date(2025, 1, 1), date(2025, 12, 31))
+    for indicators in _engine_and_as_of(facility_a, year):
+        assert indicators["parent_diagnoses"] == {"6A70": 1, "6C40": 1}
+    following = engine.Period(date(2026, 1, 1), date(2026, 12, 31))
+    for indicators in _engine_and_as_of(facility_a, following):
+        assert indicators["parent_diagnoses"] == {"6A70": 1, "6B00": 1, "6C40": 1}
