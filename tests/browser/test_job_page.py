@@ -18,7 +18,7 @@ def test_the_job_page_follows_the_job_to_the_preview(live_server, page, screensh
     settings.VAR_DIR = tmp_path / "var"
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     unit = factories.facility(code="upb-job")
-    factories.user(role="reporting", facility=unit, username="rapports")
+    factories.user(role="admin", facility=unit, username="rapports")
     workbook = corpus.good(tmp_path, facility_code=unit.code, with_facility_row=False)
     errors = []
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
