@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import plotly.graph_objects as go
 from django.utils.translation import gettext as _
 
 from dashboards import indicators as ind
+from dashboards import tables as catalogue
 from dashboards.tables import BAND_LABELS, Table
 from unit.labels import label
 
@@ -33,7 +36,7 @@ def _bars(table: Table, *, horizontal: bool = True) -> dict:
     return _fig(figure, table.title)
 
 
-def age_pyramid(report) -> dict:
+def age_pyramid(report, _table: Table) -> dict:
     bands = report.indicators["age_band_by_sex"]
     labels = [str(BAND_LABELS[b]) for b in ind.AGE_BANDS]
     figure = go.Figure()
@@ -61,7 +64,7 @@ def sankey(pairs: list[tuple[str, str, int]], title: str) -> dict:
     return _fig(figure, title)
 
 
-def occupancy(report) -> dict:
+def occupancy(report, _table: Table) -> dict:
     months = report.series["occupancy_by_month"]
     figure = go.Figure()
     figure.add_trace(go.Scatter(x=[m["month"] for m in months], y=[m["mean_children"] for m in months],
@@ -71,7 +74,7 @@ def occupancy(report) -> dict:
     return _fig(figure, _("Occupation par mois"))
 
 
-def bayley_means(table: Table) -> dict:
+def bayley_means(_report, table: Table) -> dict:
     """Mean composite at entry and at exit, per composite: the numbers of the table beside it."""
     rows = [row for row in table.rows if row[1]]
     figure = go.Figure()
@@ -83,31 +86,39 @@ def bayley_means(table: Table) -> dict:
     return _fig(figure, table.title)
 
 
+def bars(_report, table: Table) -> dict:
+    return _bars(table)
+
+
+def columns(_report, table: Table) -> dict:
+    return _bars(table, horizontal=False)
+
+
+def diagnosis_flow(report, _table: Table) -> dict:
+    pairs = [(row["entry"] or _("non renseigné"), row["exit"] or _("non renseigné"), row["n"])
+             for row in report.indicators["diagnosis_entry_exit"]]
+    return sankey(pairs, _("Diagnostics de l'enfant : entrée → sortie"))
+
+
+def residence_flow(report, _table: Table) -> dict:
+    pairs = [(label("residence_before", r["before"]), label("residence_after", r["after"]), r["n"])
+             for r in report.series["residence_flow"]]
+    return sankey(pairs, _("Lieu de vie : avant → après"))
+
+
+def parent_age(_report, table: Table) -> dict:
+    ages = [row[0] for row in table.rows]
+    return _fig(go.Figure([go.Bar(x=ages, y=[row[1] for row in table.rows], name=_("Mères")),
+                           go.Bar(x=ages, y=[row[2] for row in table.rows], name=_("Pères"))]), table.title)
+
+
+# The kinds of chart a table may declare (`ReportTable.chart`): each draws from the report and its table.
+DRAW: dict[str, Callable[[object, Table], dict]] = {
+    "bars": bars, "columns": columns, "age_pyramid": age_pyramid, "diagnosis_flow": diagnosis_flow,
+    "residence_flow": residence_flow, "occupancy": occupancy, "parent_age": parent_age, "bayley_means": bayley_means,
+}
+
+
 def build_figures(report, tables: dict[str, Table]) -> dict[str, dict]:
-    cur = report.indicators
-    dx_pairs = [(row["entry"] or _("non renseigné"), row["exit"] or _("non renseigné"), row["n"])
-                for row in cur["diagnosis_entry_exit"]]
-    flow = [(label("residence_before", r["before"]), label("residence_after", r["after"]), r["n"])
-            for r in report.series["residence_flow"]]
-    return {
-        "age_pyramid": age_pyramid(report),
-        "admission_mode": _bars(tables["admission_mode"]),
-        "diagnosis_entry_exit": sankey(dx_pairs, _("Diagnostics de l'enfant : entrée → sortie")),
-        "parent_diagnoses": _bars(tables["parent_diagnoses"]),
-        "residence_flow": sankey(flow, _("Lieu de vie : avant → après")),
-        "referrer_category": _bars(tables["referrer_category"]),
-        "region": _bars(tables["region"]),
-        "mandate": _bars(tables["mandate"]),
-        "length_of_stay": _bars(tables["length_of_stay"], horizontal=False),
-        "occupancy": occupancy(report),
-        "requests": _bars(tables["requests"], horizontal=False),
-        "refusal_reason": _bars(tables["refusal_reason"]),
-        "parent_age": _fig(go.Figure([go.Bar(x=[r[0] for r in tables["parent_age"].rows],
-                                             y=[r[1] for r in tables["parent_age"].rows], name=_("Mères")),
-                                      go.Bar(x=[r[0] for r in tables["parent_age"].rows],
-                                             y=[r[2] for r in tables["parent_age"].rows], name=_("Pères"))]),
-                           tables["parent_age"].title),
-        "gestational": _bars(tables["gestational"], horizontal=False),
-        "interventions": _bars(tables["interventions"]),
-        "bayley_change": bayley_means(tables["bayley_change"]),
-    }
+    """The chart of each declared table that has one."""
+    return {spec.name: DRAW[spec.chart](report, tables[spec.name]) for spec in catalogue.TABLES if spec.chart}

@@ -9,9 +9,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from dashboards import tables as catalogue
 from unit.models import Facility, TrackedModel
-
-LINE_LIST = "line_list"
 
 
 def new_pseudonym_secret() -> str:
@@ -52,21 +51,18 @@ class FunderProfile(TrackedModel):
         return self.name
 
     def clean(self) -> None:
-        from dashboards.workbook import SHEET_NAMES
-
         if not isinstance(self.sheets, list) or not all(isinstance(s, str) for s in self.sheets):
             raise ValidationError({"sheets": _("Donnez une liste de noms de feuilles.")})
-        unknown = [s for s in self.sheets if s not in SHEET_NAMES]
+        known = catalogue.sheet_names()
+        unknown = [s for s in self.sheets if s not in known]
         if unknown:
             raise ValidationError({"sheets": _("Feuilles inconnues : %(names)s (possibles : %(known)s).") % {
-                "names": ", ".join(unknown), "known": ", ".join(SHEET_NAMES)}})
+                "names": ", ".join(unknown), "known": ", ".join(known)}})
 
     @property
     def sheet_names(self) -> list[str]:
         """The sheets of the workbook, in the workbook's order."""
-        from dashboards.workbook import SHEET_NAMES
-
-        return [name for name in SHEET_NAMES if not self.sheets or name in self.sheets]
+        return [name for name in catalogue.sheet_names() if not self.sheets or name in self.sheets]
 
 
 class ExportRecord(TrackedModel):

@@ -1,16 +1,28 @@
-"""The report as tables of numbers: what the pages show beside each chart, the CSV downloads and
-the workbook's sheets. Pure: a Report in, tables out; labels in the active language."""
+"""The report's tables, each declared once: its code, page section, builder, charts and cover definitions.
+
+`TABLES` is the one list of report tables. The page sections, the CSV downloads, the page charts
+(`dashboards.charts`), the workbook's sheets, native charts and cover definitions
+(`dashboards.workbook`) and the sheets a funder profile may name (`dashboards.models`) are all
+read from it; nothing else lists the tables. Builders are pure: a Report in, cells out, labels in
+the active language. This module imports no renderer.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any, NamedTuple
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dashboards import indicators as ind
+from dashboards.suppression import KNOWN, NONE, SHOWN
 from unit.ages import POST_TERM_FROM_WEEKS, PRETERM_BEFORE_WEEKS
 from unit.labels import label
+
+LINE_LIST = "line_list"  # the sheet of the pseudonymised stays, beside the tables' sheets
 
 
 @dataclass(frozen=True)
@@ -25,12 +37,115 @@ class Table:
     extra: dict = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class Body:
+    """What a builder lays out; the declaration adds the code, the title and whether cells are counts."""
+
+    headers: list[str]
+    rows: list[list]
+    note: str = ""
+    vocabulary: str = ""
+
+
+class Definition(NamedTuple):
+    """A sentence of the workbook cover: the indicator's code, its French name, its French definition."""
+
+    code: str
+    name: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    title: Promise
+
+
+@dataclass(frozen=True)
+class SheetChart:
+    """A native Excel bar chart beside the table's sheet."""
+
+    direction: str  # "bar" (horizontal) or "col"
+    columns: tuple[int, int]  # first and last column charted (1-based, the sheet's columns)
+    y_title: str
+
+
+@dataclass(frozen=True)
+class Block:
+    """Count columns of a table that add up together, and where their totals are published."""
+
+    cols: tuple[int, ...]
+    rows: tuple[int, ...] | None = None  # None: every row
+    total_row: int | None = None  # a row of the table holding these columns' totals
+    total_col: int | None = None  # a column of the table holding these rows' totals
+    row_totals: str = NONE  # when total_col is None
+    col_totals: str = KNOWN  # when total_row is None: a column's population is taken as public
+
+
+@dataclass(frozen=True)
+class Pivot:
+    """A long table (row key, column key, count) read as the two-way table it is."""
+
+    row_totals: str = NONE
+    col_totals: str = NONE
+    count_col: int = 2  # the column of the counts (the period, or beside it the previous period)
+
+
+@dataclass(frozen=True)
+class ReportTable:
+    """One report table, declared once."""
+
+    name: str  # the table's code: CSV parameter, sheet name, the name a funder profile lists
+    title: Promise  # French, translated when the table is built
+    section: str  # a key of SECTIONS, or OTHER
+    build: Callable[[Any], Body]  # the report -> the table's cells
+    chart: str | None = None  # a kind of page chart drawn by dashboards.charts (None: no chart)
+    sheet_chart: SheetChart | None = None  # the workbook's native chart, if any
+    definitions: tuple[Definition, ...] = ()  # the cover's sentences for the indicators it shows
+    counts: bool = True  # cells are counts of people (small-cell suppression applies)
+    # How its counts add up, for small-cell suppression; empty: every column after the first, alone.
+    layout: tuple[Block | Pivot, ...] = ()
+
+    def table(self, report) -> Table:
+        body = self.build(report)
+        return Table(self.name, str(self.title), body.headers, body.rows, body.note, body.vocabulary, self.counts)
+
+
+OTHER = "other"  # the row of small tables under the sections ("Autres chiffres")
+SECTIONS = (
+    Section("population", gettext_lazy("Enfants accueillis")),
+    Section("diagnoses", gettext_lazy("Diagnostics")),
+    Section("origins", gettext_lazy("Provenance et devenir")),
+    Section("stays", gettext_lazy("Séjours et occupation")),
+    Section("requests", gettext_lazy("Demandes")),
+    Section("parents", gettext_lazy("Parents et naissance")),
+    Section("activity", gettext_lazy("Activité")),
+    Section("outcomes", gettext_lazy("Évolution développementale")),
+)
+# The cover's sentences that belong to the whole report rather than to one table.
+REPORT_DEFINITIONS = (
+    Definition("period", "Période",
+               "Les structures du rapport et la période [début, fin] ; la période précédente est l'année civile "
+               "d'avant pour une année civile, sinon la même durée juste avant."),
+    Definition("stays_active", "Séjours actifs",
+               "Séjours dont l'admission est au plus tard la fin de la période et qui n'ont pas de sortie ou une "
+               "sortie au plus tôt le début de la période ; les séjours saisis par erreur ne comptent jamais."),
+)
+
+
+# ---------------------------------------------------------------- labels and cells
+
+
 def _pct(value: float | None) -> str:
     return "—" if value is None else f"{value * 100:.1f} %"
 
 
 def _num(value) -> str:
     return "—" if value is None else f"{value:g}"
+
+
+def _period_headers(first: str) -> list[str]:
+    return [first, _("Période"), _("Période précédente")]
 
 
 def _pairs(current: list[dict], previous: list[dict], left: str, right: str, left_label, right_label) -> list[list]:
@@ -41,11 +156,21 @@ def _pairs(current: list[dict], previous: list[dict], left: str, right: str, lef
     return [[left_label(a), right_label(b), now.get((a, b), 0), before.get((a, b), 0)] for a, b in keys]
 
 
-def _coded(name: str, title: str, vocabulary: str, current: dict, previous: dict) -> Table:
-    codes = sorted(set(current) | set(previous), key=lambda c: (-current.get(c, 0), c))
-    rows = [[label(vocabulary, code) if vocabulary else code, current.get(code, 0), previous.get(code, 0)]
-            for code in codes]
-    return Table(name, title, [_("Catégorie"), _("Période"), _("Période précédente")], rows, vocabulary=vocabulary)
+def _coded(key: str, vocabulary: str = "") -> Callable[[Any], Body]:
+    """A builder of the distribution {code: n} `key` of the indicators, beside the previous period's."""
+    def build(report) -> Body:
+        current, previous = report.indicators[key], report.previous[key]
+        codes = sorted(set(current) | set(previous), key=lambda c: (-current.get(c, 0), c))
+        rows = [[label(vocabulary, code) if vocabulary else code, current.get(code, 0), previous.get(code, 0)]
+                for code in codes]
+        return Body(_period_headers(_("Catégorie")), rows, vocabulary=vocabulary)
+    return build
+
+
+def _by_step(report, key: str, steps) -> list[list]:
+    """Rows [label, period, previous period] of the fields `steps` ((field, label), …) of an indicator."""
+    cur, prev = report.indicators[key], report.previous[key]
+    return [[str(name), cur[step], prev[step]] for step, name in steps]
 
 
 MODE_LABELS = {
@@ -63,133 +188,364 @@ STAY_LENGTH_LABELS = (gettext_lazy("30 jours ou moins"), gettext_lazy("31–91 j
 BAND_LABELS = {"0-5m": gettext_lazy("0–5 mois"), "6-11m": gettext_lazy("6–11 mois"),
                "12-23m": gettext_lazy("12–23 mois"), "24-35m": gettext_lazy("24–35 mois"),
                "36m+": gettext_lazy("36 mois et plus")}
+COMPOSITE_LABELS = {"cog": gettext_lazy("Cognitif"), "lang": gettext_lazy("Langage"),
+                    "motor": gettext_lazy("Moteur"), "se": gettext_lazy("Socio-émotionnel"),
+                    "ab": gettext_lazy("Comportement adaptatif")}
+REQUEST_STEPS = (("received", gettext_lazy("Reçues")), ("eligible", gettext_lazy("Éligibles")),
+                 ("accepted", gettext_lazy("Acceptées")), ("admitted", gettext_lazy("Admises")),
+                 ("waiting_list", gettext_lazy("Liste d'attente")), ("refused", gettext_lazy("Refusées")),
+                 ("pending", gettext_lazy("Sans décision")))
+FAMILY_STEPS = (("followed", gettext_lazy("Suivies")), ("new", gettext_lazy("Nouvelles")),
+                ("continuing", gettext_lazy("Poursuivies")), ("closed", gettext_lazy("Clôturées")))
+ACTIVITY_STEPS = (("signalements", gettext_lazy("Signalements")),
+                  ("synthesis_meetings", gettext_lazy("Réunions de synthèse")))
+
+
+# ---------------------------------------------------------------- one builder per table
+
+
+def _by_sex_and_total(bands: list[str], labels: dict, current: dict, previous: dict) -> list[list]:
+    return [[str(labels[band]), current[band]["F"], current[band]["M"], current[band]["F"] + current[band]["M"],
+             previous[band]["F"] + previous[band]["M"]] for band in bands]
+
+
+def _sex_headers(first: str) -> list[str]:
+    return [first, _("Filles"), _("Garçons"), _("Total"), _("Total période précédente")]
+
+
+def age_pyramid(report) -> Body:
+    cur, prev = report.indicators, report.previous
+    note = _("Moins de 6 mois : %(a)s (précédente %(b)s) · moins d'un an : %(c)s (précédente %(d)s) · "
+             "filles/garçons : %(f)s/%(m)s") % {
+        "a": _pct(cur["share_under_6_months"]), "b": _pct(prev["share_under_6_months"]),
+        "c": _pct(cur["share_under_1_year"]), "d": _pct(prev["share_under_1_year"]),
+        "f": cur["children_by_sex"]["F"], "m": cur["children_by_sex"]["M"]}
+    return Body(_sex_headers(_("Tranche d'âge")),
+                _by_sex_and_total(ind.AGE_BANDS, BAND_LABELS, cur["age_band_by_sex"], prev["age_band_by_sex"]), note)
+
+
+def older_children(report) -> Body:
+    rows = _by_sex_and_total(ind.OLDER_AGE_BANDS, OLDER_BAND_LABELS, report.series["older_age_band_by_sex"],
+                             report.previous_series["older_age_band_by_sex"])
+    return Body(_sex_headers(_("Âge")), rows,
+                _("Âge en années révolues à l'admission ; ces enfants forment la ligne « 36 mois et plus » de la "
+                  "pyramide."))
+
+
+def admission_mode(report) -> Body:
+    cur, prev = report.indicators, report.previous
+    return Body(_period_headers(_("Mode")), _by_step(report, "admission_mode", MODE_LABELS.items()),
+                _("Part des admissions avec le père : %(a)s (période précédente %(b)s)") % {
+                    "a": _pct(cur["share_with_father"]), "b": _pct(prev["share_with_father"])})
+
+
+def _flow_headers(left: str, right: str) -> list[str]:
+    return [left, right, _("Enfants"), _("Période précédente")]
+
+
+def diagnosis_entry_exit(report) -> Body:
+    def unrecorded(code):
+        return code or _("non renseigné")
+    return Body(_flow_headers(_("Entrée"), _("Sortie")),
+                _pairs(report.indicators["diagnosis_entry_exit"], report.previous["diagnosis_entry_exit"], "entry",
+                       "exit", unrecorded, unrecorded))
+
+
+def residence_flow(report) -> Body:
+    return Body(_flow_headers(_("Avant"), _("Après")),
+                _pairs(report.series["residence_flow"], report.previous_series["residence_flow"], "before", "after",
+                       lambda code: label("residence_before", code), lambda code: label("residence_after", code)))
+
+
+def length_of_stay(report) -> Body:
+    los, plos = report.indicators["length_of_stay_days"], report.previous["length_of_stay_days"]
+    bins, pbins = report.series["length_of_stay_bins"], report.previous_series["length_of_stay_bins"]
+    note = _("Séjours : %(n)s (précédente %(pn)s) · médiane %(med)s j (%(pmed)s) · moyenne %(mean)s j (%(pmean)s) "
+             "· de %(min)s à %(max)s j (%(pmin)s à %(pmax)s) ; séjours en cours comptés jusqu'à la fin de la "
+             "période, ou jusqu'à la date du rapport si la période la dépasse") % {
+        "n": los["n"], "pn": plos["n"], "med": _num(los["median"]), "pmed": _num(plos["median"]),
+        "mean": _num(los["mean"]), "pmean": _num(plos["mean"]), "min": _num(los["min"]),
+        "max": _num(los["max"]), "pmin": _num(plos["min"]), "pmax": _num(plos["max"])}
+    return Body(_period_headers(_("Durée")),
+                [[str(name), n, pn] for name, n, pn in zip(STAY_LENGTH_LABELS, bins, pbins, strict=True)], note)
+
+
+def occupancy(report) -> Body:
+    cur, prev = report.indicators, report.previous
+    return Body([_("Mois"), _("Enfants présents (moyenne)"), _("Places")],
+                [[m["month"], "—" if m["mean_children"] is None else m["mean_children"], m["capacity"]]
+                 for m in report.series["occupancy_by_month"]],
+                _("Taux d'occupation : %(a)s (période précédente %(b)s)") % {
+                    "a": _pct(cur["occupancy_rate"]), "b": _pct(prev["occupancy_rate"])})
+
+
+def requests(report) -> Body:
+    # The decisions are the indicator's; only the eligible and admitted steps come from the funnel.
+    cur = {**report.series["funnel"], **report.indicators["requests"]}
+    prev = {**report.previous_series["funnel"], **report.previous["requests"]}
+    return Body(_period_headers(_("Étape")), [[str(name), cur[step], prev[step]] for step, name in REQUEST_STEPS])
+
+
+def families(report) -> Body:
+    return Body(_period_headers(_("Familles")), _by_step(report, "families", FAMILY_STEPS))
+
+
+def _parents_headers(first: str) -> list[str]:
+    return [first, _("Mères"), _("Pères"), _("Mères, période précédente"), _("Pères, période précédente")]
+
+
+def parent_age(report) -> Body:
+    bands, pbands = report.indicators["parent_age_band"], report.previous["parent_age_band"]
+    return Body(_parents_headers(_("Âge")),
+                [[band if band != "unknown" else _("inconnu"), bands["mother"][band], bands["father"][band],
+                  pbands["mother"][band], pbands["father"][band]] for band in ind.PARENT_AGE_BANDS])
+
+
+def nationalities(report) -> Body:
+    nat, pnat = report.indicators["nationalities"], report.previous["nationalities"]
+    top = {role: dict(nat[role]["top"]) for role in ("mother", "father")}
+    ptop = {role: dict(pnat[role]["top"]) for role in ("mother", "father")}
+    codes = sorted(set(top["mother"]) | set(top["father"]),
+                   key=lambda c: (-(top["mother"].get(c, 0) + top["father"].get(c, 0)), c))
+    note = _("Nationalités distinctes : %(m)s chez les mères, %(f)s chez les pères (période précédente : %(pm)s "
+             "et %(pf)s). Période précédente : vide quand la nationalité n'y était pas parmi les plus "
+             "fréquentes.") % {"m": nat["mother"]["distinct"], "f": nat["father"]["distinct"],
+                               "pm": pnat["mother"]["distinct"], "pf": pnat["father"]["distinct"]}
+    return Body(_parents_headers(_("Nationalité")),
+                [[code, top["mother"].get(code, 0), top["father"].get(code, 0), ptop["mother"].get(code),
+                  ptop["father"].get(code)] for code in codes], note)
+
+
+def gestational(report) -> Body:
+    weeks = {"preterm": PRETERM_BEFORE_WEEKS, "last_term": POST_TERM_FROM_WEEKS - 1,
+             "post_term": POST_TERM_FROM_WEEKS}
+    names = {"preterm": _("Prématuré (< %(preterm)s SA)") % weeks,
+             "term": _("À terme (%(preterm)s–%(last_term)s SA)") % weeks,
+             "post_term": _("Post-terme (≥ %(post_term)s SA)") % weeks, "unknown": _("Inconnu")}
+    return Body(_period_headers(_("Catégorie")), _by_step(report, "gestational_category", names.items()))
+
+
+def activity(report) -> Body:
+    cur, prev = report.indicators, report.previous
+    return Body(_period_headers(_("Activité")),
+                [[str(name), cur[key], prev[key]] for key, name in ACTIVITY_STEPS])
+
+
+def bayley_change(report) -> Body:
+    pbay = report.previous["bayley_change"]
+    return Body([_("Composite"), _("Enfants"), _("Moyenne entrée"), _("Moyenne sortie"), _("Évolution moyenne"),
+                 _("Enfants, période précédente"), _("Évolution moyenne, période précédente")],
+                [[str(COMPOSITE_LABELS[c]), v["n"], v["entry_mean"], v["exit_mean"], v["mean_change"], pbay[c]["n"],
+                  pbay[c]["mean_change"]] for c, v in report.indicators["bayley_change"].items()])
+
+
+# ---------------------------------------------------------------- the declaration
+
+_D = Definition
+TABLES: tuple[ReportTable, ...] = (
+    ReportTable(
+        "age_pyramid", gettext_lazy("Âge à l'admission et sexe"), "population", age_pyramid, chart="age_pyramid",
+        sheet_chart=SheetChart("bar", (2, 3), "Enfants"),
+        # Filles + Garçons = Total in each band; the previous period's totals stand alone.
+        layout=(Block(cols=(1, 2), total_col=3), Block(cols=(4,))),
+        definitions=(
+            _D("children_by_sex", "Enfants par sexe",
+               "Enfants des séjours actifs par sexe ; chaque enfant compte une fois, à son premier séjour actif dans "
+               "la période."),
+            _D("age_band_by_sex", "Âge à l'admission",
+               "Enfants des séjours actifs, une fois chacun, par âge à l'admission de leur premier séjour actif en "
+               "mois révolus (0–5, 6–11, 12–23, 24–35, 36 et plus) et par sexe."),
+            _D("share_under_6_months", "Moins de 6 mois",
+               "Part des enfants (une fois chacun) qui avaient moins de 6 mois à l'admission de leur premier séjour "
+               "actif (— sans séjour)."),
+            _D("share_under_1_year", "Moins d'un an",
+               "Part des enfants (une fois chacun) qui avaient moins de 12 mois à l'admission de leur premier séjour "
+               "actif (— sans séjour)."))),
+    ReportTable(
+        "older_children", gettext_lazy("Enfants de 3 ans et plus à l'admission (détail de « 36 mois et plus »)"),
+        "population", older_children, layout=(Block(cols=(1, 2), total_col=3), Block(cols=(4,)))),
+    ReportTable(
+        "admission_mode", gettext_lazy("Admission avec le(s) parent(s)"), "population", admission_mode,
+        chart="bars", sheet_chart=SheetChart("col", (2, 3), "Séjours"),
+        definitions=(
+            _D("admission_mode", "Admission avec le(s) parent(s)",
+               "Séjours actifs des structures résidentielles selon les périodes de présence dans la période : mère "
+               "seule, père seul, les deux parents tout le séjour (chacun présent sans interruption de l'admission à "
+               "la sortie, ou à la fin de la période si le séjour continue), les deux dont l'un en partie, sans "
+               "parent (un autre responsable seul compte ici) ; une présence qui commence après la fin de la "
+               "période n'existe pas pour elle."),
+            _D("share_with_father", "Admissions avec le père",
+               "(Père seul + les deux tout le séjour + les deux en partie) / séjours actifs des structures "
+               "résidentielles (— sans séjour)."))),
+    ReportTable(
+        "diagnosis_entry_exit", gettext_lazy("Diagnostics de l'enfant, entrée → sortie"), "diagnoses",
+        diagnosis_entry_exit, chart="diagnosis_flow",
+        layout=(Pivot(), Pivot(count_col=3)),  # flows of the period, then of the previous period
+        definitions=(_D(
+            "diagnosis_entry_exit", "Diagnostics entrée → sortie",
+            "Séjours terminés dans la période : paires (diagnostic principal de l'enfant à l'entrée, à la sortie) ; "
+            "un diagnostic manquant est « non renseigné »."),)),
+    ReportTable(
+        "parent_diagnoses", gettext_lazy("Diagnostics des parents admis"), "diagnoses", _coded("parent_diagnoses"),
+        chart="bars", layout=(Block(cols=(1, 2), col_totals=NONE),),  # overlapping groups: sums published nowhere
+        definitions=(_D(
+            "parent_diagnoses", "Diagnostics des parents",
+            "Diagnostics (principaux ou non) des adultes admis avec l'enfant (présents à un moment de la période) "
+            "dans les séjours actifs ; chaque adulte compte une fois par code."),)),
+    ReportTable(
+        "residence_flow", gettext_lazy("Lieu de vie avant → après (séjours terminés)"), "origins", residence_flow,
+        chart="residence_flow",
+        # Its columns add up to the residence-after table's period and previous period (linked in suppression).
+        layout=(Pivot(col_totals=SHOWN), Pivot(col_totals=SHOWN, count_col=3))),
+    ReportTable(
+        "residence_before", gettext_lazy("Lieu de vie avant le séjour"), OTHER,
+        _coded("residence_before", "residence_before"), sheet_chart=SheetChart("col", (2, 3), "Séjours"),
+        definitions=(_D("residence_before", "Lieu de vie avant", "Lieu de vie avant le séjour, séjours actifs."),)),
+    ReportTable(
+        "residence_after", gettext_lazy("Lieu de vie après le séjour"), OTHER,
+        _coded("residence_after", "residence_after"),
+        definitions=(_D("residence_after", "Lieu de vie après",
+                        "Lieu de vie après le séjour, séjours terminés dans la période."),)),
+    ReportTable(
+        "discharge_kind", gettext_lazy("Type de fin de séjour"), OTHER, _coded("discharge_kind", "discharge_kind"),
+        definitions=(_D("discharge_kind", "Type de fin de séjour",
+                        "Type de sortie des séjours terminés dans la période."),)),
+    ReportTable(
+        "referrer_category", gettext_lazy("Réseau envoyeur"), "origins",
+        _coded("referrer_category", "referrer_category"), chart="bars",
+        sheet_chart=SheetChart("col", (2, 3), "Séjours"),
+        definitions=(_D(
+            "referrer_category", "Réseau envoyeur",
+            "Catégorie d'envoyeur de la demande qui a mené au séjour, séjours actifs ; un séjour sans demande "
+            "n'est pas compté."),)),
+    ReportTable(
+        "region", gettext_lazy("Région de résidence de la famille"), "origins", _coded("region", "region"),
+        chart="bars",
+        definitions=(_D(
+            "region", "Région",
+            "Région de résidence de la famille (celle de la mère, sinon du père, sinon d'un autre adulte), séjours "
+            "actifs ; sans région connue, le séjour n'est pas compté."),)),
+    ReportTable(
+        "mandate", gettext_lazy("Mandat de protection"), "origins", _coded("mandate", "mandate"), chart="bars",
+        definitions=(_D("mandate", "Mandat de protection", "Mandat de protection du séjour, séjours actifs."),)),
+    ReportTable(
+        "length_of_stay", gettext_lazy("Durée de séjour (jours)"), "stays", length_of_stay, chart="columns",
+        definitions=(_D(
+            "length_of_stay_days", "Durée de séjour",
+            "Jours de l'admission à la sortie, ou à la fin de la période si le séjour continue (à la date du "
+            "rapport si la période la dépasse), pour les séjours actifs : nombre, médiane, moyenne, minimum, "
+            "maximum."),)),
+    ReportTable(
+        "occupancy", gettext_lazy("Occupation (enfants présents en moyenne par mois)"), "stays", occupancy,
+        chart="occupancy", counts=False,
+        definitions=(_D(
+            "occupancy_rate", "Taux d'occupation",
+            "Journées-enfants dans la période / (places × jours de la période), structures résidentielles "
+            "seulement, l'une et l'autre comptées jusqu'à la date du rapport si la période la dépasse ; le jour de "
+            "sortie est une place libre, un séjour d'un seul jour compte un jour (la règle des places à "
+            "l'admission)."),)),
+    ReportTable(
+        "requests", gettext_lazy("Demandes reçues"), "requests", requests, chart="columns",
+        sheet_chart=SheetChart("col", (2, 3), "Demandes"),
+        # Reçues = acceptées + liste d'attente + refusées + sans décision; éligibles and admises are subsets.
+        layout=(Block(cols=(1, 2), rows=(2, 4, 5, 6), total_row=0),
+                Block(cols=(1, 2), rows=(1,), col_totals=NONE), Block(cols=(1, 2), rows=(3,), col_totals=NONE)),
+        definitions=(_D(
+            "requests", "Demandes",
+            "Demandes reçues dans la période et leur décision : acceptées, liste d'attente, refusées, sans "
+            "décision."),)),
+    ReportTable(
+        "refusal_reason", gettext_lazy("Motifs de refus"), "requests", _coded("refusal_reason", "refusal_reason"),
+        chart="bars",
+        # Refusals by reason add up to the "Refusées" line of the requests table (linked in suppression).
+        layout=(Block(cols=(1, 2), col_totals=SHOWN),),
+        definitions=(_D("refusal_reason", "Motifs de refus",
+                        "Motif des demandes reçues dans la période et refusées."),)),
+    ReportTable(
+        "families", gettext_lazy("Familles"), OTHER, families,
+        # Suivies = nouvelles + poursuivies; clôturées is a subset.
+        layout=(Block(cols=(1, 2), rows=(1, 2), total_row=0), Block(cols=(1, 2), rows=(3,), col_totals=NONE)),
+        definitions=(_D(
+            "families", "Familles",
+            "Suivies : familles ayant un séjour actif ; nouvelles : suivies dont la première demande à ces "
+            "structures a été reçue dans la période ; poursuivies : suivies moins nouvelles ; clôturées : suivies "
+            "dont un séjour a pris fin dans la période et qui n'ont plus de séjour en cours à la fin de la "
+            "période."),)),
+    ReportTable(
+        "parent_age", gettext_lazy("Âge des parents au début du séjour"), "parents", parent_age, chart="parent_age",
+        definitions=(_D(
+            "parent_age_band", "Âge des parents",
+            "Mères et pères des familles dont un séjour a commencé dans la période, une fois chacun, par âge en "
+            "années révolues au début du premier de ces séjours ; sans date de naissance : « inconnu »."),)),
+    ReportTable(
+        "nationalities", gettext_lazy("Nationalités des parents (les plus fréquentes de la période)"), OTHER,
+        nationalities, layout=(Block(cols=(1, 2, 3, 4), col_totals=NONE),),
+        definitions=(_D(
+            "nationalities", "Nationalités",
+            "Les mêmes mères et pères : nombre de nationalités distinctes et les cinq plus fréquentes (à égalité, "
+            "par ordre des codes)."),)),
+    ReportTable(
+        "gestational", gettext_lazy("Âge gestationnel à la naissance"), "parents", gestational, chart="columns",
+        definitions=(_D(
+            "gestational_category", "Âge gestationnel",
+            "Enfants dont un séjour a commencé dans la période, une fois chacun (au premier de ces séjours) : "
+            "prématuré (moins de 37 SA), à terme (37 à 41), post-terme (42 et plus), inconnu."),)),
+    ReportTable(
+        "interventions", gettext_lazy("Interventions par type"), "activity",
+        _coded("interventions", "intervention_kind"), chart="bars",
+        definitions=(_D("interventions", "Interventions",
+                        "Interventions des structures datées dans la période, par type (hors séjours saisis par "
+                        "erreur)."),)),
+    ReportTable(
+        "activity", gettext_lazy("Signalements et réunions de synthèse"), OTHER, activity,
+        layout=(Block(cols=(1, 2), col_totals=NONE),),  # events: their sums are published nowhere
+        definitions=(
+            _D("signalements", "Signalements",
+               "Signalements des structures faits dans la période (hors séjours saisis par erreur)."),
+            _D("synthesis_meetings", "Réunions de synthèse",
+               "Réunions de synthèse tenues dans la période pour les séjours des structures."))),
+    ReportTable(
+        "bayley_change", gettext_lazy("Bayley : scores composites à l'entrée et à la sortie"), "outcomes",
+        bayley_change, chart="bayley_means", counts=False,
+        definitions=(_D(
+            "bayley_change", "Évolution Bayley",
+            "Séjours terminés dans la période ayant au moins deux Bayley (III ou 4) : la première est l'entrée, la "
+            "dernière la sortie ; par score composite : nombre d'enfants, moyennes et évolution moyenne."),)),
+)
+
+
+# ---------------------------------------------------------------- what derives from it (read at call time)
 
 
 def build_tables(report) -> dict[str, Table]:
-    cur, prev = report.indicators, report.previous
-    tables: dict[str, Table] = {}
-    tables["age_pyramid"] = Table(
-        "age_pyramid", _("Âge à l'admission et sexe"), [_("Tranche d'âge"), _("Filles"), _("Garçons"), _("Total"),
-                                                         _("Total période précédente")],
-        [[str(BAND_LABELS[band]), cur["age_band_by_sex"][band]["F"], cur["age_band_by_sex"][band]["M"],
-          cur["age_band_by_sex"][band]["F"] + cur["age_band_by_sex"][band]["M"],
-          prev["age_band_by_sex"][band]["F"] + prev["age_band_by_sex"][band]["M"]] for band in ind.AGE_BANDS],
-        note=_("Moins de 6 mois : %(a)s (précédente %(b)s) · moins d'un an : %(c)s (précédente %(d)s) · "
-               "filles/garçons : %(f)s/%(m)s") % {
-            "a": _pct(cur["share_under_6_months"]), "b": _pct(prev["share_under_6_months"]),
-            "c": _pct(cur["share_under_1_year"]), "d": _pct(prev["share_under_1_year"]),
-            "f": cur["children_by_sex"]["F"], "m": cur["children_by_sex"]["M"]},
-    )
-    older, polder = report.series["older_age_band_by_sex"], report.previous_series["older_age_band_by_sex"]
-    tables["older_children"] = Table(
-        "older_children", _("Enfants de 3 ans et plus à l'admission (détail de « 36 mois et plus »)"),
-        [_("Âge"), _("Filles"), _("Garçons"), _("Total"), _("Total période précédente")],
-        [[str(OLDER_BAND_LABELS[band]), older[band]["F"], older[band]["M"], older[band]["F"] + older[band]["M"],
-          polder[band]["F"] + polder[band]["M"]] for band in ind.OLDER_AGE_BANDS],
-        note=_("Âge en années révolues à l'admission ; ces enfants forment la ligne « 36 mois et plus » de la "
-               "pyramide."))
-    tables["admission_mode"] = Table(
-        "admission_mode", _("Admission avec le(s) parent(s)"), [_("Mode"), _("Période"), _("Période précédente")],
-        [[str(MODE_LABELS[m]), cur["admission_mode"][m], prev["admission_mode"][m]] for m in MODE_LABELS],
-        note=_("Part des admissions avec le père : %(a)s (période précédente %(b)s)") % {
-            "a": _pct(cur["share_with_father"]), "b": _pct(prev["share_with_father"])},
-    )
-    tables["diagnosis_entry_exit"] = Table(
-        "diagnosis_entry_exit", _("Diagnostics de l'enfant, entrée → sortie"),
-        [_("Entrée"), _("Sortie"), _("Enfants"), _("Période précédente")],
-        _pairs(cur["diagnosis_entry_exit"], prev["diagnosis_entry_exit"], "entry", "exit",
-               lambda code: code or _("non renseigné"), lambda code: code or _("non renseigné")))
-    tables["parent_diagnoses"] = _coded("parent_diagnoses", _("Diagnostics des parents admis"), "",
-                                        cur["parent_diagnoses"], prev["parent_diagnoses"])
-    tables["residence_flow"] = Table(
-        "residence_flow", _("Lieu de vie avant → après (séjours terminés)"),
-        [_("Avant"), _("Après"), _("Enfants"), _("Période précédente")],
-        _pairs(report.series["residence_flow"], report.previous_series["residence_flow"], "before", "after",
-               lambda code: label("residence_before", code), lambda code: label("residence_after", code)))
-    tables["residence_before"] = _coded("residence_before", _("Lieu de vie avant le séjour"), "residence_before",
-                                        cur["residence_before"], prev["residence_before"])
-    tables["residence_after"] = _coded("residence_after", _("Lieu de vie après le séjour"), "residence_after",
-                                       cur["residence_after"], prev["residence_after"])
-    tables["discharge_kind"] = _coded("discharge_kind", _("Type de fin de séjour"), "discharge_kind",
-                                      cur["discharge_kind"], prev["discharge_kind"])
-    tables["referrer_category"] = _coded("referrer_category", _("Réseau envoyeur"), "referrer_category",
-                                         cur["referrer_category"], prev["referrer_category"])
-    tables["region"] = _coded("region", _("Région de résidence de la famille"), "region", cur["region"], prev["region"])
-    tables["mandate"] = _coded("mandate", _("Mandat de protection"), "mandate", cur["mandate"], prev["mandate"])
-    los, plos = cur["length_of_stay_days"], prev["length_of_stay_days"]
-    bins, pbins = report.series["length_of_stay_bins"], report.previous_series["length_of_stay_bins"]
-    tables["length_of_stay"] = Table(
-        "length_of_stay", _("Durée de séjour (jours)"), [_("Durée"), _("Période"), _("Période précédente")],
-        [[str(name), n, pn] for name, n, pn in zip(STAY_LENGTH_LABELS, bins, pbins, strict=True)],
-        note=_("Séjours : %(n)s (précédente %(pn)s) · médiane %(med)s j (%(pmed)s) · moyenne %(mean)s j (%(pmean)s) "
-               "· de %(min)s à %(max)s j (%(pmin)s à %(pmax)s) ; séjours en cours comptés jusqu'à la fin de la "
-               "période, ou jusqu'à la date du rapport si la période la dépasse") % {
-            "n": los["n"], "pn": plos["n"], "med": _num(los["median"]), "pmed": _num(plos["median"]),
-            "mean": _num(los["mean"]), "pmean": _num(plos["mean"]), "min": _num(los["min"]),
-            "max": _num(los["max"]), "pmin": _num(plos["min"]), "pmax": _num(plos["max"])})
-    tables["occupancy"] = Table(
-        "occupancy", _("Occupation (enfants présents en moyenne par mois)"),
-        [_("Mois"), _("Enfants présents (moyenne)"), _("Places")],
-        [[m["month"], "—" if m["mean_children"] is None else m["mean_children"], m["capacity"]]
-         for m in report.series["occupancy_by_month"]],
-        note=_("Taux d'occupation : %(a)s (période précédente %(b)s)") % {
-            "a": _pct(cur["occupancy_rate"]), "b": _pct(prev["occupancy_rate"])}, counts=False)
-    req, preq = cur["requests"], prev["requests"]
-    funnel, pfunnel = report.series["funnel"], report.previous_series["funnel"]
-    tables["requests"] = Table(
-        "requests", _("Demandes reçues"), [_("Étape"), _("Période"), _("Période précédente")],
-        [[_("Reçues"), req["received"], preq["received"]], [_("Éligibles"), funnel["eligible"], pfunnel["eligible"]],
-         [_("Acceptées"), req["accepted"], preq["accepted"]], [_("Admises"), funnel["admitted"], pfunnel["admitted"]],
-         [_("Liste d'attente"), req["waiting_list"], preq["waiting_list"]],
-         [_("Refusées"), req["refused"], preq["refused"]], [_("Sans décision"), req["pending"], preq["pending"]]])
-    tables["refusal_reason"] = _coded("refusal_reason", _("Motifs de refus"), "refusal_reason",
-                                      cur["refusal_reason"], prev["refusal_reason"])
-    fam, pfam = cur["families"], prev["families"]
-    tables["families"] = Table(
-        "families", _("Familles"), [_("Familles"), _("Période"), _("Période précédente")],
-        [[_("Suivies"), fam["followed"], pfam["followed"]], [_("Nouvelles"), fam["new"], pfam["new"]],
-         [_("Poursuivies"), fam["continuing"], pfam["continuing"]], [_("Clôturées"), fam["closed"], pfam["closed"]]])
-    bands, pbands = cur["parent_age_band"], prev["parent_age_band"]
-    tables["parent_age"] = Table(
-        "parent_age", _("Âge des parents au début du séjour"),
-        [_("Âge"), _("Mères"), _("Pères"), _("Mères, période précédente"), _("Pères, période précédente")],
-        [[band if band != "unknown" else _("inconnu"), bands["mother"][band], bands["father"][band],
-          pbands["mother"][band], pbands["father"][band]] for band in ind.PARENT_AGE_BANDS])
-    nat, pnat = cur["nationalities"], prev["nationalities"]
-    top = {role: dict(nat[role]["top"]) for role in ("mother", "father")}
-    ptop = {role: dict(pnat[role]["top"]) for role in ("mother", "father")}
-    codes = sorted(set(top["mother"]) | set(top["father"]), key=lambda c: (-(top["mother"].get(c, 0)
-                                                                              + top["father"].get(c, 0)), c))
-    tables["nationalities"] = Table(
-        "nationalities", _("Nationalités des parents (les plus fréquentes de la période)"),
-        [_("Nationalité"), _("Mères"), _("Pères"), _("Mères, période précédente"), _("Pères, période précédente")],
-        [[code, top["mother"].get(code, 0), top["father"].get(code, 0), ptop["mother"].get(code),
-          ptop["father"].get(code)] for code in codes],
-        note=_("Nationalités distinctes : %(m)s chez les mères, %(f)s chez les pères (période précédente : %(pm)s "
-               "et %(pf)s). Période précédente : vide quand la nationalité n'y était pas parmi les plus "
-               "fréquentes.") % {"m": nat["mother"]["distinct"], "f": nat["father"]["distinct"],
-                                 "pm": pnat["mother"]["distinct"], "pf": pnat["father"]["distinct"]})
-    gest, pgest = cur["gestational_category"], prev["gestational_category"]
-    weeks = {"preterm": PRETERM_BEFORE_WEEKS, "last_term": POST_TERM_FROM_WEEKS - 1, "post_term": POST_TERM_FROM_WEEKS}
-    gest_labels = {"preterm": _("Prématuré (< %(preterm)s SA)") % weeks,
-                   "term": _("À terme (%(preterm)s–%(last_term)s SA)") % weeks,
-                   "post_term": _("Post-terme (≥ %(post_term)s SA)") % weeks, "unknown": _("Inconnu")}
-    tables["gestational"] = Table(
-        "gestational", _("Âge gestationnel à la naissance"), [_("Catégorie"), _("Période"), _("Période précédente")],
-        [[gest_labels[k], gest[k], pgest[k]] for k in gest_labels])
-    tables["interventions"] = _coded("interventions", _("Interventions par type"), "intervention_kind",
-                                     cur["interventions"], prev["interventions"])
-    tables["activity"] = Table(
-        "activity", _("Signalements et réunions de synthèse"), [_("Activité"), _("Période"), _("Période précédente")],
-        [[_("Signalements"), cur["signalements"], prev["signalements"]],
-         [_("Réunions de synthèse"), cur["synthesis_meetings"], prev["synthesis_meetings"]]])
-    names = {"cog": _("Cognitif"), "lang": _("Langage"), "motor": _("Moteur"), "se": _("Socio-émotionnel"),
-             "ab": _("Comportement adaptatif")}
-    pbay = prev["bayley_change"]
-    tables["bayley_change"] = Table(
-        "bayley_change", _("Bayley : scores composites à l'entrée et à la sortie"),
-        [_("Composite"), _("Enfants"), _("Moyenne entrée"), _("Moyenne sortie"), _("Évolution moyenne"),
-         _("Enfants, période précédente"), _("Évolution moyenne, période précédente")],
-        [[names[c], v["n"], v["entry_mean"], v["exit_mean"], v["mean_change"], pbay[c]["n"], pbay[c]["mean_change"]]
-         for c, v in cur["bayley_change"].items()], counts=False)
-    return tables
+    """Every declared table of the report, in the declaration's order (the workbook's sheet order)."""
+    return {spec.name: spec.table(report) for spec in TABLES}
+
+
+def declared(name: str) -> ReportTable | None:
+    return next((spec for spec in TABLES if spec.name == name), None)
+
+
+def table_names() -> tuple[str, ...]:
+    """The codes of the tables: the CSV downloads and the workbook's table sheets, in order."""
+    return tuple(spec.name for spec in TABLES)
+
+
+def sheet_names() -> tuple[str, ...]:
+    """Every sheet a funder profile may name, in the workbook's order."""
+    return (*table_names(), LINE_LIST)
+
+
+def page_sections() -> list[tuple[Section, list[str]]]:
+    """The page's sections with the tables of each, in the declaration's order."""
+    return [(section, [spec.name for spec in TABLES if spec.section == section.key]) for section in SECTIONS]
+
+
+def other_tables() -> list[str]:
+    """The small tables shown under the sections."""
+    return [spec.name for spec in TABLES if spec.section == OTHER]
+
+
+def cover_definitions() -> tuple[Definition, ...]:
+    """The sentences of the workbook cover: the report's, then each table's, in the sheets' order."""
+    return (*REPORT_DEFINITIONS, *(definition for spec in TABLES for definition in spec.definitions))

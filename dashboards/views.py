@@ -9,26 +9,15 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from dashboards import charts, engine, filters
+from dashboards import tables as catalogue
+from dashboards.published import suppress_tables
 from dashboards.suppression import COMPLEMENT_MARK, primary_mark
 from dashboards.tables import Table, build_tables
-from dashboards.workbook import suppress_tables
 from unit import access, audit
 from unit.audit import EXPORT, audited, not_audited
 from unit.cells import safe_text
-
-SECTIONS = [
-    ("population", _("Enfants accueillis"), ["age_pyramid", "older_children", "admission_mode"]),
-    ("diagnoses", _("Diagnostics"), ["diagnosis_entry_exit", "parent_diagnoses"]),
-    ("origins", _("Provenance et devenir"), ["residence_flow", "referrer_category", "region", "mandate"]),
-    ("stays", _("Séjours et occupation"), ["length_of_stay", "occupancy"]),
-    ("requests", _("Demandes"), ["requests", "refusal_reason"]),
-    ("parents", _("Parents et naissance"), ["parent_age", "gestational"]),
-    ("activity", _("Activité"), ["interventions"]),
-    ("outcomes", _("Évolution développementale"), ["bayley_change"]),
-]
 
 
 def _report(request: HttpRequest, *, compare: bool = True):
@@ -60,15 +49,14 @@ def index(request: HttpRequest) -> HttpResponse:
         return render(request, "dashboards/index.html", {"error": " ".join(error.messages),
                                                          "all_facilities": _choices(request)}, status=400)
     exact = build_tables(report)
-    tables = _published(exact, k)
+    published = _published(exact, k)
     # A chart of counts would draw the hidden counts: masked, only the charts of no count remain.
     figures = {name: figure for name, figure in charts.build_figures(report, exact).items()
                if k <= 1 or not exact[name].counts}
-    sections = [{"key": key, "title": title, "items": [
-        {"name": name, "table": tables[name], "figure": figures.get(name), "figure_id": f"fig-{name}"}
-        for name in names]} for key, title, names in SECTIONS]
-    extra = [tables[name] for name in ("families", "activity", "nationalities", "residence_before", "residence_after",
-                                       "discharge_kind")]
+    sections = [{"key": section.key, "title": section.title, "items": [
+        {"name": name, "table": published[name], "figure": figures.get(name), "figure_id": f"fig-{name}"}
+        for name in names]} for section, names in catalogue.page_sections()]
+    extra = [published[name] for name in catalogue.other_tables()]
     return render(request, "dashboards/index.html", {
         "report": report, "sections": sections, "extra_tables": extra, "choices": choices, "threshold": k,
         "query": request.GET.urlencode(), "all_facilities": _choices(request),
