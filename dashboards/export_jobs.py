@@ -12,7 +12,7 @@ from django_tasks import task
 from dashboards import exports, linelist
 from dashboards.engine import Period
 from dashboards.models import ExportRecord, FunderProfile
-from dashboards.workbook import LINE_LIST
+from dashboards.tables import LINE_LIST
 from unit import access, jobs
 from unit.models import Facility, Job
 

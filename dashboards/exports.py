@@ -19,7 +19,7 @@ from django.utils import timezone, translation
 from dashboards import engine, linelist, workbook
 from dashboards.engine import Period
 from dashboards.models import ExportRecord, FunderProfile
-from dashboards.tables import build_tables
+from dashboards.tables import LINE_LIST, build_tables, table_names
 from unit import access
 from unit.history import record_save
 from unit.models import Facility
@@ -39,7 +39,7 @@ class InternalProfile:
 
     @property
     def sheet_names(self) -> list[str]:
-        return list(workbook.TABLE_NAMES)
+        return list(table_names())
 
 
 def indicators_sha256(indicators: dict) -> str:
@@ -83,7 +83,7 @@ def export_create(*, user: AbstractBaseUser | None, facilities: Sequence[Facilit
     name = f"{secrets.token_hex(16)}.xlsx"
     path = exports_dir() / name
     rows = None
-    if workbook.LINE_LIST in sheets:
+    if LINE_LIST in sheets:
         rows = linelist.rows(facilities, period, chosen.pseudonym_secret, progress=progress)
     info = workbook.CoverInfo(
         generated_at=at, generated_by=user.get_username() if user else "commande (sans utilisateur)",
