@@ -7,6 +7,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from admissions import hooks
 from admissions.models import (
     AdmissionRequest,
     Adult,
@@ -18,6 +19,7 @@ from admissions.models import (
     stays_occupying_q,
 )
 from unit import access
+from unit.registry import registry
 
 
 def requests_visible(user: AbstractBaseUser, *, status: str = "", facility_code: str = "") -> QuerySet:
@@ -88,15 +90,15 @@ def stay_detail(user: AbstractBaseUser, pk: int) -> Stay:
         Prefetch("diagnoses", queryset=Diagnosis.objects.select_related("child", "adult")),
         "meetings", Prefetch("interventions", queryset=Intervention.objects.select_related("professional")),
         "signalements",
-        Prefetch("assessments", queryset=_assessments_of_stay()),
+        *(prefetch() for prefetch in registry.contributions(hooks.STAY_PREFETCH)),
     )
     return get_object_or_404(qs, pk=pk)
 
 
-def _assessments_of_stay():
-    from assessments.models import Assessment
-
-    return Assessment.objects.filter(entered_in_error=False).select_related("adult")
+def open_alerts(user: AbstractBaseUser, *, stay_id: int | None = None, family_id: int | None = None) -> list:
+    """The open alerts the apps built on admissions raise on a stay or a family (admissions/hooks.py)."""
+    return [alert for alerts_of in registry.contributions(hooks.OPEN_ALERTS)
+            for alert in alerts_of(user, stay_id=stay_id, family_id=family_id)]
 
 
 def occupancy_by_facility(user: AbstractBaseUser, permission: str = access.VIEW_RECORDS) -> list[dict]:

@@ -159,24 +159,6 @@ def record_update(*, user: User | None, obj, changes: Mapping[str, object], expe
 
 
 @transaction.atomic
-def record_mark_in_error(*, user: User | None, obj, reason: str):
-    """A record entered in error stays in the history and drops out of lists and reports."""
-    obj.entered_in_error = True
-    return record_save(obj, user=user, reason=reason)
-
-
-@transaction.atomic
-def record_restore(*, user: User | None, obj, reason: str):
-    """Undo « entered in error »: the record is back in lists and reports, with a version saying who and why."""
-    if not reason or not reason.strip():
-        raise ValidationError(_("Indiquez pourquoi cette saisie est rétablie."))
-    if not obj.entered_in_error:
-        raise ValidationError(_("Cette saisie n'est pas marquée « saisie par erreur »."))
-    obj.entered_in_error = False
-    return record_save(obj, user=user, reason=_("Saisie rétablie : %(reason)s") % {"reason": reason.strip()})
-
-
-@transaction.atomic
 def referrer_organisation_get_or_create(*, user: User | None, name: str, category: str,
                                         city: str = "") -> ReferrerOrganisation:
     existing = ReferrerOrganisation.objects.filter(name__iexact=name.strip(), category=category).first()

@@ -145,12 +145,10 @@ def _url(name: str, pk: int) -> str:
 
 @audited(READ, "admissions.family", pk_kwarg="pk")
 def family_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    from assessments.selectors import alerts_open
-
     family = selectors.family_detail(request.user, pk)
     audit.known_facility(request, family, family.facility_id)
     return render(request, "admissions/family_detail.html", {
-        "family": family, "alerts": alerts_open(request.user, family_id=family.pk),
+        "family": family, "alerts": selectors.open_alerts(request.user, family_id=family.pk),
         "can_edit": bool(access.facilities_of(family) & access.facility_ids(request.user, access.EDIT_ADMISSIONS)),
     })
 
@@ -396,11 +394,9 @@ def stay_detail(request: HttpRequest, pk: int) -> HttpResponse:
     mode = admission_mode([Period(p.adult.role, p.start, p.end) for p in periods], stay.admitted_on, until)
     can_admissions = access.has_permission(request.user, access.EDIT_ADMISSIONS, stay.facility_id)
     can_care = access.has_permission(request.user, access.EDIT_CARE, stay.facility_id)
-    from assessments.selectors import alerts_open
-
     return render(request, "admissions/stay_detail.html", {
         "stay": stay, "mode": mode, "timeline": selectors.stay_timeline(stay),
-        "alerts": alerts_open(request.user, stay_id=stay.pk),
+        "alerts": selectors.open_alerts(request.user, stay_id=stay.pk),
         "can_assess": access.has_permission(request.user, access.EDIT_ASSESSMENTS, stay.facility_id),
         "can_admissions": can_admissions, "can_care": can_care,
         "days": (until - stay.admitted_on).days,

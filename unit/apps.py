@@ -4,6 +4,8 @@ from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
+from unit.registry import registry
+
 
 def _sync_reference_lists(sender, using="default", **kwargs):
     # Runs after every migrate: adds the DOMAIN.md codes that are missing, keeps edited labels.
@@ -20,6 +22,21 @@ class UnitConfig(AppConfig):
     def ready(self) -> None:
         post_migrate.connect(_sync_reference_lists, sender=self)
         _connect_security_signals()
+        _register()
+
+
+def _register() -> None:
+    # The foundation's own records and links, declared like any app's (unit/registry.py).
+    from unit import access  # noqa: PLC0415 - access imports the models, not loaded before ready()
+
+    registry.history_app("unit")
+    registry.shared_records("unit.organisation", "unit.referenceitem")
+    registry.navigation("audit_list", _("Journal d'accès"), order=100,
+                        shown=lambda user, perms: access.ADMINISTER in perms)
+    registry.navigation("records_in_error", _("Saisies par erreur"), order=110,
+                        shown=lambda user, perms: access.ADMINISTER in perms)
+    registry.navigation("admin:index", _("Administration"), order=120,
+                        shown=lambda user, perms: access.ADMINISTER in perms or user.is_staff)
 
 
 def _connect_security_signals() -> None:
