@@ -8,7 +8,7 @@ from unit.registry import registry
 
 
 def _sync_icd11(sender, using="default", **kwargs):
-    from admissions.services import diagnosis_codes_sync_icd11
+    from admissions.services import diagnosis_codes_sync_icd11  # noqa: PLC0415 - models load after apps.py
 
     if using == "default":
         diagnosis_codes_sync_icd11()

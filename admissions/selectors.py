@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -19,6 +21,8 @@ from admissions.models import (
     stays_occupying_q,
 )
 from unit import access
+from unit.ages import age_in_months
+from unit.models import EligibilityCriterion
 from unit.registry import registry
 
 
@@ -116,9 +120,6 @@ def object_for(user: AbstractBaseUser, model, pk: int, permission: str = access.
     Unreachable objects answer 404 (nothing leaks about other facilities); reachable ones the
     user may only read answer 403.
     """
-    from django.core.exceptions import PermissionDenied
-    from django.http import Http404
-
     qs = queryset if queryset is not None else model.objects.all()
     if any(f.name == "entered_in_error" for f in model._meta.fields):
         qs = qs.filter(entered_in_error=False)
@@ -132,8 +133,6 @@ def object_for(user: AbstractBaseUser, model, pk: int, permission: str = access.
 
 def criteria_of(facility_id: int) -> QuerySet:
     """The facility's active eligibility criteria, in their order."""
-    from unit.models import EligibilityCriterion
-
     return EligibilityCriterion.objects.filter(facility_id=facility_id, active=True)
 
 
@@ -170,8 +169,6 @@ def request_detail(user: AbstractBaseUser, pk: int, permission: str = access.VIE
 def board(user: AbstractBaseUser, facility_code: str = "") -> list[dict]:
     """Current residents per facility: places used today (the capacity rule), each child with age, days in
     stay, parents present."""
-    from unit.ages import age_in_months
-
     today = timezone.localdate()
     stays = stays_occupying(user, today)
     if facility_code:

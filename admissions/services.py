@@ -34,7 +34,7 @@ from admissions.selectors import criteria_of
 from unit import access
 from unit.ages import birth_date_problem
 from unit.history import record_save
-from unit.models import Facility
+from unit.models import NON_RESIDENTIAL_KINDS, Facility
 from unit.vocabularies import codes
 
 User = AbstractBaseUser
@@ -349,7 +349,6 @@ def stays_admit(*, user: User | None, facility: Facility, children: list[Child],
 
 
 def _residential_kinds() -> list[str]:
-    from unit.models import NON_RESIDENTIAL_KINDS
     return [k for k in Facility.Kind.values if k not in NON_RESIDENTIAL_KINDS]
 
 
