@@ -85,8 +85,10 @@ worker: install
 bench: messages
 	$(PY) bench/run.py $(BENCH_ARGS)
 
+# The layers (pyproject.toml [tool.importlinter], docs/architecture.md): apps import downward only.
 lint: install
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports --no-cache
 	$(PY) manage.py makemigrations --check --dry-run -v 0
 
 clean:

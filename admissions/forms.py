@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from admissions.models import Adult, Child, Family, ReferrerOrganisation, Stay
 from admissions.selectors import family_adults
+from admissions.services import referrer_organisation_get_or_create
 from unit import fields
 from unit.ages import birth_date_problem
 from unit.forms import SafeTextMixin
@@ -189,8 +190,6 @@ class RequestForm(ServiceForm):
         return data
 
     def referrer(self, user) -> ReferrerOrganisation | None:
-        from admissions.services import referrer_organisation_get_or_create
-
         name = self.cleaned_data.get("referrer_name", "").strip()
         if not name:
             return None

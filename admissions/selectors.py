@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from admissions import hooks
 from admissions.models import (
     AdmissionRequest,
     Adult,
@@ -18,6 +21,9 @@ from admissions.models import (
     stays_occupying_q,
 )
 from unit import access
+from unit.ages import age_in_months
+from unit.models import EligibilityCriterion
+from unit.registry import registry
 
 
 def requests_visible(user: AbstractBaseUser, *, status: str = "", facility_code: str = "") -> QuerySet:
@@ -88,15 +94,15 @@ def stay_detail(user: AbstractBaseUser, pk: int) -> Stay:
         Prefetch("diagnoses", queryset=Diagnosis.objects.select_related("child", "adult")),
         "meetings", Prefetch("interventions", queryset=Intervention.objects.select_related("professional")),
         "signalements",
-        Prefetch("assessments", queryset=_assessments_of_stay()),
+        *(prefetch() for prefetch in registry.contributions(hooks.STAY_PREFETCH)),
     )
     return get_object_or_404(qs, pk=pk)
 
 
-def _assessments_of_stay():
-    from assessments.models import Assessment
-
-    return Assessment.objects.filter(entered_in_error=False).select_related("adult")
+def open_alerts(user: AbstractBaseUser, *, stay_id: int | None = None, family_id: int | None = None) -> list:
+    """The open alerts the apps built on admissions raise on a stay or a family (admissions/hooks.py)."""
+    return [alert for alerts_of in registry.contributions(hooks.OPEN_ALERTS)
+            for alert in alerts_of(user, stay_id=stay_id, family_id=family_id)]
 
 
 def occupancy_by_facility(user: AbstractBaseUser, permission: str = access.VIEW_RECORDS) -> list[dict]:
@@ -114,9 +120,6 @@ def object_for(user: AbstractBaseUser, model, pk: int, permission: str = access.
     Unreachable objects answer 404 (nothing leaks about other facilities); reachable ones the
     user may only read answer 403.
     """
-    from django.core.exceptions import PermissionDenied
-    from django.http import Http404
-
     qs = queryset if queryset is not None else model.objects.all()
     if any(f.name == "entered_in_error" for f in model._meta.fields):
         qs = qs.filter(entered_in_error=False)
@@ -130,8 +133,6 @@ def object_for(user: AbstractBaseUser, model, pk: int, permission: str = access.
 
 def criteria_of(facility_id: int) -> QuerySet:
     """The facility's active eligibility criteria, in their order."""
-    from unit.models import EligibilityCriterion
-
     return EligibilityCriterion.objects.filter(facility_id=facility_id, active=True)
 
 
@@ -168,8 +169,6 @@ def request_detail(user: AbstractBaseUser, pk: int, permission: str = access.VIE
 def board(user: AbstractBaseUser, facility_code: str = "") -> list[dict]:
     """Current residents per facility: places used today (the capacity rule), each child with age, days in
     stay, parents present."""
-    from unit.ages import age_in_months
-
     today = timezone.localdate()
     stays = stays_occupying(user, today)
     if facility_code:

@@ -34,7 +34,7 @@ from admissions.selectors import criteria_of
 from unit import access
 from unit.ages import birth_date_problem
 from unit.history import record_save
-from unit.models import Facility
+from unit.models import NON_RESIDENTIAL_KINDS, Facility
 from unit.vocabularies import codes
 
 User = AbstractBaseUser
@@ -156,24 +156,6 @@ def record_update(*, user: User | None, obj, changes: Mapping[str, object], expe
     if isinstance(obj, Stay) and obj.planned_end_on is not None and obj.planned_end_on < obj.admitted_on:
         raise ValidationError({"planned_end_on": _("La fin prévue ne peut précéder l'admission.")})
     return record_save(obj, user=user, reason=reason, expected_version=expected_version)
-
-
-@transaction.atomic
-def record_mark_in_error(*, user: User | None, obj, reason: str):
-    """A record entered in error stays in the history and drops out of lists and reports."""
-    obj.entered_in_error = True
-    return record_save(obj, user=user, reason=reason)
-
-
-@transaction.atomic
-def record_restore(*, user: User | None, obj, reason: str):
-    """Undo « entered in error »: the record is back in lists and reports, with a version saying who and why."""
-    if not reason or not reason.strip():
-        raise ValidationError(_("Indiquez pourquoi cette saisie est rétablie."))
-    if not obj.entered_in_error:
-        raise ValidationError(_("Cette saisie n'est pas marquée « saisie par erreur »."))
-    obj.entered_in_error = False
-    return record_save(obj, user=user, reason=_("Saisie rétablie : %(reason)s") % {"reason": reason.strip()})
 
 
 @transaction.atomic
@@ -367,7 +349,6 @@ def stays_admit(*, user: User | None, facility: Facility, children: list[Child],
 
 
 def _residential_kinds() -> list[str]:
-    from unit.models import NON_RESIDENTIAL_KINDS
     return [k for k in Facility.Kind.values if k not in NON_RESIDENTIAL_KINDS]
 
 

@@ -3,17 +3,29 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from admissions import forms, selectors, services
-from admissions.models import Adult, Child, Family, PresencePeriod, Stay
+from admissions.models import (
+    AdmissionRequest,
+    Adult,
+    Child,
+    DiagnosisCode,
+    Family,
+    PresencePeriod,
+    ReferrerOrganisation,
+    Stay,
+)
 from admissions.rules import Period, admission_mode
 from unit import access, audit
 from unit.audit import READ, audited, not_audited
@@ -138,19 +150,15 @@ def _redirecting_form(request, form, template, context, save, success, url_name,
 
 
 def _url(name: str, pk: int) -> str:
-    from django.urls import reverse
-
     return reverse(name, args=[pk])
 
 
 @audited(READ, "admissions.family", pk_kwarg="pk")
 def family_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    from assessments.selectors import alerts_open
-
     family = selectors.family_detail(request.user, pk)
     audit.known_facility(request, family, family.facility_id)
     return render(request, "admissions/family_detail.html", {
-        "family": family, "alerts": alerts_open(request.user, family_id=family.pk),
+        "family": family, "alerts": selectors.open_alerts(request.user, family_id=family.pk),
         "can_edit": bool(access.facilities_of(family) & access.facility_ids(request.user, access.EDIT_ADMISSIONS)),
     })
 
@@ -228,8 +236,6 @@ def request_create(request: HttpRequest, pk: int) -> HttpResponse:
             referrer_organisation=form.referrer(request.user), referrer_contact=d["referrer_contact"],
             reason=d["reason"], mandate=d["mandate"], children=d["children"],
             expected_due_date=d["expected_due_date"], planned_admission_on=d["planned_admission_on"])
-
-    from admissions.models import ReferrerOrganisation
 
     referrers = ReferrerOrganisation.objects.filter(active=True).values_list("name", flat=True)
     return _redirecting_form(request, form, "admissions/form.html",
@@ -321,8 +327,6 @@ def request_evaluate(request: HttpRequest, pk: int) -> JsonResponse:
     answers = {key[2:]: value for key, value in request.POST.items() if key.startswith("c_")}
     planned = forms.DATE_WIDGET.value_from_datadict(request.POST, {}, "planned_admission_on")
     try:
-        from datetime import date
-
         planned_on = date.fromisoformat(planned) if planned else None
     except ValueError:
         planned_on = None
@@ -352,8 +356,6 @@ def _explain(why: str | None) -> str:
 
 
 def _verdict_label(code: str) -> str:
-    from admissions.models import AdmissionRequest
-
     return str(dict(AdmissionRequest.Verdict.choices).get(code, code))
 
 
@@ -396,11 +398,9 @@ def stay_detail(request: HttpRequest, pk: int) -> HttpResponse:
     mode = admission_mode([Period(p.adult.role, p.start, p.end) for p in periods], stay.admitted_on, until)
     can_admissions = access.has_permission(request.user, access.EDIT_ADMISSIONS, stay.facility_id)
     can_care = access.has_permission(request.user, access.EDIT_CARE, stay.facility_id)
-    from assessments.selectors import alerts_open
-
     return render(request, "admissions/stay_detail.html", {
         "stay": stay, "mode": mode, "timeline": selectors.stay_timeline(stay),
-        "alerts": alerts_open(request.user, stay_id=stay.pk),
+        "alerts": selectors.open_alerts(request.user, stay_id=stay.pk),
         "can_assess": access.has_permission(request.user, access.EDIT_ASSESSMENTS, stay.facility_id),
         "can_admissions": can_admissions, "can_care": can_care,
         "days": (until - stay.admitted_on).days,
@@ -453,8 +453,6 @@ def diagnosis_add(request: HttpRequest, pk: int) -> HttpResponse:
                                       classification=d["classification"], code=d["code"], label=d["label"],
                                       primary=d["primary"], made_on=d["made_on"], **form.subject_kwargs())
 
-    from admissions.models import DiagnosisCode
-
     codes = DiagnosisCode.objects.filter(active=True).only("classification", "code", "label_fr", "label_en")
     return _stay_form(request, pk, access.EDIT_CARE, forms.DiagnosisForm, _("Diagnostic"),
                       _("Diagnostic enregistré."), save, extra_context={"diagnosis_codes": codes}, stay=Stay)
@@ -501,15 +499,11 @@ def stay_discharge(request: HttpRequest, pk: int) -> HttpResponse:
 def diagnosis_codes(request: HttpRequest) -> JsonResponse:
     """Codes matching `q` for the picker (ICD-11 shipped, other lists loaded by the organisation)."""
     access.require(request.user, access.EDIT_CARE)
-    from admissions.models import DiagnosisCode
-
     query = request.GET.get("q", "").strip()
     qs = DiagnosisCode.objects.filter(active=True)
     if request.GET.get("classification"):
         qs = qs.filter(classification=request.GET["classification"])
     if query:
-        from django.db.models import Q
-
         qs = qs.filter(Q(code__istartswith=query) | Q(label_fr__icontains=query) | Q(label_en__icontains=query))
     rows = [{"classification": c.classification, "code": c.code, "label": c.label_fr or c.label_en}
             for c in qs.order_by("code")[:30]]

@@ -1,7 +1,9 @@
 """Admin for the assessments a facility expects (the due list); assessments themselves are entered in the app."""
 
+from django import forms
 from django.contrib import admin
 
+from assessments import instruments
 from assessments.models import ExpectedAssessment
 from unit.admin import HistoryAdmin
 
@@ -13,10 +15,6 @@ class ExpectedAssessmentAdmin(HistoryAdmin):
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "instrument":
-            from django import forms
-
-            from assessments import instruments
-
             choices = [(code, tool.name) for code, tool in instruments.registry().items()]
             return forms.ChoiceField(choices=choices, label=db_field.verbose_name)
         return super().formfield_for_dbfield(db_field, request, **kwargs)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from admissions import selectors as admission_selectors
@@ -26,6 +26,11 @@ def alerts_open(user: AbstractBaseUser, *, stay_id: int | None = None, family_id
         qs = qs.filter(assessment__stay__child__family_id=family_id)
     return qs.select_related("assessment", "assessment__adult", "assessment__child", "assessment__stay",
                              "assessment__stay__facility", "assessment__stay__child__family")
+
+
+def assessments_of_stay_prefetch() -> Prefetch:
+    """The stay page's assessments (its timeline), prefetched with the stay (admissions/hooks.py)."""
+    return Prefetch("assessments", queryset=Assessment.objects.filter(entered_in_error=False).select_related("adult"))
 
 
 def alerts_all(user: AbstractBaseUser) -> QuerySet:

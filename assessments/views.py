@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
@@ -19,7 +21,7 @@ from assessments.forms import AcknowledgeForm, AssessmentForm, initial_scores
 from assessments.models import Alert, Assessment
 from assessments.presenters import describe, entry_exit_table
 from unit import access
-from unit.ages import age_parts, corrected_birth_date, is_preterm
+from unit.ages import age_parts, corrected_age_days, corrected_birth_date, is_preterm
 from unit.audit import READ, audited, not_audited
 
 # A form page: shown on GET, shown again with its errors on POST (both audited), nothing else.
@@ -97,8 +99,6 @@ def assessment_create(request: HttpRequest, pk: int, instrument: str) -> HttpRes
 
 
 def _detail_url(assessment: Assessment) -> str:
-    from django.urls import reverse
-
     return reverse("assessments:assessment_detail", args=[assessment.pk])
 
 
@@ -107,10 +107,6 @@ def _ages_today(child: Child) -> dict:
     months, days = age_parts(child.birth_date, today)
     result = {"months": months, "days": days, "corrected": None}
     if is_preterm(child.gestational_weeks):
-        from django.conf import settings
-
-        from unit.ages import corrected_age_days
-
         if corrected_age_days(child.birth_date, today, child.gestational_weeks, child.gestational_days,
                               until_months=settings.CORRECTED_AGE_UNTIL_MONTHS) is not None:
             result["corrected"] = age_parts(corrected_birth_date(child.birth_date, child.gestational_weeks,

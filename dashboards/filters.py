@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dashboards.engine import Period
+from dashboards.exports import InternalProfile
 from unit import access
 
 # Years a period may cover: any archive a unit holds, and far enough from Python's date limits (years 1
@@ -75,8 +76,6 @@ def small_cell_threshold(user, facilities) -> int:
     nothing is learnt from a count that the records do not already show); otherwise the threshold of the
     internal workbook, so that a screen never publishes more than the workbook the same user may download.
     """
-    from dashboards.exports import InternalProfile
-
     if all(access.has_permission(user, access.VIEW_RECORDS, facility) for facility in facilities):
         return 1
     return InternalProfile().small_cell_threshold

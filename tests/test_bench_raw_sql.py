@@ -21,6 +21,7 @@ from admissions import services as adm
 from bench import raw_sql
 from dashboards import engine
 from tests import factories
+from unit import history
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 
@@ -257,7 +258,7 @@ def test_an_adult_entered_in_error_is_not_admitted():
     present(stay, adults["mother"], date(2025, 3, 3))
     present(stay, adults["father"], date(2025, 3, 3))
     parent_dx(stay, adults["father"], "6B00")
-    adm.record_mark_in_error(user=None, obj=adults["father"], reason="Doublon")
+    history.record_mark_in_error(user=None, obj=adults["father"], reason="Doublon")
     found, mismatches = both(unit, *YEAR, date(2026, 3, 1))
     assert mismatches == []
     assert found["admission_mode"]["mother_only"] == 1 and found["parent_diagnoses"] == {}

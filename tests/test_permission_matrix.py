@@ -18,7 +18,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from admissions import services as adm
 from assessments import services as ass
 from tests import factories
-from unit import access
+from unit import access, history
 
 ROLES = ["admissions", "therapist", "manager", "reporting", "admin"]
 ANY = "authenticated"  # any signed-in user
@@ -54,7 +54,7 @@ def _world(facility, prefix):
                            profile=None, source="command")
     in_error = adm.diagnosis_add(user=None, stay=stay, child=child, timepoint="entry", classification="icd11",
                                  code="6B44")
-    adm.record_mark_in_error(user=None, obj=in_error, reason="Saisi par erreur : matrice")
+    history.record_mark_in_error(user=None, obj=in_error, reason="Saisi par erreur : matrice")
     return SimpleNamespace(facility=facility, family=family, child=child, adult=mother, stay=stay,
                            presence=presence, request=request, assessment=assessment,
                            alert=assessment.alerts.get(), export=export, in_error=in_error)

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
 
 from unit.models import Facility, Membership
+from unit.registry import registry
 
 VIEW_RECORDS = "view_records"
 EDIT_ADMISSIONS = "edit_admissions"
@@ -180,15 +181,9 @@ def can_act_in_every_holder(user: AbstractBaseUser | AnonymousUser, obj: Model, 
     return bool(holders) and holders <= facility_ids(user, permission)
 
 
-# Records that belong to no facility: their history is read by any administrator.
-SHARED_RECORDS = {"unit.organisation", "unit.referenceitem", "admissions.referrerorganisation",
-                  "admissions.diagnosiscode", "dashboards.funderprofile"}
-
-
 def may_read_history(user: AbstractBaseUser | AnonymousUser, obj: Model) -> bool:
     """Who reads a record's history: its readers (its administrators for the unit app's records);
     for a shared record, any administrator."""
-    label = obj._meta.label_lower
-    if label in SHARED_RECORDS:
+    if registry.is_shared(obj._meta.label_lower):  # registered by its app (apps.py)
         return has_permission(user, ADMINISTER)
     return can_reach(user, obj, ADMINISTER if obj._meta.app_label == "unit" else VIEW_RECORDS)

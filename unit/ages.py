@@ -1,7 +1,7 @@
 """Age arithmetic on plain dates: completed months and years, as clinicians count them."""
 
 import calendar
-from datetime import date
+from datetime import date, timedelta
 
 from django.utils.translation import gettext as _
 
@@ -82,8 +82,6 @@ def corrected_age_days(birth: date, on: date, gestational_weeks: int | None, ges
 
 def corrected_birth_date(birth: date, gestational_weeks: int, gestational_days: int | None = 0) -> date:
     """The birth date the child would have had at term: corrected ages are counted from it."""
-    from datetime import timedelta
-
     return birth + timedelta(days=TERM_WEEKS * 7 - (gestational_weeks * 7 + (gestational_days or 0)))
 
 

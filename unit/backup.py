@@ -25,6 +25,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core import serializers
 from django.core.management import call_command
+from django.core.management.color import no_style
 from django.core.serializers.base import DeserializationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DatabaseError, connection, transaction
@@ -176,8 +177,6 @@ def _replace_content(payload: dict) -> dict:
 
 def _reset_sequences() -> None:
     """After inserting explicit primary keys, PostgreSQL sequences must move past them."""
-    from django.core.management.color import no_style
-
     statements = connection.ops.sequence_reset_sql(no_style(), list(_models()))
     with connection.cursor() as cursor:
         for statement in statements:

@@ -1,8 +1,7 @@
-"""Navigation by role: what the base template shows the signed-in user."""
-
-from django.utils.translation import gettext_lazy as _
+"""Navigation by role: what the base template shows the signed-in user (each app registers its links)."""
 
 from unit import access
+from unit.registry import registry
 
 
 def navigation(request):
@@ -10,22 +9,8 @@ def navigation(request):
     if user is None or not user.is_authenticated:
         return {}
     perms = access.permissions_anywhere(user)
-    items = []
-    if access.VIEW_RECORDS in perms:
-        items.append(("admissions:index", _("Admissions")))
-    if perms & {access.VIEW_RECORDS, access.EDIT_ASSESSMENTS}:
-        items.append(("assessments:index", _("Évaluations")))
-    if access.VIEW_DASHBOARDS in perms:
-        items.append(("dashboards:index", _("Tableaux de bord")))
-    if access.may_import(user):
-        items.append(("admissions:import_upload", _("Import")))
-    if access.ADMINISTER in perms:
-        items.append(("audit_list", _("Journal d'accès")))
-        items.append(("records_in_error", _("Saisies par erreur")))
-    if access.ADMINISTER in perms or user.is_staff:
-        items.append(("admin:index", _("Administration")))
     return {
-        "nav_items": items,
+        "nav_items": [(entry.url_name, entry.label) for entry in registry.navigation_for(user, perms)],
         "nav_facilities": access.facility_names(user),
         "nav_permissions": perms,
     }

@@ -4,7 +4,7 @@ from typing import TypeVar
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 M = TypeVar("M", bound=models.Model)
@@ -51,3 +51,26 @@ def record_save(
     obj._change_reason = reason.strip()
     obj.save()
     return obj
+
+
+# ---------------------------------------------------------------- entered in error
+# Any model registered with `unit.registry.registry.entered_in_error` (its `entered_in_error` field):
+# who may mark or restore a record is decided by the history page's views (unit/views.py).
+
+
+@transaction.atomic
+def record_mark_in_error(*, user: AbstractBaseUser | None, obj: M, reason: str) -> M:
+    """A record entered in error stays in the history and drops out of lists and reports."""
+    obj.entered_in_error = True
+    return record_save(obj, user=user, reason=reason)
+
+
+@transaction.atomic
+def record_restore(*, user: AbstractBaseUser | None, obj: M, reason: str) -> M:
+    """Undo « entered in error »: the record is back in lists and reports, with a version saying who and why."""
+    if not reason or not reason.strip():
+        raise ValidationError(_("Indiquez pourquoi cette saisie est rétablie."))
+    if not obj.entered_in_error:
+        raise ValidationError(_("Cette saisie n'est pas marquée « saisie par erreur »."))
+    obj.entered_in_error = False
+    return record_save(obj, user=user, reason=_("Saisie rétablie : %(reason)s") % {"reason": reason.strip()})

@@ -28,7 +28,7 @@ def _rows() -> dict[tuple[str, str], tuple[str, str, bool]]:
     rows = _cache["rows"]
     if rows is not None and time.monotonic() - _cache["at"] < _TTL_SECONDS:
         return rows  # type: ignore[return-value]
-    from unit.models import ReferenceItem
+    from unit.models import ReferenceItem  # noqa: PLC0415 - unit.models imports this module (a cycle)
 
     try:
         loaded = {

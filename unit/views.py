@@ -18,10 +18,10 @@ from django.views.i18n import set_language
 
 from unit import access
 from unit.audit import READ, audited, not_audited, record_named_in_url
+from unit.history import record_mark_in_error as mark
+from unit.history import record_restore as restore
+from unit.registry import registry
 from unit.selectors import history_of, records_in_error
-
-# Only these apps hold records that have a history page.
-HISTORY_APPS = {"unit", "admissions", "assessments", "dashboards"}
 
 
 @not_audited("the names of the user's facilities")
@@ -56,7 +56,7 @@ def set_language_view(request: HttpRequest) -> HttpResponse:
 
 @audited(READ, record_named_in_url, pk_kwarg="pk")
 def record_history(request: HttpRequest, app_label: str, model_name: str, pk: int) -> HttpResponse:
-    if app_label not in HISTORY_APPS:
+    if not registry.has_history_page(app_label):  # the apps that registered a history page (their apps.py)
         raise Http404
     try:
         model = apps.get_model(app_label, model_name)
@@ -75,20 +75,9 @@ def record_history(request: HttpRequest, app_label: str, model_name: str, pk: in
         "app_label": app_label, "model_name": model._meta.model_name})
 
 
-# Which permission lets a user mark a record as entered in error.
-ERROR_PERMISSIONS = {
-    "admissions.family": access.EDIT_ADMISSIONS, "admissions.child": access.EDIT_ADMISSIONS,
-    "admissions.adult": access.EDIT_ADMISSIONS, "admissions.admissionrequest": access.EDIT_ADMISSIONS,
-    "admissions.stay": access.EDIT_ADMISSIONS, "admissions.presenceperiod": access.EDIT_ADMISSIONS,
-    "admissions.diagnosis": access.EDIT_CARE, "admissions.synthesismeeting": access.EDIT_CARE,
-    "admissions.intervention": access.EDIT_CARE, "admissions.signalement": access.EDIT_CARE,
-    "assessments.assessment": access.EDIT_ASSESSMENTS,
-}
-
-
 def _record_or_404(request: HttpRequest, app_label: str, model_name: str, pk: int, *, in_error: bool):
     """The clinical record named in the URL, if the user may read it; missing and unreachable answer 404."""
-    if f"{app_label}.{model_name}" not in ERROR_PERMISSIONS:
+    if registry.error_permission(f"{app_label}.{model_name}") is None:
         raise Http404
     model = apps.get_model(app_label, model_name)
     obj = model._default_manager.filter(pk=pk, entered_in_error=in_error).first()
@@ -99,17 +88,16 @@ def _record_or_404(request: HttpRequest, app_label: str, model_name: str, pk: in
 
 def _may_restore(user, obj) -> bool:
     # An administrator of a facility that holds the record: the facility a partner hid it from gets it back.
-    return obj._meta.label_lower in ERROR_PERMISSIONS and access.can_reach(user, obj, access.ADMINISTER)
+    return (registry.error_permission(obj._meta.label_lower) is not None
+            and access.can_reach(user, obj, access.ADMINISTER))
 
 
 @not_audited("a write that always answers with a redirect")
 @require_POST
 def record_mark_in_error(request: HttpRequest, app_label: str, model_name: str, pk: int) -> HttpResponse:
     """Mark a clinical record entered in error: it stays in the history and leaves lists and reports."""
-    from admissions.services import record_mark_in_error as mark
-
     obj = _record_or_404(request, app_label, model_name, pk, in_error=False)
-    permission = ERROR_PERMISSIONS[obj._meta.label_lower]
+    permission = registry.error_permission(obj._meta.label_lower)
     if not access.can_reach(request.user, obj, permission):
         raise PermissionDenied
     reason = request.POST.get("reason", "").strip()
@@ -134,8 +122,6 @@ def record_mark_in_error(request: HttpRequest, app_label: str, model_name: str, 
 @require_POST
 def record_restore(request: HttpRequest, app_label: str, model_name: str, pk: int) -> HttpResponse:
     """Undo « entered in error » (administrators): the record returns to lists and reports, with a reasoned version."""
-    from admissions.services import record_restore as restore
-
     obj = _record_or_404(request, app_label, model_name, pk, in_error=True)
     if not _may_restore(request.user, obj):
         raise PermissionDenied
@@ -154,4 +140,4 @@ def records_in_error_list(request: HttpRequest) -> HttpResponse:
     """Administrators find here what was marked in error (a hidden dossier included) and open its history."""
     access.require(request.user, access.ADMINISTER)
     return render(request, "unit/records_in_error.html",
-                  {"rows": records_in_error(request.user, list(ERROR_PERMISSIONS))})
+                  {"rows": records_in_error(request.user, registry.in_error_labels())})

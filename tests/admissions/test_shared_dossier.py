@@ -10,6 +10,7 @@ from django.urls import reverse
 from admissions import services
 from admissions.models import Family
 from tests import factories
+from unit import history as unit_history
 from unit import services as unit_services
 
 pytestmark = pytest.mark.django_db
@@ -163,7 +164,7 @@ def _restore(client, obj, reason="Marqué par erreur"):
 
 def test_an_administrator_restores_a_record_marked_in_error(login, facility_a, users_a):
     family = factories.family(facility=facility_a)
-    services.record_mark_in_error(user=users_a["admissions"], obj=family, reason="Saisi par erreur : doublon")
+    unit_history.record_mark_in_error(user=users_a["admissions"], obj=family, reason="Saisi par erreur : doublon")
     client = login(users_a["admin"])
     history = reverse("record_history", args=["admissions", "family", family.pk])
     page = html.unescape(client.get(history).content.decode())
@@ -181,7 +182,7 @@ def test_an_administrator_restores_a_record_marked_in_error(login, facility_a, u
 
 def test_restoring_needs_a_reason_an_administrator_and_the_facility(login, facility_a, users_a, users_b):
     stay = factories.stay(facility=facility_a)
-    services.record_mark_in_error(user=None, obj=stay, reason="x")
+    unit_history.record_mark_in_error(user=None, obj=stay, reason="x")
     assert _restore(login(users_a["admin"]), stay, reason=" ").status_code == 302
     stay.refresh_from_db()
     assert stay.entered_in_error
@@ -206,7 +207,7 @@ def test_a_record_not_in_error_is_not_restored(login, facility_a, users_a):
 def test_the_opening_facility_restores_what_a_partner_hid(login, shared, users_a, facility_c_admin):
     family, *_ = shared
     # Before the rule, a partner's admissions user could hide the dossier: its administrator brings it back.
-    services.record_mark_in_error(user=None, obj=family, reason="Saisi par erreur : caché par un partenaire")
+    unit_history.record_mark_in_error(user=None, obj=family, reason="Saisi par erreur : caché par un partenaire")
     assert login(users_a["admissions"]).get(reverse("admissions:family_detail", args=[family.pk])).status_code == 404
     history = reverse("record_history", args=["admissions", "family", family.pk])
     # The administrator finds it in the list of records in error; an administrator elsewhere does not.

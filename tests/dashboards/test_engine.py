@@ -15,6 +15,7 @@ from admissions import services as adm
 from assessments import services as assessments
 from dashboards import engine
 from tests import factories
+from unit import history
 
 pytestmark = pytest.mark.django_db
 
@@ -70,11 +71,11 @@ def cohort():
                       adult=mother1)
     wrong_dx = adm.diagnosis_add(user=None, stay=s1, timepoint="entry", classification="icd10", code="F60.3",
                                  adult=mother1)
-    adm.record_mark_in_error(user=None, obj=wrong_dx, reason="test")
+    history.record_mark_in_error(user=None, obj=wrong_dx, reason="test")
     _bayley(therapist, s1, date(2025, 1, 20), {"cog": 80, "lang": 85})
     _bayley(therapist, s1, date(2025, 4, 10), {"cog": 90, "lang": 95})
     wrong_bayley = _bayley(therapist, s1, date(2025, 4, 12), {"cog": 150, "lang": 150})
-    adm.record_mark_in_error(user=None, obj=wrong_bayley, reason="test")
+    history.record_mark_in_error(user=None, obj=wrong_bayley, reason="test")
     adm.meeting_add(user=None, stay=s1, held_on=date(2025, 3, 15), participants="équipe")
     adm.stay_discharge(user=None, stay=s1, discharged_on=date(2025, 4, 15), discharge_kind="planned",
                        residence_after="home_with_parent")
@@ -89,16 +90,16 @@ def cohort():
                 referrer="cpas")
     adm.presence_add(user=None, stay=s2, adult=father2, start=date(2025, 2, 10))
     wrong_presence = adm.presence_add(user=None, stay=s2, adult=mother2, start=date(2025, 2, 10))
-    adm.record_mark_in_error(user=None, obj=wrong_presence, reason="test")
+    history.record_mark_in_error(user=None, obj=wrong_presence, reason="test")
     adm.meeting_add(user=None, stay=s2, held_on=date(2025, 5, 1), participants="équipe")
     wrong_meeting = adm.meeting_add(user=None, stay=s2, held_on=date(2025, 5, 2), participants="équipe")
-    adm.record_mark_in_error(user=None, obj=wrong_meeting, reason="test")
+    history.record_mark_in_error(user=None, obj=wrong_meeting, reason="test")
 
     # F3: another guardian alone (the mother, with a region, is entered in error); discharged 30 Jun 2025.
     f3, c3 = _family(unit, birth=date(2025, 1, 5), sex="F", weeks=40)
     guardian3 = factories.adult(family=f3, role="other_guardian", birth_date=date(1970, 3, 3), region="BE-WNA")
     wrong_mother = factories.adult(family=f3, role="mother", region="BE-VAN")
-    adm.record_mark_in_error(user=None, obj=wrong_mother, reason="test")
+    history.record_mark_in_error(user=None, obj=wrong_mother, reason="test")
     s3 = _admit(unit, c3, received_on=date(2025, 3, 1), admitted_on=date(2025, 3, 10), referrer="sos_children")
     adm.presence_add(user=None, stay=s3, adult=guardian3, start=date(2025, 3, 10))
     adm.diagnosis_add(user=None, stay=s3, timepoint="entry", classification="icd10", code="F43.2", primary=True,
@@ -112,8 +113,8 @@ def cohort():
     # A stay entered in error: out of every figure.
     f4, c4 = _family(unit, birth=date(2025, 1, 1), sex="M")
     s4 = _admit(unit, c4, received_on=date(2025, 4, 1), admitted_on=date(2025, 4, 2), referrer="gp")
-    adm.record_mark_in_error(user=None, obj=s4, reason="test")
-    adm.record_mark_in_error(user=None, obj=s4.request, reason="test")
+    history.record_mark_in_error(user=None, obj=s4, reason="test")
+    history.record_mark_in_error(user=None, obj=s4.request, reason="test")
 
     # Requests of 2025 that led to no stay.
     _refused(unit, received_on=date(2025, 5, 1), reason="no_capacity")
@@ -125,7 +126,7 @@ def cohort():
     factories.request(facility=unit, family=fam, children=[kid], received_on=date(2025, 7, 1))     # pending
     fam, kid = _family(unit)
     wrong_request = factories.request(facility=unit, family=fam, children=[kid], received_on=date(2025, 8, 1))
-    adm.record_mark_in_error(user=None, obj=wrong_request, reason="test")
+    history.record_mark_in_error(user=None, obj=wrong_request, reason="test")
 
     # Activity.
     adm.intervention_add(user=None, facility=unit, family=f1, kind="first_interview", done_on=date(2024, 12, 15))
@@ -136,12 +137,12 @@ def cohort():
                          done_on=date(2025, 12, 31))
     wrong_intervention = adm.intervention_add(user=None, facility=unit, family=f2, kind="supervision",
                                               done_on=date(2025, 3, 2))
-    adm.record_mark_in_error(user=None, obj=wrong_intervention, reason="test")
+    history.record_mark_in_error(user=None, obj=wrong_intervention, reason="test")
     adm.signalement_add(user=None, facility=unit, family=f2, made_on=date(2025, 1, 1), addressee="SAJ")
     adm.signalement_add(user=None, facility=unit, family=f3, made_on=date(2025, 6, 1), addressee="Parquet")
     wrong_signalement = adm.signalement_add(user=None, facility=unit, family=f3, made_on=date(2025, 6, 2),
                                             addressee="Parquet")
-    adm.record_mark_in_error(user=None, obj=wrong_signalement, reason="test")
+    history.record_mark_in_error(user=None, obj=wrong_signalement, reason="test")
 
     # Another facility: nothing of it counts for `unit`.
     fb, cb = _family(other, birth=date(2024, 12, 1), sex="M", weeks=30)
@@ -249,7 +250,7 @@ def test_a_stay_marked_in_error_drops_out(cohort):
     unit = cohort["unit"]
     before = engine.build([unit], YEAR).as_json()["stays_active"]
     stay = unit.stays.filter(entered_in_error=False, discharged_on__isnull=True).get()
-    adm.record_mark_in_error(user=None, obj=stay, reason="doublon")
+    history.record_mark_in_error(user=None, obj=stay, reason="doublon")
     after = engine.build([unit], YEAR).as_json()
     assert (before, after["stays_active"]) == (3, 2)
     assert after["admission_mode"]["father_only"] == 0

@@ -14,7 +14,7 @@ from assessments import services as ass
 from tests import factories
 from tests.admissions import import_corpus as corpus
 from tests.test_permission_matrix import MATRIX
-from unit import audit
+from unit import audit, history
 from unit import services as unit_services
 from unit.models import AuditEntry, Membership
 
@@ -86,7 +86,7 @@ def _world(facility):
                            profile=None, source="command")
     in_error = adm.diagnosis_add(user=None, stay=stay, child=child, timepoint="entry", classification="icd11",
                                  code="6B40", primary=False)
-    adm.record_mark_in_error(user=None, obj=in_error, reason="Saisi par erreur : test")
+    history.record_mark_in_error(user=None, obj=in_error, reason="Saisi par erreur : test")
     return SimpleNamespace(facility=facility, family=family, child=child, adult=mother, stay=stay,
                            presence=presence, request=stay.request, assessment=assessment,
                            alert=assessment.alerts.get(), export=export, in_error=in_error)
