@@ -20,6 +20,7 @@ from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import IO, Any
+from xml.etree import ElementTree
 
 import openpyxl
 from django.contrib.auth.models import AbstractBaseUser
@@ -397,8 +398,6 @@ def _sheet_titles(archive: zipfile.ZipFile) -> dict[str, str]:
     if any(info.filename in names and info.file_size > 1024 * 1024 for info in archive.infolist()):
         return {}
     try:
-        from xml.etree import ElementTree
-
         workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
         rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
     except (KeyError, ElementTree.ParseError):

@@ -161,7 +161,7 @@ def job_sweep() -> None:
         _progress_path(job_id).unlink(missing_ok=True)
     Job.objects.filter(expires_at__lte=now).delete()
     try:
-        from django_tasks_db.models import DBTaskResult
+        from django_tasks_db.models import DBTaskResult  # noqa: PLC0415 (optional: the database backend only)
     except ImportError:  # another backend keeps its own results
         return
     DBTaskResult.objects.finished().filter(

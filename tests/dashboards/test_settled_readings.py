@@ -16,6 +16,7 @@ from dashboards import indicators as ind
 from dashboards.indicators import DiagnosisRow, FacilityRow, ReportData
 from dashboards.tables import build_tables
 from tests.dashboards.test_indicators import END, START, UNIT, presence, stay
+from unit import history
 
 HOME = FacilityRow(id=2, code="ads-a", capacity=None, residential=False)
 
@@ -286,7 +287,7 @@ def test_an_adult_entered_in_error_is_neither_admitted_nor_diagnosed(facility_a)
     year = engine.Period(date(2025, 1, 1), date(2025, 12, 31))
     before = engine.build([facility_a], year, compare=False).indicators
     assert before["admission_mode"]["both_whole_stay"] == 1 and before["parent_diagnoses"] == {"6A70": 1, "6B00": 1}
-    adm.record_mark_in_error(user=None, obj=father, reason="Doublon")
+    history.record_mark_in_error(user=None, obj=father, reason="Doublon")
     for indicators in _engine_and_as_of(facility_a, year):
         assert indicators["admission_mode"] == {"mother_only": 1, "father_only": 0, "both_whole_stay": 0,
                                                 "both_partial": 0, "none": 0}
