@@ -154,4 +154,4 @@ def records_in_error_list(request: HttpRequest) -> HttpResponse:
     """Administrators find here what was marked in error (a hidden dossier included) and open its history."""
     access.require(request.user, access.ADMINISTER)
     return render(request, "unit/records_in_error.html",
-                  {"rows": records_in_error(request.user, list(ERROR_PERMISSIONS))})
+                  {"rows": records_in_error(user=request.user, labels=list(ERROR_PERMISSIONS))})
