@@ -146,3 +146,20 @@ def test_views_and_forms_hold_no_query(path):
 def test_the_query_check_sees_a_query():
     sample = ROOT / "unit" / "views.py"
     assert _queries(sample), "the AST check would pass anything"
+
+
+PAGE_HELPERS = {"history_rows", "version_of", "_version", "expected_status_of_role"}
+
+
+def test_the_page_matrix_helper_exists_once():
+    """The matrix rule and the page helpers live in tests/page_matrix.py; the page tests import them."""
+    defined = []
+    for path in sorted((ROOT / "tests").rglob("*.py")):
+        if path.name == "page_matrix.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.FunctionDef) and node.name in PAGE_HELPERS:
+                defined.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.name}")
+    assert defined == []
+    for name in ("test_permission_matrix.py", "admissions/test_pages.py", "assessments/test_pages.py"):
+        assert "page_matrix" in (ROOT / "tests" / name).read_text(encoding="utf-8"), name

@@ -119,7 +119,8 @@ def test_board_index_capacity_and_report_agree_on_every_day(monkeypatch, capacit
         assert stay_dates.peak_occupancy(rows, DAYS[0], DAYS[-1]) <= capacity
         for day in DAYS:
             monkeypatch.setattr(selectors, "timezone", SimpleNamespace(localdate=lambda day=day: day))
-            board = {e["facility"].pk: e for e in selectors.board(user=manager, facility_code=unit.code)}[unit.pk]["used"]
+            board = {e["facility"].pk: e
+                     for e in selectors.board(user=manager, facility_code=unit.code)}[unit.pk]["used"]
             index = {r["facility"].pk: r
                      for r in selectors.occupancy_by_facility(user=manager)}[unit.pk]["present"]
             rule = sum(stay_dates.occupies(a, d, day) for a, d in rows)
