@@ -10,8 +10,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from admissions.models import Adult, Child, Family, ReferrerOrganisation, Stay
-from admissions.selectors import family_adults
+from admissions import selectors
+from admissions.models import Family, ReferrerOrganisation, Stay
 from admissions.services import referrer_organisation_get_or_create
 from unit import fields
 from unit.ages import birth_date_problem
@@ -164,7 +164,7 @@ class RequestForm(ServiceForm):
     def __init__(self, *args, facilities, family: Family, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["facility"].queryset = facilities
-        self.fields["children"].queryset = family.children.filter(entered_in_error=False)
+        self.fields["children"].queryset = selectors.family_children(family_id=family.pk)
         self.fields["mandate"].initial = "none"
         self.helper.layout = Layout(
             Fieldset(_("Demande"), Div(Div("facility", css_class="col-md-4"), Div("received_on", css_class="col-md-4"),
@@ -268,10 +268,10 @@ class PresenceForm(ServiceForm):
 
     def __init__(self, *args, stay: Stay, **kwargs):
         super().__init__(*args, **kwargs)
-        adults = family_adults(stay.child.family_id)
+        adults = selectors.family_adults(family_id=stay.child.family_id)
         self.fields["adult"].queryset = adults
         # Usually the parent admitted with the child, from the admission day.
-        present = set(stay.presence_periods.filter(entered_in_error=False).values_list("adult_id", flat=True))
+        present = selectors.stay_present_adult_ids(stay=stay)
         first_absent = next((a for a in adults if a.pk not in present), None)
         self.fields["adult"].initial = first_absent.pk if first_absent else None
         self.fields["start"].initial = stay.admitted_on if not present else timezone.localdate()
@@ -296,16 +296,14 @@ class DiagnosisForm(ServiceForm):
     def __init__(self, *args, stay: Stay, **kwargs):
         super().__init__(*args, **kwargs)
         choices = [(f"child:{stay.child_id}", str(stay.child))]
-        adults = Adult.objects.filter(presence_periods__stay=stay, entered_in_error=False).distinct()
+        adults = selectors.stay_present_adults(stay=stay)
         choices += [(f"adult:{a.pk}", f"{a.get_role_display()} — {a}") for a in adults]
         self.fields["subject"].choices = choices
         self.stay = stay
 
     def subject_kwargs(self) -> dict:
         kind, _sep, pk = self.cleaned_data["subject"].partition(":")
-        if kind == "child":
-            return {"child": Child.objects.get(pk=int(pk), pk__in=[self.stay.child_id])}
-        return {"adult": Adult.objects.get(pk=int(pk), family_id=self.stay.child.family_id)}
+        return selectors.stay_subject(stay=self.stay, kind=kind, pk=int(pk))
 
 
 class MeetingForm(ServiceForm):
@@ -349,7 +347,7 @@ class DischargeForm(VersionedForm):
 
     def clean(self):
         data = super().clean()
-        has_exit = self.stay.diagnoses.filter(timepoint="exit", entered_in_error=False).exists()
+        has_exit = selectors.stay_has_exit_diagnosis(stay=self.stay)
         if not has_exit and not data.get("confirm_without_exit_diagnosis"):
             self.add_error("confirm_without_exit_diagnosis", _(
                 "Aucun diagnostic de sortie n'est saisi : ajoutez-le, ou cochez pour confirmer la sortie sans."

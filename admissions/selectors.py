@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q, QuerySet
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -13,10 +13,13 @@ from admissions import hooks
 from admissions.models import (
     AdmissionRequest,
     Adult,
+    Child,
     Diagnosis,
+    DiagnosisCode,
     Family,
     Intervention,
     PresencePeriod,
+    ReferrerOrganisation,
     Stay,
     stays_occupying_q,
 )
@@ -26,7 +29,8 @@ from unit.models import EligibilityCriterion
 from unit.registry import registry
 
 
-def requests_visible(user: AbstractBaseUser, *, status: str = "", facility_code: str = "") -> QuerySet:
+def requests_visible(*, user: AbstractBaseUser, status: str = "",
+                     facility_code: str = "") -> QuerySet[AdmissionRequest]:
     qs = access.scope(AdmissionRequest.objects.filter(entered_in_error=False), user)
     if status == "pending":
         qs = qs.filter(decision="")
@@ -37,11 +41,15 @@ def requests_visible(user: AbstractBaseUser, *, status: str = "", facility_code:
     return qs.select_related("facility", "family", "referrer_organisation")
 
 
-def families_visible(user: AbstractBaseUser) -> QuerySet:
-    return access.scope(Family.objects.filter(entered_in_error=False), user)
+def families_visible(*, user: AbstractBaseUser, query: str = "") -> QuerySet[Family]:
+    """The dossiers the user may read; `query` keeps those whose reference contains it."""
+    qs = access.scope(Family.objects.filter(entered_in_error=False), user)
+    if query:
+        qs = qs.filter(reference__icontains=query)
+    return qs.select_related("facility")
 
 
-def family_reference_taken(user: AbstractBaseUser, reference: str) -> bool:
+def family_reference_taken(*, user: AbstractBaseUser, reference: str) -> bool:
     """Whether a dossier the user can reach (entered in error included) already bears `reference`.
 
     Dossiers out of the user's reach are not looked at: a reference used only there answers as a new one
@@ -49,10 +57,10 @@ def family_reference_taken(user: AbstractBaseUser, reference: str) -> bool:
     return access.scope(Family.objects.all(), user).filter(reference__iexact=reference.strip()).exists()
 
 
-def family_detail(user: AbstractBaseUser, pk: int) -> Family:
+def family_detail(*, user: AbstractBaseUser, pk: int) -> Family:
     visible_stays = access.scope(Stay.objects.filter(entered_in_error=False), user).select_related("facility")
     visible_requests = access.scope(AdmissionRequest.objects.filter(entered_in_error=False), user)
-    qs = families_visible(user).select_related("facility").prefetch_related(
+    qs = families_visible(user=user).select_related("facility").prefetch_related(
         "children", "adults",
         Prefetch("requests", queryset=visible_requests.select_related("facility")),
         Prefetch("children__stays", queryset=visible_stays),
@@ -60,19 +68,19 @@ def family_detail(user: AbstractBaseUser, pk: int) -> Family:
     return get_object_or_404(qs, pk=pk)
 
 
-def stays_visible(user: AbstractBaseUser, permission: str = access.VIEW_RECORDS) -> QuerySet:
+def stays_visible(*, user: AbstractBaseUser, permission: str = access.VIEW_RECORDS) -> QuerySet[Stay]:
     return access.scope(Stay.objects.filter(entered_in_error=False), user, permission)
 
 
-def stays_current(user: AbstractBaseUser, permission: str = access.VIEW_RECORDS) -> QuerySet:
+def stays_current(*, user: AbstractBaseUser, permission: str = access.VIEW_RECORDS) -> QuerySet[Stay]:
     """The stays active today (discharge day included: exit assessments are still entered that day)."""
     today = timezone.localdate()
-    return _with_residents(stays_visible(user, permission).active_in(today, today))
+    return _with_residents(stays_visible(user=user, permission=permission).active_in(today, today))
 
 
-def stays_occupying(user: AbstractBaseUser, day, permission: str = access.VIEW_RECORDS) -> QuerySet:
+def stays_occupying(*, user: AbstractBaseUser, day: date, permission: str = access.VIEW_RECORDS) -> QuerySet[Stay]:
     """The stays holding a place on `day` (admissions.stay_dates: the discharge day is a free place)."""
-    return _with_residents(stays_visible(user, permission).occupying(day))
+    return _with_residents(stays_visible(user=user, permission=permission).occupying(day))
 
 
 def _with_residents(stays: QuerySet) -> QuerySet:
@@ -87,8 +95,8 @@ def _with_residents(stays: QuerySet) -> QuerySet:
     )
 
 
-def stay_detail(user: AbstractBaseUser, pk: int) -> Stay:
-    qs = stays_visible(user).select_related("facility", "child", "child__family", "request").prefetch_related(
+def stay_detail(*, user: AbstractBaseUser, pk: int) -> Stay:
+    qs = stays_visible(user=user).select_related("facility", "child", "child__family", "request").prefetch_related(
         Prefetch("presence_periods", queryset=PresencePeriod.objects.filter(entered_in_error=False)
                  .select_related("adult")),
         Prefetch("diagnoses", queryset=Diagnosis.objects.select_related("child", "adult")),
@@ -99,13 +107,13 @@ def stay_detail(user: AbstractBaseUser, pk: int) -> Stay:
     return get_object_or_404(qs, pk=pk)
 
 
-def open_alerts(user: AbstractBaseUser, *, stay_id: int | None = None, family_id: int | None = None) -> list:
+def open_alerts(*, user: AbstractBaseUser, stay_id: int | None = None, family_id: int | None = None) -> list:
     """The open alerts the apps built on admissions raise on a stay or a family (admissions/hooks.py)."""
     return [alert for alerts_of in registry.contributions(hooks.OPEN_ALERTS)
             for alert in alerts_of(user, stay_id=stay_id, family_id=family_id)]
 
 
-def occupancy_by_facility(user: AbstractBaseUser, permission: str = access.VIEW_RECORDS) -> list[dict]:
+def occupancy_by_facility(*, user: AbstractBaseUser, permission: str = access.VIEW_RECORDS) -> list[dict]:
     """Places used today per facility the user may see (one aggregate query), by the board's rule."""
     today = timezone.localdate()
     present = Q(stays__entered_in_error=False) & stays_occupying_q(today, today, prefix="stays__")
@@ -113,64 +121,110 @@ def occupancy_by_facility(user: AbstractBaseUser, permission: str = access.VIEW_
     return [{"facility": f, "present": f.present, "capacity": f.capacity} for f in rows.order_by("name")]
 
 
-def object_for(user: AbstractBaseUser, model, pk: int, permission: str = access.VIEW_RECORDS, *,
-               queryset: QuerySet | None = None):
-    """The object if the user may act on it with `permission`.
-
-    Unreachable objects answer 404 (nothing leaks about other facilities); reachable ones the
-    user may only read answer 403.
-    """
-    qs = queryset if queryset is not None else model.objects.all()
-    if any(f.name == "entered_in_error" for f in model._meta.fields):
-        qs = qs.filter(entered_in_error=False)
-    obj = access.scope(qs, user).filter(pk=pk).first()
-    if obj is None:
-        raise Http404
-    if permission != access.VIEW_RECORDS and not access.scope(qs, user, permission).filter(pk=pk).exists():
-        raise PermissionDenied
-    return obj
-
-
-def criteria_of(facility_id: int) -> QuerySet:
+def criteria_of(*, facility_id: int) -> QuerySet:
     """The facility's active eligibility criteria, in their order."""
     return EligibilityCriterion.objects.filter(facility_id=facility_id, active=True)
 
 
-def family_adults(family_id: int) -> QuerySet:
+def family_adults(*, family_id: int) -> QuerySet[Adult]:
     """The adults of a family (those entered in error left out)."""
     return Adult.objects.filter(family_id=family_id, entered_in_error=False)
 
 
-def request_stays(req: AdmissionRequest) -> QuerySet:
+def request_stays(*, admission_request: AdmissionRequest) -> QuerySet[Stay]:
     """The stays that came from a request."""
-    return req.stays.filter(entered_in_error=False).select_related("child")
+    return admission_request.stays.filter(entered_in_error=False).select_related("child")
 
 
-def admissible_children(req: AdmissionRequest) -> QuerySet:
+def admissible_children(*, admission_request: AdmissionRequest) -> QuerySet[Child]:
     """Who may be admitted from a request: its children; for a prenatal request that names none yet,
     any child of the family (born since)."""
-    children = req.children.filter(entered_in_error=False)
-    if req.expected_due_date and not children.exists():
-        children = req.family.children.filter(entered_in_error=False)
+    children = admission_request.children.filter(entered_in_error=False)
+    if admission_request.expected_due_date and not children.exists():
+        children = family_children(family_id=admission_request.family_id)
     return children
 
 
-def waiting_list(user: AbstractBaseUser, facility_code: str = "") -> QuerySet:
+def family_children(*, family_id: int) -> QuerySet[Child]:
+    """The children of a family (those entered in error left out)."""
+    return Child.objects.filter(family_id=family_id, entered_in_error=False)
+
+
+def stay_present_adult_ids(*, stay: Stay) -> set[int]:
+    """The adults with a presence period in the stay (those entered in error left out)."""
+    return set(stay.presence_periods.filter(entered_in_error=False).values_list("adult_id", flat=True))
+
+
+def stay_present_adults(*, stay: Stay) -> QuerySet[Adult]:
+    """The adults who stayed with the child at some point of the stay."""
+    return Adult.objects.filter(presence_periods__stay=stay, entered_in_error=False).distinct()
+
+
+def stay_has_exit_diagnosis(*, stay: Stay) -> bool:
+    return stay.diagnoses.filter(timepoint="exit", entered_in_error=False).exists()
+
+
+def stay_subject(*, stay: Stay, kind: str, pk: int) -> dict[str, Child | Adult]:
+    """The subject a diagnosis form names, as service arguments: the stay's child, or an adult of its family.
+
+    Anything else is not found (Child.DoesNotExist / Adult.DoesNotExist)."""
+    if kind == "child":
+        return {"child": Child.objects.get(pk=pk, pk__in=[stay.child_id])}
+    return {"adult": Adult.objects.get(pk=pk, family_id=stay.child.family_id)}
+
+
+def stay_for_form(*, user: AbstractBaseUser, pk: int, permission: str) -> Stay:
+    """A stay a form page acts on with `permission`, with what its forms and title show."""
+    return access.object_for(user=user, pk=pk, permission=permission,
+                             queryset_or_model=Stay.objects.select_related("child", "child__family", "facility"))
+
+
+def presence_for_form(*, user: AbstractBaseUser, pk: int, permission: str) -> PresencePeriod:
+    return access.object_for(user=user, pk=pk, permission=permission,
+                             queryset_or_model=PresencePeriod.objects.select_related("stay"))
+
+
+def child_with_family(*, user: AbstractBaseUser, pk: int, permission: str = access.VIEW_RECORDS) -> Child:
+    return access.object_for(user=user, pk=pk, permission=permission,
+                             queryset_or_model=Child.objects.select_related("family"))
+
+
+def referrer_organisation_names() -> QuerySet:
+    """The names of the senders' directory, offered while typing a request."""
+    return ReferrerOrganisation.objects.filter(active=True).values_list("name", flat=True)
+
+
+def diagnosis_codes_active() -> QuerySet[DiagnosisCode]:
+    """The loaded diagnosis codes, for the picker's list."""
+    return DiagnosisCode.objects.filter(active=True).only("classification", "code", "label_fr", "label_en")
+
+
+def diagnosis_codes_matching(*, classification: str = "", query: str = "", limit: int = 30) -> list[DiagnosisCode]:
+    """Codes whose code starts with `query` or whose title contains it, in code order."""
+    qs = DiagnosisCode.objects.filter(active=True)
+    if classification:
+        qs = qs.filter(classification=classification)
+    if query:
+        qs = qs.filter(Q(code__istartswith=query) | Q(label_fr__icontains=query) | Q(label_en__icontains=query))
+    return list(qs.order_by("code")[:limit])
+
+
+def waiting_list(*, user: AbstractBaseUser, facility_code: str = "") -> QuerySet[AdmissionRequest]:
     """Requests on the waiting list, oldest decision first (the wait counts from reception)."""
-    qs = requests_visible(user, status="waiting_list", facility_code=facility_code)
+    qs = requests_visible(user=user, status="waiting_list", facility_code=facility_code)
     return qs.order_by("received_on", "pk").prefetch_related("children")
 
 
-def request_detail(user: AbstractBaseUser, pk: int, permission: str = access.VIEW_RECORDS) -> AdmissionRequest:
+def request_detail(*, user: AbstractBaseUser, pk: int, permission: str = access.VIEW_RECORDS) -> AdmissionRequest:
     qs = AdmissionRequest.objects.select_related("facility", "family", "referrer_organisation", "decided_by")
-    return object_for(user, AdmissionRequest, pk, permission, queryset=qs)
+    return access.object_for(user=user, queryset_or_model=qs, pk=pk, permission=permission)
 
 
-def board(user: AbstractBaseUser, facility_code: str = "") -> list[dict]:
+def board(*, user: AbstractBaseUser, facility_code: str = "") -> list[dict]:
     """Current residents per facility: places used today (the capacity rule), each child with age, days in
     stay, parents present."""
     today = timezone.localdate()
-    stays = stays_occupying(user, today)
+    stays = stays_occupying(user=user, day=today)
     if facility_code:
         stays = stays.filter(facility__code=facility_code)
     facilities = access.facilities_for(user)
@@ -192,7 +246,7 @@ def board(user: AbstractBaseUser, facility_code: str = "") -> list[dict]:
     return sorted(by_facility.values(), key=lambda e: e["facility"].name)
 
 
-def stay_timeline(stay: Stay) -> list[dict]:
+def stay_timeline(*, stay: Stay) -> list[dict]:
     """Events of a stay in date order, from the prefetched relations (no query per event)."""
     events: list[dict] = [{"date": stay.admitted_on, "kind": "admission", "object": stay}]
     for period in stay.presence_periods.all():

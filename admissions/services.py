@@ -6,6 +6,7 @@ import csv
 from collections.abc import Iterable, Mapping
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
@@ -133,29 +134,86 @@ def _value_of(obj, field: str, value):
     return value
 
 
-@transaction.atomic
-def record_update(*, user: User | None, obj, changes: Mapping[str, object], expected_version: int,
-                  reason: str):
-    """Edit fields of a record read at `expected_version`; a newer saved version is a conflict.
+class _Unchanged:
+    """The default of every field of an `*_update`: the field keeps its stored value."""
 
-    The identity of a family, a child or an adult changes only from the facility that opened the dossier.
+    def __repr__(self) -> str:
+        return "UNCHANGED"
+
+
+UNCHANGED: Any = _Unchanged()
+
+
+def _given(**fields: object) -> dict[str, object]:
+    return {name: value for name, value in fields.items() if value is not UNCHANGED}
+
+
+def _record_update(*, user: User | None, obj, changes: Mapping[str, object], expected_version: int, reason: str):
+    """Apply `changes` to a record read at `expected_version` and save it; a newer saved version is a conflict.
+
+    Private: each model has its `<entity>_update` naming the fields a correction may change and checking
+    its own rules. The identity of a family, a child or an adult changes only from the facility that opened
+    the dossier.
     """
     _identity_guard(user, obj, changes)
     for field, value in changes.items():
         setattr(obj, field, value)
-    if isinstance(obj, Child | Adult):
-        _plausible_birth_date(getattr(obj, "birth_date", None))
-    if isinstance(obj, Child) and obj.pk is not None:
-        # The rules of the admission hold after an edit too: a child is born when admitted.
-        first = obj.stays.filter(entered_in_error=False).order_by("admitted_on").values_list(
+    return record_save(obj, user=user, reason=reason, expected_version=expected_version)
+
+
+@transaction.atomic
+def family_update(*, user: User | None, family: Family, expected_version: int, reason: str,
+                  reference: str = UNCHANGED, notes: str = UNCHANGED) -> Family:
+    """Correct a family dossier (its reference is part of its identity)."""
+    return _record_update(user=user, obj=family, changes=_given(reference=reference, notes=notes),
+                          expected_version=expected_version, reason=reason)
+
+
+@transaction.atomic
+def child_update(*, user: User | None, child: Child, expected_version: int, reason: str,
+                 first_name: str = UNCHANGED, last_name: str = UNCHANGED, sex: str = UNCHANGED,
+                 birth_date: date = UNCHANGED, gestational_weeks: int | None = UNCHANGED,
+                 gestational_days: int | None = UNCHANGED, birth_weight_g: int | None = UNCHANGED) -> Child:
+    """Correct a child; the rules of the admission hold after an edit too: a child is born when admitted."""
+    changes = _given(first_name=first_name, last_name=last_name, sex=sex, birth_date=birth_date,
+                     gestational_weeks=gestational_weeks, gestational_days=gestational_days,
+                     birth_weight_g=birth_weight_g)
+    _identity_guard(user, child, changes)  # a partner facility is refused before anything else is checked
+    born = changes.get("birth_date", child.birth_date)
+    _plausible_birth_date(born)
+    if child.pk is not None:
+        first = child.stays.filter(entered_in_error=False).order_by("admitted_on").values_list(
             "admitted_on", flat=True).first()
-        if first is not None and obj.birth_date > first:
+        if first is not None and born > first:
             raise ValidationError({"birth_date": _(
                 "La date de naissance ne peut suivre l'admission de l'enfant (le %(date)s).") % {
                 "date": first.strftime("%d/%m/%Y")}})
-    if isinstance(obj, Stay) and obj.planned_end_on is not None and obj.planned_end_on < obj.admitted_on:
+    return _record_update(user=user, obj=child, changes=changes, expected_version=expected_version, reason=reason)
+
+
+@transaction.atomic
+def adult_update(*, user: User | None, adult: Adult, expected_version: int, reason: str,
+                 role: str = UNCHANGED, first_name: str = UNCHANGED, last_name: str = UNCHANGED,
+                 birth_date: date | None = UNCHANGED, nationality: str = UNCHANGED,
+                 region: str = UNCHANGED) -> Adult:
+    """Correct an adult of a family."""
+    changes = _given(role=role, first_name=first_name, last_name=last_name, birth_date=birth_date,
+                     nationality=nationality, region=region)
+    _identity_guard(user, adult, changes)
+    _plausible_birth_date(changes.get("birth_date", adult.birth_date))
+    return _record_update(user=user, obj=adult, changes=changes, expected_version=expected_version, reason=reason)
+
+
+@transaction.atomic
+def stay_update(*, user: User | None, stay: Stay, expected_version: int, reason: str,
+                planned_end_on: date | None = UNCHANGED, residence_before: str = UNCHANGED,
+                mandate: str = UNCHANGED) -> Stay:
+    """Correct what the admission recorded; dates of admission and discharge have their own services."""
+    changes = _given(planned_end_on=planned_end_on, residence_before=residence_before, mandate=mandate)
+    planned = changes.get("planned_end_on", stay.planned_end_on)
+    if planned is not None and planned < stay.admitted_on:
         raise ValidationError({"planned_end_on": _("La fin prévue ne peut précéder l'admission.")})
-    return record_save(obj, user=user, reason=reason, expected_version=expected_version)
+    return _record_update(user=user, obj=stay, changes=changes, expected_version=expected_version, reason=reason)
 
 
 @transaction.atomic
@@ -200,7 +258,7 @@ def request_create(*, user: User | None, facility: Facility, family: Family, rec
 
 
 def request_criteria(request: AdmissionRequest) -> list[eligibility.Criterion]:
-    rows = criteria_of(request.facility_id)
+    rows = criteria_of(facility_id=request.facility_id)
     return [eligibility.Criterion(c.code, c.role, c.rule, c.params, c.label) for c in rows]
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from functools import partial
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,10 +20,7 @@ from admissions.models import (
     AdmissionRequest,
     Adult,
     Child,
-    DiagnosisCode,
     Family,
-    PresencePeriod,
-    ReferrerOrganisation,
     Stay,
 )
 from admissions.rules import Period, admission_mode
@@ -87,8 +84,8 @@ def index(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     facility = request.GET.get("facility", "")
     context = {
-        "requests": selectors.requests_visible(request.user, status=status, facility_code=facility)[:200],
-        "occupancy": selectors.occupancy_by_facility(request.user),
+        "requests": selectors.requests_visible(user=request.user, status=status, facility_code=facility)[:200],
+        "occupancy": selectors.occupancy_by_facility(user=request.user),
         "status": status,
         "facility": facility,
         "facilities": access.facilities_for(request.user),
@@ -103,7 +100,7 @@ def waiting_list(request: HttpRequest) -> HttpResponse:
     facility = request.GET.get("facility", "")
     today = timezone.localdate()
     rows = [{"request": r, "wait_days": (today - r.received_on).days}
-            for r in selectors.waiting_list(request.user, facility)]
+            for r in selectors.waiting_list(user=request.user, facility_code=facility)]
     return render(request, "admissions/waiting_list.html", {
         "rows": rows, "facility": facility, "facilities": access.facilities_for(request.user)})
 
@@ -111,17 +108,15 @@ def waiting_list(request: HttpRequest) -> HttpResponse:
 @audited(READ)
 def board(request: HttpRequest) -> HttpResponse:
     access.require(request.user, access.VIEW_RECORDS)
-    return render(request, "admissions/board.html", {"board": selectors.board(request.user,
-                                                                               request.GET.get("facility", ""))})
+    return render(request, "admissions/board.html", {
+        "board": selectors.board(user=request.user, facility_code=request.GET.get("facility", ""))})
 
 
 @audited(READ, "admissions.family", search_params=("q",))
 def families(request: HttpRequest) -> HttpResponse:
     access.require(request.user, access.VIEW_RECORDS)
     query = request.GET.get("q", "").strip()
-    qs = selectors.families_visible(request.user).select_related("facility")
-    if query:
-        qs = qs.filter(reference__icontains=query)
+    qs = selectors.families_visible(user=request.user, query=query)
     return render(request, "admissions/families.html", {"families": qs[:200], "q": query,
                                                         "can_edit": access.has_permission(request.user,
                                                                                           access.EDIT_ADMISSIONS)})
@@ -135,8 +130,8 @@ def family_create(request: HttpRequest) -> HttpResponse:
     access.require(request.user, access.EDIT_ADMISSIONS)
     facilities = access.facilities_for(request.user, access.EDIT_ADMISSIONS)
     form = forms.FamilyForm(request.POST if request.method == "POST" else None, facilities=facilities,
-                            reference_taken=lambda reference: selectors.family_reference_taken(request.user,
-                                                                                               reference))
+                            reference_taken=lambda reference: selectors.family_reference_taken(user=request.user,
+                                                                                               reference=reference))
     return _redirecting_form(
         request, form, "admissions/form.html", {"title": _("Nouveau dossier famille")},
         lambda d: services.family_create(user=request.user, facility=d["facility"], reference=d["reference"],
@@ -155,17 +150,17 @@ def _url(name: str, pk: int) -> str:
 
 @audited(READ, "admissions.family", pk_kwarg="pk")
 def family_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    family = selectors.family_detail(request.user, pk)
+    family = selectors.family_detail(user=request.user, pk=pk)
     audit.known_facility(request, family, family.facility_id)
     return render(request, "admissions/family_detail.html", {
-        "family": family, "alerts": selectors.open_alerts(request.user, family_id=family.pk),
+        "family": family, "alerts": selectors.open_alerts(user=request.user, family_id=family.pk),
         "can_edit": bool(access.facilities_of(family) & access.facility_ids(request.user, access.EDIT_ADMISSIONS)),
     })
 
 
 @audited(READ, "admissions.family", pk_kwarg="pk", methods=FORM_METHODS)
 def child_add(request: HttpRequest, pk: int) -> HttpResponse:
-    family = selectors.object_for(request.user, Family, pk, access.EDIT_ADMISSIONS)
+    family = access.object_for(user=request.user, queryset_or_model=Family, pk=pk, permission=access.EDIT_ADMISSIONS)
     form = forms.ChildForm(request.POST if request.method == "POST" else None)
     return _redirecting_form(
         request, form, "admissions/form.html", {"title": _("Ajouter un enfant"), "family": family},
@@ -175,7 +170,7 @@ def child_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @audited(READ, "admissions.family", pk_kwarg="pk", methods=FORM_METHODS)
 def adult_add(request: HttpRequest, pk: int) -> HttpResponse:
-    family = selectors.object_for(request.user, Family, pk, access.EDIT_ADMISSIONS)
+    family = access.object_for(user=request.user, queryset_or_model=Family, pk=pk, permission=access.EDIT_ADMISSIONS)
     form = forms.AdultForm(request.POST if request.method == "POST" else None)
     return _redirecting_form(
         request, form, "admissions/form.html", {"title": _("Ajouter un adulte"), "family": family},
@@ -183,7 +178,8 @@ def adult_add(request: HttpRequest, pk: int) -> HttpResponse:
         _("Adulte ajouté."), "admissions:family_detail", pk_of=lambda adult: family.pk)
 
 
-def _edit(request, obj, form_class, fields, title, url_name, back_pk):
+def _edit(request, obj, form_class, fields, title, url_name, back_pk, *, update: Callable):
+    """A correction page: `update` is the record's `<entity>_update` service, bound to the record."""
     initial = {field: getattr(obj, field) for field in fields}
     initial["version"] = obj.version
     form = form_class(request.POST if request.method == "POST" else None, initial=initial)
@@ -194,9 +190,8 @@ def _edit(request, obj, form_class, fields, title, url_name, back_pk):
         notice = services.identity_refusal(obj.family)
     return _redirecting_form(
         request, form, "admissions/form.html", {"title": title, "object": obj, "notice": notice},
-        lambda d: services.record_update(user=request.user, obj=obj,
-                                         changes={f: d[f] for f in fields}, expected_version=d["version"],
-                                         reason=_("Correction du dossier")),
+        lambda d: update(user=request.user, expected_version=d["version"], reason=_("Correction du dossier"),
+                         **{f: d[f] for f in fields}),
         _("Modifications enregistrées."), url_name, pk_of=lambda _obj: back_pk)
 
 
@@ -207,16 +202,16 @@ ADULT_FIELDS = ["role", "first_name", "last_name", "birth_date", "nationality", 
 
 @audited(READ, "admissions.child", pk_kwarg="pk", methods=FORM_METHODS)
 def child_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    child = selectors.object_for(request.user, Child, pk, access.EDIT_ADMISSIONS)
+    child = access.object_for(user=request.user, queryset_or_model=Child, pk=pk, permission=access.EDIT_ADMISSIONS)
     return _edit(request, child, forms.ChildEditForm, CHILD_FIELDS, _("Modifier l'enfant"),
-                 "admissions:family_detail", child.family_id)
+                 "admissions:family_detail", child.family_id, update=partial(services.child_update, child=child))
 
 
 @audited(READ, "admissions.adult", pk_kwarg="pk", methods=FORM_METHODS)
 def adult_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    adult = selectors.object_for(request.user, Adult, pk, access.EDIT_ADMISSIONS)
+    adult = access.object_for(user=request.user, queryset_or_model=Adult, pk=pk, permission=access.EDIT_ADMISSIONS)
     return _edit(request, adult, forms.AdultEditForm, ADULT_FIELDS, _("Modifier l'adulte"),
-                 "admissions:family_detail", adult.family_id)
+                 "admissions:family_detail", adult.family_id, update=partial(services.adult_update, adult=adult))
 
 
 # ---------------------------------------------------------------- requests
@@ -224,7 +219,7 @@ def adult_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @audited(READ, "admissions.family", pk_kwarg="pk", methods=FORM_METHODS)
 def request_create(request: HttpRequest, pk: int) -> HttpResponse:
-    family = selectors.object_for(request.user, Family, pk, access.EDIT_ADMISSIONS)
+    family = access.object_for(user=request.user, queryset_or_model=Family, pk=pk, permission=access.EDIT_ADMISSIONS)
     facilities = access.facilities_for(request.user, access.EDIT_ADMISSIONS)
     form = forms.RequestForm(request.POST if request.method == "POST" else None, facilities=facilities, family=family,
                              initial={"received_on": timezone.localdate(), "facility": family.facility_id})
@@ -237,14 +232,14 @@ def request_create(request: HttpRequest, pk: int) -> HttpResponse:
             reason=d["reason"], mandate=d["mandate"], children=d["children"],
             expected_due_date=d["expected_due_date"], planned_admission_on=d["planned_admission_on"])
 
-    referrers = ReferrerOrganisation.objects.filter(active=True).values_list("name", flat=True)
+    referrers = selectors.referrer_organisation_names()
     return _redirecting_form(request, form, "admissions/form.html",
                              {"title": _("Nouvelle demande d'admission"), "family": family, "referrers": referrers},
                              save, _("Demande enregistrée."), "admissions:request_detail")
 
 
 def _request_forms(request: HttpRequest, req, data=None, which: str = ""):
-    rows = list(selectors.criteria_of(req.facility_id))
+    rows = list(selectors.criteria_of(facility_id=req.facility_id))
     initial = {f"c_{code}": answer for code, answer in (req.eligibility_answers or {}).items()}
     initial.update(version=req.version, planned_admission_on=req.planned_admission_on)
     eligibility_form = forms.EligibilityForm(data if which == "eligibility" else None, criteria=rows,
@@ -252,9 +247,9 @@ def _request_forms(request: HttpRequest, req, data=None, which: str = ""):
     decision_form = forms.DecisionForm(data if which == "decision" else None,
                                        initial={"version": req.version, "decided_on": timezone.localdate(),
                                                 "decision": req.decision or "accepted"})
-    children = selectors.admissible_children(req)
+    children = selectors.admissible_children(admission_request=req)
     # Every child of the request not admitted from it yet is ticked.
-    admitted = {stay.child_id for stay in selectors.request_stays(req)}
+    admitted = {stay.child_id for stay in selectors.request_stays(admission_request=req)}
     admit_form = forms.AdmitForm(data if which == "admit" else None, children=children,
                                  initial={"admitted_on": timezone.localdate(), "mandate": req.mandate,
                                           "children": [c.pk for c in children if c.pk not in admitted]})
@@ -263,7 +258,7 @@ def _request_forms(request: HttpRequest, req, data=None, which: str = ""):
 
 @audited(READ, "admissions.admissionrequest", pk_kwarg="pk")
 def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    req = selectors.request_detail(request.user, pk)
+    req = selectors.request_detail(user=request.user, pk=pk)
     can_edit = access.has_permission(request.user, access.EDIT_ADMISSIONS, req.facility_id)
     return _render_request(request, req, can_edit=can_edit)
 
@@ -280,13 +275,13 @@ def _render_request(request, req, *, can_edit: bool, which: str = "", bound_form
     return render(request, "admissions/request_detail.html", {
         "req": req, "criteria": rows, "details": details, "computed_rows": computed_rows,
         "answers": req.eligibility_answers or {}, **context_forms, "can_edit": can_edit,
-        "stays": selectors.request_stays(req),
+        "stays": selectors.request_stays(admission_request=req),
         "full": full, "open": which,
     }, status=400 if bound_form is not None else 200)
 
 
 def _post_on_request(request: HttpRequest, pk: int, which: str, act: Callable) -> HttpResponse:
-    req = selectors.request_detail(request.user, pk, access.EDIT_ADMISSIONS)
+    req = selectors.request_detail(user=request.user, pk=pk, permission=access.EDIT_ADMISSIONS)
     _rows, eligibility_form, decision_form, admit_form = _request_forms(request, req, request.POST,
                                                                                     which)
     form = {"eligibility": eligibility_form, "decision": decision_form, "admit": admit_form}[which]
@@ -323,7 +318,7 @@ def request_eligibility(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def request_evaluate(request: HttpRequest, pk: int) -> JsonResponse:
     """The verdict the current answers would give, for the live display; writes nothing."""
-    req = selectors.request_detail(request.user, pk, access.EDIT_ADMISSIONS)
+    req = selectors.request_detail(user=request.user, pk=pk, permission=access.EDIT_ADMISSIONS)
     answers = {key[2:]: value for key, value in request.POST.items() if key.startswith("c_")}
     planned = forms.DATE_WIDGET.value_from_datadict(request.POST, {}, "planned_admission_on")
     try:
@@ -391,7 +386,7 @@ def request_admit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @audited(READ, "admissions.stay", pk_kwarg="pk")
 def stay_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    stay = selectors.stay_detail(request.user, pk)
+    stay = selectors.stay_detail(user=request.user, pk=pk)
     audit.known_facility(request, stay, stay.facility_id)
     until = stay.discharged_on or timezone.localdate()
     periods = [p for p in stay.presence_periods.all()]
@@ -399,8 +394,8 @@ def stay_detail(request: HttpRequest, pk: int) -> HttpResponse:
     can_admissions = access.has_permission(request.user, access.EDIT_ADMISSIONS, stay.facility_id)
     can_care = access.has_permission(request.user, access.EDIT_CARE, stay.facility_id)
     return render(request, "admissions/stay_detail.html", {
-        "stay": stay, "mode": mode, "timeline": selectors.stay_timeline(stay),
-        "alerts": selectors.open_alerts(request.user, stay_id=stay.pk),
+        "stay": stay, "mode": mode, "timeline": selectors.stay_timeline(stay=stay),
+        "alerts": selectors.open_alerts(user=request.user, stay_id=stay.pk),
         "can_assess": access.has_permission(request.user, access.EDIT_ASSESSMENTS, stay.facility_id),
         "can_admissions": can_admissions, "can_care": can_care,
         "days": (until - stay.admitted_on).days,
@@ -408,8 +403,7 @@ def stay_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _stay_form(request, pk, permission, form_class, title, success, save, extra_context=None, **form_kwargs):
-    stay = selectors.object_for(request.user, Stay, pk, permission,
-                                queryset=Stay.objects.select_related("child", "child__family", "facility"))
+    stay = selectors.stay_for_form(user=request.user, pk=pk, permission=permission)
     data = request.POST if request.method == "POST" else None
     form = form_class(data, **{k: (stay if v is Stay else v) for k, v in form_kwargs.items()})
     return _redirecting_form(request, form, "admissions/form.html",
@@ -420,10 +414,10 @@ def _stay_form(request, pk, permission, form_class, title, success, save, extra_
 
 @audited(READ, "admissions.stay", pk_kwarg="pk", methods=FORM_METHODS)
 def stay_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    stay = selectors.object_for(request.user, Stay, pk, access.EDIT_ADMISSIONS)
+    stay = access.object_for(user=request.user, queryset_or_model=Stay, pk=pk, permission=access.EDIT_ADMISSIONS)
     fields = ["planned_end_on", "residence_before", "mandate"]
     return _edit(request, stay, forms.StayEditForm, fields, _("Modifier le séjour"), "admissions:stay_detail",
-                 stay.pk)
+                 stay.pk, update=partial(services.stay_update, stay=stay))
 
 
 @audited(READ, "admissions.stay", pk_kwarg="pk", methods=FORM_METHODS)
@@ -437,8 +431,7 @@ def presence_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @audited(READ, "admissions.presenceperiod", pk_kwarg="pk", methods=FORM_METHODS)
 def presence_end(request: HttpRequest, pk: int) -> HttpResponse:
-    period = selectors.object_for(request.user, PresencePeriod, pk, access.EDIT_ADMISSIONS,
-                                  queryset=PresencePeriod.objects.select_related("stay"))
+    period = selectors.presence_for_form(user=request.user, pk=pk, permission=access.EDIT_ADMISSIONS)
     form = forms.PresenceEndForm(request.POST if request.method == "POST" else None,
                                  initial={"end": timezone.localdate()})
     return _redirecting_form(request, form, "admissions/form.html", {"title": _("Fin de présence")},
@@ -453,7 +446,7 @@ def diagnosis_add(request: HttpRequest, pk: int) -> HttpResponse:
                                       classification=d["classification"], code=d["code"], label=d["label"],
                                       primary=d["primary"], made_on=d["made_on"], **form.subject_kwargs())
 
-    codes = DiagnosisCode.objects.filter(active=True).only("classification", "code", "label_fr", "label_en")
+    codes = selectors.diagnosis_codes_active()
     return _stay_form(request, pk, access.EDIT_CARE, forms.DiagnosisForm, _("Diagnostic"),
                       _("Diagnostic enregistré."), save, extra_context={"diagnosis_codes": codes}, stay=Stay)
 
@@ -484,7 +477,7 @@ def signalement_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @audited(READ, "admissions.stay", pk_kwarg="pk", methods=FORM_METHODS)
 def stay_discharge(request: HttpRequest, pk: int) -> HttpResponse:
-    stay = selectors.object_for(request.user, Stay, pk, access.EDIT_ADMISSIONS)
+    stay = access.object_for(user=request.user, queryset_or_model=Stay, pk=pk, permission=access.EDIT_ADMISSIONS)
     form = forms.DischargeForm(request.POST if request.method == "POST" else None, stay=stay,
                                initial={"version": stay.version, "discharged_on": timezone.localdate()})
     return _redirecting_form(
@@ -499,12 +492,8 @@ def stay_discharge(request: HttpRequest, pk: int) -> HttpResponse:
 def diagnosis_codes(request: HttpRequest) -> JsonResponse:
     """Codes matching `q` for the picker (ICD-11 shipped, other lists loaded by the organisation)."""
     access.require(request.user, access.EDIT_CARE)
-    query = request.GET.get("q", "").strip()
-    qs = DiagnosisCode.objects.filter(active=True)
-    if request.GET.get("classification"):
-        qs = qs.filter(classification=request.GET["classification"])
-    if query:
-        qs = qs.filter(Q(code__istartswith=query) | Q(label_fr__icontains=query) | Q(label_en__icontains=query))
+    codes = selectors.diagnosis_codes_matching(classification=request.GET.get("classification", ""),
+                                               query=request.GET.get("q", "").strip())
     rows = [{"classification": c.classification, "code": c.code, "label": c.label_fr or c.label_en}
-            for c in qs.order_by("code")[:30]]
+            for c in codes]
     return JsonResponse({"results": rows})

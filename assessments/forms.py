@@ -8,7 +8,6 @@ from crispy_forms.bootstrap import InlineRadios
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Fieldset, Layout, Submit
 from django import forms
-from django.contrib.auth import get_user_model
 from django.utils.html import format_html
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -16,8 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from admissions.forms import DATE_WIDGET, _date
 from assessments.instruments.base import ADULT, Instrument, ScoreField
 from unit import fields
+from unit import selectors as unit_selectors
 from unit.forms import SafeTextMixin
-from unit.models import Membership
 
 ANSWER_LABELS = (_("1re réponse"), _("2e réponse"), _("3e réponse"), _("4e réponse"))
 
@@ -67,9 +66,7 @@ class AssessmentForm(SafeTextMixin, forms.Form):
         lang = get_language() or "fr"
         self.fields["assessed_on"].widget = DATE_WIDGET
         # The assessor is a therapist of the facility (or the user entering the scores).
-        staff = Membership.objects.filter(facility_id=stay.facility_id, role=Membership.Role.THERAPIST,
-                                          active=True).values("user_id")
-        self.fields["assessor"].queryset = get_user_model().objects.filter(pk__in=staff).order_by("username")
+        self.fields["assessor"].queryset = unit_selectors.facility_therapists(facility_id=stay.facility_id)
         if instrument.subject == ADULT and not versioned:
             # The parent is chosen at entry; a correction keeps the same subject.
             self.fields["adult"] = fields.ModelChoiceField(label=_("Parent évalué"), queryset=adults)

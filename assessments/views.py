@@ -18,7 +18,7 @@ from admissions import selectors as admission_selectors
 from admissions.models import Child, Stay
 from assessments import charts, instruments, selectors, services
 from assessments.forms import AcknowledgeForm, AssessmentForm, initial_scores
-from assessments.models import Alert, Assessment
+from assessments.models import Assessment
 from assessments.presenters import describe, entry_exit_table
 from unit import access
 from unit.ages import age_parts, corrected_age_days, corrected_birth_date, is_preterm
@@ -33,19 +33,17 @@ def index(request: HttpRequest) -> HttpResponse:
     access.require(request.user, access.VIEW_RECORDS)
     facility = request.GET.get("facility", "")
     return render(request, "assessments/index.html", {
-        "due": selectors.due_for(request.user, facility),
-        "alerts": selectors.alerts_open(request.user)[:50],
-        "recent": selectors.assessments_visible(request.user)[:30],
-        "stays": admission_selectors.stays_current(request.user),
+        "due": selectors.due_for(user=request.user, facility_code=facility),
+        "alerts": selectors.alerts_open(user=request.user)[:50],
+        "recent": selectors.assessments_visible(user=request.user)[:30],
+        "stays": admission_selectors.stays_current(user=request.user),
         "facility": facility, "facilities": access.facilities_for(request.user),
         "can_assess": access.has_permission(request.user, access.EDIT_ASSESSMENTS),
     })
 
 
 def _stay_for_assessment(request, pk: int) -> Stay:
-    return admission_selectors.object_for(
-        request.user, Stay, pk, access.EDIT_ASSESSMENTS,
-        queryset=Stay.objects.select_related("child", "child__family", "facility"))
+    return admission_selectors.stay_for_form(user=request.user, pk=pk, permission=access.EDIT_ASSESSMENTS)
 
 
 @audited(READ, "admissions.stay", pk_kwarg="pk")
@@ -83,7 +81,7 @@ def _save_form(request, form, save, success_url_of, context, template="assessmen
 def assessment_create(request: HttpRequest, pk: int, instrument: str) -> HttpResponse:
     stay = _stay_for_assessment(request, pk)
     tool = _instrument(instrument)
-    adults = admission_selectors.family_adults(stay.child.family_id)
+    adults = admission_selectors.family_adults(family_id=stay.child.family_id)
     form = AssessmentForm(request.POST if request.method == "POST" else None, instrument=tool, stay=stay, adults=adults,
                           initial={"assessed_on": timezone.localdate(), "assessor": request.user.pk})
 
@@ -116,9 +114,7 @@ def _ages_today(child: Child) -> dict:
 
 @audited(READ, "assessments.assessment", pk_kwarg="pk")
 def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    assessment = admission_selectors.object_for(
-        request.user, Assessment, pk, queryset=Assessment.objects.select_related(
-            "stay", "stay__facility", "stay__child", "stay__child__family", "child", "adult", "assessor"))
+    assessment = selectors.assessment_for(user=request.user, pk=pk)
     tool = _instrument(assessment.instrument)
     return render(request, "assessments/detail.html", {
         "assessment": assessment, "instrument": tool, "view": describe(assessment, tool, get_language() or "fr"),
@@ -129,12 +125,10 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @audited(READ, "assessments.assessment", pk_kwarg="pk", methods=FORM_METHODS)
 def assessment_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    assessment = admission_selectors.object_for(
-        request.user, Assessment, pk, access.EDIT_ASSESSMENTS,
-        queryset=Assessment.objects.select_related("stay", "stay__child", "stay__facility", "child", "adult"))
+    assessment = selectors.assessment_for(user=request.user, pk=pk, permission=access.EDIT_ASSESSMENTS)
     tool = _instrument(assessment.instrument)
     stay = assessment.stay
-    adults = admission_selectors.family_adults(stay.child.family_id)
+    adults = admission_selectors.family_adults(family_id=stay.child.family_id)
     initial = {"assessed_on": assessment.assessed_on, "assessor": assessment.assessor_id, "notes": assessment.notes,
                "adult": assessment.adult_id, "version": assessment.version,
                "confirm_out_of_age_range": assessment.out_of_age_range_confirmed}
@@ -156,8 +150,8 @@ def assessment_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @audited(READ, "admissions.child", pk_kwarg="pk")
 def child_trajectory(request: HttpRequest, pk: int) -> HttpResponse:
-    child = admission_selectors.object_for(request.user, Child, pk, queryset=Child.objects.select_related("family"))
-    assessments = selectors.child_assessments(child.pk, request.user)
+    child = admission_selectors.child_with_family(user=request.user, pk=pk)
+    assessments = selectors.child_assessments(user=request.user, child_id=child.pk)
     lang = get_language() or "fr"
     registry = instruments.registry()
     sections = []
@@ -180,15 +174,14 @@ def child_trajectory(request: HttpRequest, pk: int) -> HttpResponse:
 def alerts(request: HttpRequest) -> HttpResponse:
     access.require(request.user, access.VIEW_RECORDS)
     show = request.GET.get("show", "open")
-    qs = selectors.alerts_open(request.user) if show == "open" else selectors.alerts_all(request.user)
+    qs = selectors.alerts_open(user=request.user) if show == "open" else selectors.alerts_all(user=request.user)
     return render(request, "assessments/alerts.html", {"alerts": qs[:200], "show": show, "form": AcknowledgeForm()})
 
 
 @not_audited("a write that always answers with a redirect")
 @require_POST
 def alert_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
-    alert = admission_selectors.object_for(request.user, Alert, pk, access.EDIT_ASSESSMENTS,
-                                           queryset=Alert.objects.select_related("assessment__stay"))
+    alert = selectors.alert_for(user=request.user, pk=pk, permission=access.EDIT_ASSESSMENTS)
     form = AcknowledgeForm(request.POST)
     if form.is_valid():
         try:

@@ -8,8 +8,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from dashboards import asof, engine, export_jobs, exports, filters
-from dashboards.models import ExportRecord, FunderProfile
+from dashboards import asof, engine, export_jobs, exports, filters, selectors
+from dashboards.models import ExportRecord
 from unit import access, audit, jobs
 from unit.audit import EXPORT, READ, audited, not_audited
 
@@ -41,7 +41,7 @@ def export_list(request: HttpRequest) -> HttpResponse:
 def _exports_page(request: HttpRequest, facilities, choices, error: str) -> HttpResponse:
     return render(request, "dashboards/exports.html", {
         "facilities": facilities, "choices": choices, "error": error,
-        "profiles": FunderProfile.objects.filter(active=True),
+        "profiles": selectors.funder_profiles_active(),
         "records": exports.exports_visible_to(request.user)[:200],
     }, status=400 if error else 200)
 
@@ -55,7 +55,7 @@ def export_download(request: HttpRequest) -> HttpResponse:
         return _exports_page(request, [], None, " ".join(exc.messages))
     profile = None
     if request.POST.get("profile"):
-        profile = FunderProfile.objects.filter(pk=_int_or_none(request.POST["profile"]), active=True).first()
+        profile = selectors.funder_profile_active(pk=_int_or_none(request.POST["profile"]))
         if profile is None:
             return _exports_page(request, facilities, None,
                                  _("Ce profil de financeur n'existe pas ou n'est plus actif : choisissez-en un autre."))
@@ -71,7 +71,7 @@ def export_download(request: HttpRequest) -> HttpResponse:
 def export_file(request: HttpRequest, pk: int) -> FileResponse:
     access.require(request.user, access.EXPORT_REPORTS)
     record = get_object_or_404(exports.exports_visible_to(request.user), pk=pk)
-    audit.covered(request, record.facilities.values_list("pk", flat=True))
+    audit.covered(request, [facility.pk for facility in selectors.export_facilities(record=record)])
     return _file(record)
 
 
@@ -79,7 +79,7 @@ def export_file(request: HttpRequest, pk: int) -> FileResponse:
 def export_changes(request: HttpRequest, pk: int) -> HttpResponse:
     access.require(request.user, access.EXPORT_REPORTS)
     record = get_object_or_404(exports.exports_visible_to(request.user), pk=pk)
-    facilities = list(record.facilities.order_by("code"))
+    facilities = selectors.export_facilities(record=record)
     audit.covered(request, [facility.pk for facility in facilities])
     period = exports.export_period(record)
     frozen = asof.engine_build_as_of(facilities, period, record.generated_at)

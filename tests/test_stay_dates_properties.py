@@ -119,8 +119,10 @@ def test_board_index_capacity_and_report_agree_on_every_day(monkeypatch, capacit
         assert stay_dates.peak_occupancy(rows, DAYS[0], DAYS[-1]) <= capacity
         for day in DAYS:
             monkeypatch.setattr(selectors, "timezone", SimpleNamespace(localdate=lambda day=day: day))
-            board = {e["facility"].pk: e for e in selectors.board(manager, unit.code)}[unit.pk]["used"]
-            index = {r["facility"].pk: r for r in selectors.occupancy_by_facility(manager)}[unit.pk]["present"]
+            board = {e["facility"].pk: e
+                     for e in selectors.board(user=manager, facility_code=unit.code)}[unit.pk]["used"]
+            index = {r["facility"].pk: r
+                     for r in selectors.occupancy_by_facility(user=manager)}[unit.pk]["present"]
             rule = sum(stay_dates.occupies(a, d, day) for a, d in rows)
             queryset = Stay.objects.filter(facility=unit).occupying(day).count()
             assert board == index == rule == queryset == _child_days(unit, day, day) <= capacity, day

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
+from django.http import Http404
 
 from unit.models import Facility, Membership
 from unit.registry import registry
@@ -141,6 +142,24 @@ def scope(queryset: QuerySet, user: AbstractBaseUser | AnonymousUser, permission
     if not ids:
         return queryset.none()
     return queryset.filter(facility_q(queryset.model, ids))
+
+
+def object_for(*, user: AbstractBaseUser | AnonymousUser, queryset_or_model: QuerySet | type[Model], pk: int,
+               permission: str = VIEW_RECORDS) -> Model:
+    """The object if the user may act on it with `permission`: the one door of every page about an object.
+
+    Missing and unreachable objects answer 404 alike (nothing leaks about other facilities); reachable
+    ones the user may only read answer 403. Records entered in error are not found.
+    """
+    qs = queryset_or_model if isinstance(queryset_or_model, QuerySet) else queryset_or_model._default_manager.all()
+    if any(f.name == "entered_in_error" for f in qs.model._meta.fields):
+        qs = qs.filter(entered_in_error=False)
+    obj = scope(qs, user).filter(pk=pk).first()
+    if obj is None:
+        raise Http404
+    if permission != VIEW_RECORDS and not scope(qs, user, permission).filter(pk=pk).exists():
+        raise PermissionDenied
+    return obj
 
 
 def facility_q(model: type[Model], ids: Iterable[int]) -> Q:

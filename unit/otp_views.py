@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from unit import security
+from unit import security, selectors
 from unit.audit import not_audited
 from unit.forms import SafeTextMixin
 
@@ -75,7 +75,7 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
 
 @not_audited("the user's own two-factor token")
 def otp_verify(request: HttpRequest) -> HttpResponse:
-    device = TOTPDevice.objects.filter(user=request.user, confirmed=True).order_by("pk").first()
+    device = selectors.totp_device_confirmed(user=request.user)
     if request.user.is_verified():
         return redirect(_next_url(request))
     if device is None:

@@ -1,4 +1,4 @@
-"""Reads of the unit app: the versions of a record, as people read them."""
+"""Reads of the unit app: the versions of a record as people read them, a facility's staff, a user's device."""
 
 from __future__ import annotations
 
@@ -6,10 +6,14 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.apps import apps
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import models
+from django.db.models import QuerySet
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from unit import access
+from unit.models import Membership
 
 
 @dataclass(frozen=True)
@@ -88,7 +92,7 @@ class InError:
     marked_at: datetime
 
 
-def records_in_error(user: AbstractBaseUser, labels: list[str], limit: int = 200) -> list[InError]:
+def records_in_error(*, user: AbstractBaseUser, labels: list[str], limit: int = 200) -> list[InError]:
     """Records marked « entered in error » in the facilities the user administers, latest first.
 
     Only the kind and the id: the list names no one, the history page (audited) says the rest."""
@@ -99,3 +103,15 @@ def records_in_error(user: AbstractBaseUser, labels: list[str], limit: int = 200
         rows.extend(InError(model._meta.app_label, model._meta.model_name, str(model._meta.verbose_name), pk, at)
                     for pk, at in marked.order_by("-updated_at").values_list("pk", "updated_at")[:limit])
     return sorted(rows, key=lambda row: row.marked_at, reverse=True)[:limit]
+
+
+def facility_therapists(*, facility_id: int) -> QuerySet:
+    """The users holding an active therapist role in the facility (who may be named as an assessor)."""
+    staff = Membership.objects.filter(facility_id=facility_id, role=Membership.Role.THERAPIST,
+                                      active=True).values("user_id")
+    return get_user_model().objects.filter(pk__in=staff).order_by("username")
+
+
+def totp_device_confirmed(*, user: AbstractBaseUser) -> TOTPDevice | None:
+    """The user's first confirmed two-factor device, if any."""
+    return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()

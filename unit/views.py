@@ -140,4 +140,4 @@ def records_in_error_list(request: HttpRequest) -> HttpResponse:
     """Administrators find here what was marked in error (a hidden dossier included) and open its history."""
     access.require(request.user, access.ADMINISTER)
     return render(request, "unit/records_in_error.html",
-                  {"rows": records_in_error(request.user, registry.in_error_labels())})
+                  {"rows": records_in_error(user=request.user, labels=registry.in_error_labels())})

@@ -72,10 +72,10 @@ def test_two_clinicians_editing_the_same_child_do_not_lose_an_update():
     child = factories.child(family=factories.family(facility=unit))
     read_by_first = type(child).objects.get(pk=child.pk)
     read_by_second = type(child).objects.get(pk=child.pk)
-    services.record_update(user=None, obj=read_by_first, changes={"birth_weight_g": 2400},
+    services.child_update(user=None, child=read_by_first, birth_weight_g=2400,
                            expected_version=read_by_first.version, reason="poids corrigé")
     with pytest.raises(ConflictError) as error:
-        services.record_update(user=None, obj=read_by_second, changes={"gestational_weeks": 33},
+        services.child_update(user=None, child=read_by_second, gestational_weeks=33,
                                expected_version=read_by_second.version, reason="âge gestationnel")
     assert error.value.current.birth_weight_g == 2400
     child.refresh_from_db()

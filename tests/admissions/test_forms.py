@@ -81,7 +81,7 @@ def test_editing_over_a_newer_version_shows_both_values_and_keeps_the_newer(logi
     client = login(users_a["admissions"])
     url = reverse("admissions:child_edit", args=[child.pk])
     read_version = child.version
-    services.record_update(user=None, obj=child, changes={"birth_weight_g": 2400}, expected_version=read_version,
+    services.child_update(user=None, child=child, birth_weight_g=2400, expected_version=read_version,
                            reason="collègue")
     response = client.post(url, {"version": read_version, "first_name": "Alice", "last_name": "Test", "sex": "F",
                                  "birth_date": "2025-03-01", "birth_weight_g": "2100"})

@@ -97,5 +97,5 @@ def test_the_services_hold_the_same_rule_for_writes_that_skip_the_forms(facility
                            birth_date=date(1899, 12, 31))
     child = factories.child(family=family)
     with pytest.raises(ValidationError, match="1900"):
-        services.record_update(user=None, obj=child, changes={"birth_date": date(1, 1, 1)},
+        services.child_update(user=None, child=child, birth_date=date(1, 1, 1),
                                expected_version=child.version, reason="Correction")

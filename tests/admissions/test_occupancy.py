@@ -64,8 +64,8 @@ def test_board_and_index_agree_after_a_discharge_and_an_admission_on_the_same_da
     _discharge(leaving, today)
     _admit(facility_a, today)  # takes the place freed today
     manager = users_a["manager"]
-    board = {entry["facility"].code: entry for entry in selectors.board(manager)}[facility_a.code]
-    index = {row["facility"].code: row for row in selectors.occupancy_by_facility(manager)}[facility_a.code]
+    board = {entry["facility"].code: entry for entry in selectors.board(user=manager)}[facility_a.code]
+    index = {row["facility"].code: row for row in selectors.occupancy_by_facility(user=manager)}[facility_a.code]
     assert (board["used"], index["present"], facility_a.capacity) == (10, 10, 10)
     assert leaving.pk not in {row["stay"].pk for row in board["rows"]}
     assert _occupancy_of_the_day(facility_a, today) == 1.0
@@ -75,8 +75,8 @@ def test_board_and_index_count_a_stay_admitted_and_discharged_today(facility_a, 
     today = timezone.localdate()
     _admit(facility_a, today, today)
     manager = users_a["manager"]
-    board = {entry["facility"].code: entry for entry in selectors.board(manager)}[facility_a.code]
-    index = {row["facility"].code: row for row in selectors.occupancy_by_facility(manager)}[facility_a.code]
+    board = {entry["facility"].code: entry for entry in selectors.board(user=manager)}[facility_a.code]
+    index = {row["facility"].code: row for row in selectors.occupancy_by_facility(user=manager)}[facility_a.code]
     assert (board["used"], index["present"]) == (1, 1)
 
 

@@ -17,7 +17,6 @@ from datetime import date, timedelta
 from types import SimpleNamespace
 
 import pytest
-from django.apps import apps
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import resolve, reverse
@@ -25,11 +24,12 @@ from django.urls import resolve, reverse
 from admissions import services as adm
 from admissions import urls as admissions_urls
 from admissions.models import AdmissionRequest, PresencePeriod
-from tests import factories
+from tests import factories, page_matrix
+from tests.page_matrix import ROLES, history_rows
+from tests.page_matrix import version_of as _version
 from unit import audit
 from unit.access import EDIT_ADMISSIONS, EDIT_CARE, IMPORT_DATA, ROLE_PERMISSIONS, VIEW_RECORDS
 
-ROLES = ["admissions", "therapist", "manager", "reporting", "admin"]
 REF_A, REF_B = "FAM-A-001", "FAM-B-001"
 
 
@@ -65,15 +65,6 @@ def world_a(facility_a):
 @pytest.fixture
 def world_b(facility_b):
     return _family_with_stay(facility_b, REF_B)
-
-
-def history_rows() -> int:
-    """Every clinical write leaves a history row: their total says whether anything was saved."""
-    return sum(model.objects.count() for model in apps.get_models() if model.__name__.startswith("Historical"))
-
-
-def _version(obj) -> int:
-    return type(obj).objects.get(pk=obj.pk).version
 
 
 # ---------------------------------------------------------------- what each view requires
@@ -173,12 +164,7 @@ WRITING_ROUTES = [r for r in ROUTES if r.post]
 
 def expected_status(role: str, route: Route) -> int:
     """What the permission matrix says `role` (in the object's facility) gets on `route`."""
-    perms = ROLE_PERMISSIONS[role]
-    if route.permission in perms:
-        return 200
-    if route.obj is None:
-        return 403
-    return 403 if VIEW_RECORDS in perms else 404
+    return page_matrix.expected_status(role, route.permission, on_object=route.obj is not None)
 
 
 # Product bugs that break a page for the roles that get past the permission check:
@@ -187,12 +173,7 @@ KNOWN_BUGS: dict[str, pytest.MarkDecorator] = {}
 
 
 def _cases(routes, roles=ROLES, *, with_bugs=True):
-    def marks(route, role):
-        bug = KNOWN_BUGS.get(route.name)
-        return [bug] if with_bugs and bug and expected_status(role, route) == 200 else []
-
-    return [pytest.param(route, role, id=f"{route.name}-{role}", marks=marks(route, role))
-            for route in routes for role in roles]
+    return page_matrix.cases(routes, expected_status, known_bugs=KNOWN_BUGS, roles=roles, with_bugs=with_bugs)
 
 
 def test_the_table_covers_every_url_of_the_admissions_pathway():

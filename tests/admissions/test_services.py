@@ -145,17 +145,17 @@ def test_edits_keep_the_rules_of_the_admission(facility_a):
     stay = factories.stay(facility=facility_a, admitted_on=date(2025, 9, 10))
     child = stay.child
     with pytest.raises(ValidationError) as error:
-        services.record_update(user=None, obj=child, changes={"birth_date": date(2025, 9, 11)},
+        services.child_update(user=None, child=child, birth_date=date(2025, 9, 11),
                                expected_version=child.version, reason="correction")
     assert "ne peut suivre l'admission" in _messages(error.value)
     with pytest.raises(ValidationError) as error:
-        services.record_update(user=None, obj=stay, changes={"planned_end_on": date(2025, 9, 1)},
+        services.stay_update(user=None, stay=stay, planned_end_on=date(2025, 9, 1),
                                expected_version=stay.version, reason="correction")
     assert "La fin prévue ne peut précéder l'admission." in _messages(error.value)
     child.refresh_from_db()
     stay.refresh_from_db()
     assert (child.birth_date <= stay.admitted_on, stay.planned_end_on) == (True, None)
-    services.record_update(user=None, obj=child, changes={"birth_date": date(2025, 9, 10)},
+    services.child_update(user=None, child=child, birth_date=date(2025, 9, 10),
                            expected_version=child.version, reason="correction")  # born the day of admission
 
 

@@ -61,7 +61,7 @@ def test_a_partner_facility_cannot_rename_the_child_of_another_facilitys_dossier
 def test_the_service_refuses_identity_changes_from_a_partner(shared, users_b, field, value):
     _family, child, _mother, _stay, _request = shared
     with pytest.raises(ValidationError, match="Seule la structure qui a ouvert le dossier"):
-        services.record_update(user=users_b["admissions"], obj=child, changes={field: value},
+        services.child_update(user=users_b["admissions"], child=child, **{field: value},
                                expected_version=child.version, reason="test")
     child.refresh_from_db()
     assert getattr(child, field) != value
@@ -70,16 +70,16 @@ def test_the_service_refuses_identity_changes_from_a_partner(shared, users_b, fi
 def test_the_family_reference_and_the_adults_names_are_identity_too(shared, users_b):
     family, _child, mother, _stay, _request = shared
     with pytest.raises(ValidationError):
-        services.record_update(user=users_b["admissions"], obj=family, changes={"reference": "AUTRE"},
+        services.family_update(user=users_b["admissions"], family=family, reference="AUTRE",
                                expected_version=family.version, reason="test")
     with pytest.raises(ValidationError):
-        services.record_update(user=users_b["admissions"], obj=mother, changes={"last_name": "Autre"},
+        services.adult_update(user=users_b["admissions"], adult=mother, last_name="Autre",
                                expected_version=mother.version, reason="test")
 
 
 def test_a_partner_still_updates_what_is_not_identity(login, shared, users_b):
     _family, _child, mother, _stay, _request = shared
-    services.record_update(user=users_b["admissions"], obj=mother, changes={"region": "BE-WLG"},
+    services.adult_update(user=users_b["admissions"], adult=mother, region="BE-WLG",
                            expected_version=mother.version, reason="Déménagement")
     mother.refresh_from_db()
     assert mother.region == "BE-WLG"

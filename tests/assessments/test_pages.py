@@ -17,7 +17,6 @@ from datetime import date, timedelta
 from types import SimpleNamespace
 
 import pytest
-from django.apps import apps
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import resolve, reverse
@@ -28,11 +27,12 @@ from assessments import instruments, services
 from assessments import urls as assessments_urls
 from assessments.forms import field_name
 from assessments.models import Alert, Assessment
-from tests import factories
+from tests import factories, page_matrix
+from tests.page_matrix import ROLES, history_rows
+from tests.page_matrix import version_of as _version
 from unit import audit
 from unit.access import EDIT_ASSESSMENTS, ROLE_PERMISSIONS, VIEW_RECORDS
 
-ROLES = ["admissions", "therapist", "manager", "reporting", "admin"]
 REF_A, REF_B = "FAM-A-001", "FAM-B-001"
 ADMITTED = date(2025, 9, 10)
 ASSESSED = date(2025, 9, 20)  # inside every stay below, in the past
@@ -90,15 +90,6 @@ def world_a(facility_a, users_a):
 @pytest.fixture
 def world_b(facility_b, users_b):
     return _world(facility_b, REF_B, users_b["therapist"])
-
-
-def history_rows() -> int:
-    """Every clinical write leaves a history row: their total says whether anything was saved."""
-    return sum(model.objects.count() for model in apps.get_models() if model.__name__.startswith("Historical"))
-
-
-def _version(obj) -> int:
-    return type(obj).objects.get(pk=obj.pk).version
 
 
 def entry_data(therapist, scores: dict, *, on: date = ASSESSED, adult=None, confirm: bool = False,
@@ -181,12 +172,7 @@ WRITING_ROUTES = [r for r in ROUTES if r.post]
 
 def expected_status(role: str, route: Route) -> int:
     """What the permission matrix says `role` (in the object's facility) gets on `route`."""
-    perms = ROLE_PERMISSIONS[role]
-    if route.permission in perms:
-        return 200
-    if route.obj is None:
-        return 403
-    return 403 if VIEW_RECORDS in perms else 404
+    return page_matrix.expected_status(role, route.permission, on_object=route.obj is not None)
 
 
 # Product bugs that break a page for the roles that get past the permission check:
@@ -195,12 +181,7 @@ KNOWN_BUGS: dict[str, pytest.MarkDecorator] = {}
 
 
 def _cases(routes, roles=ROLES, *, with_bugs=True):
-    def marks(route, role):
-        bug = KNOWN_BUGS.get(route.name)
-        return [bug] if with_bugs and bug and expected_status(role, route) == 200 else []
-
-    return [pytest.param(route, role, id=f"{route.name}-{role}", marks=marks(route, role))
-            for route in routes for role in roles]
+    return page_matrix.cases(routes, expected_status, known_bugs=KNOWN_BUGS, roles=roles, with_bugs=with_bugs)
 
 
 def test_the_table_covers_every_url_of_the_assessments_app():

@@ -129,6 +129,6 @@ def test_due_list_of_a_parent_baby_unit(facility_a, users_a):
     adm.presence_add(user=None, stay=stay, adult=mother, start=date(2025, 9, 10))
     from assessments.selectors import due_for
 
-    rows = due_for(users_a["therapist"])
+    rows = due_for(user=users_a["therapist"])
     assert {(r["item"].instrument, r["item"].status) for r in rows} >= {("bayley4", "overdue"), ("epds", "overdue")}
     assert any(r["subject"] == mother for r in rows)

@@ -46,8 +46,7 @@ def _export(facility, user=None):
 
 def _change_after_export(stays, facility):
     corrected, open_stay = stays["corrected"], stays["open"]
-    adm.record_update(user=None, obj=corrected, changes={"residence_before": "residential_institution",
-                                                         "mandate": "saj"},
+    adm.stay_update(user=None, stay=corrected, residence_before="residential_institution", mandate="saj",
                       expected_version=corrected.version, reason="Correction du lieu de vie")
     adm.stay_discharge(user=None, stay=open_stay, discharged_on=date(2025, 6, 30), discharge_kind="planned",
                        residence_after="home_with_parent")
@@ -69,10 +68,10 @@ def test_the_report_as_of_the_export_has_the_recorded_checksum(facility_a, stays
 def test_an_instant_between_two_writes_sees_the_first_only(facility_a, stays):
     before = timezone.now()
     stay = stays["corrected"]
-    adm.record_update(user=None, obj=stay, changes={"residence_before": "hospital"},
+    adm.stay_update(user=None, stay=stay, residence_before="hospital",
                       expected_version=stay.version, reason="Correction")
     between = timezone.now()
-    adm.record_update(user=None, obj=stay, changes={"residence_before": "other"}, expected_version=stay.version,
+    adm.stay_update(user=None, stay=stay, residence_before="other", expected_version=stay.version,
                       reason="Correction")
     counts = [asof.engine_build_as_of([facility_a], YEAR, when).indicators["residence_before"]
               for when in (before, between, timezone.now())]

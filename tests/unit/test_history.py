@@ -32,18 +32,18 @@ def test_service_change_is_in_the_history_page_with_user_and_reason(login, facil
 def test_every_write_needs_a_reason(facility_a):
     fam = factories.family(facility=facility_a)
     with pytest.raises(ValueError):
-        services.record_update(user=None, obj=fam, changes={"notes": "x"}, expected_version=fam.version, reason=" ")
+        services.family_update(user=None, family=fam, notes="x", expected_version=fam.version, reason=" ")
 
 
 @pytest.mark.django_db
 def test_saving_over_a_newer_version_is_a_conflict(facility_a):
     fam = factories.family(facility=facility_a)
     read_version = fam.version
-    services.record_update(user=None, obj=fam, changes={"notes": "first"}, expected_version=read_version,
+    services.family_update(user=None, family=fam, notes="first", expected_version=read_version,
                            reason="edit 1")
     stale = type(fam).objects.get(pk=fam.pk)
     with pytest.raises(ConflictError):
-        services.record_update(user=None, obj=stale, changes={"notes": "second"}, expected_version=read_version,
+        services.family_update(user=None, family=stale, notes="second", expected_version=read_version,
                                reason="edit 2")
     fam.refresh_from_db()
     assert fam.notes == "first"

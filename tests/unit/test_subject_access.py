@@ -74,7 +74,7 @@ def _text(sheets: dict[str, list[tuple]]) -> str:
 def test_the_workbook_holds_the_childs_records_and_their_full_history(world_a, other_family, users_a):
     clinician = users_a["admissions"]
     child = world_a.child
-    adm.record_update(user=clinician, obj=child, changes={"birth_weight_g": 3100}, expected_version=child.version,
+    adm.child_update(user=clinician, child=child, birth_weight_g=3100, expected_version=child.version,
                       reason="Correction du poids de naissance")
 
     sheets = _sheets(subject_access_workbook(child, {world_a.facility.pk}))
@@ -171,7 +171,7 @@ def test_hostile_text_behind_control_characters_or_spaces_is_inert(world_a, user
     """Issue 11, finding 1: a first name "\\x01=cmd…" was a live formula in the subject-access workbook."""
     clinician, child = users_a["admissions"], world_a.child
     texts = storable(hostile_texts("1+cmd|A0"))
-    adm.record_update(user=clinician, obj=child, changes={"first_name": "\x01=cmd|'/C calc'!A0"},
+    adm.child_update(user=clinician, child=child, first_name="\x01=cmd|'/C calc'!A0",
                       expected_version=child.version, reason="\u3000=cmd|'/C calc'!A0")
     for number, code in enumerate(texts):
         adm.diagnosis_add(user=clinician, stay=world_a.stay, child=child, timepoint="entry", classification="local",
