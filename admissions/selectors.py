@@ -110,7 +110,7 @@ def stay_detail(*, user: AbstractBaseUser, pk: int) -> Stay:
 def open_alerts(*, user: AbstractBaseUser, stay_id: int | None = None, family_id: int | None = None) -> list:
     """The open alerts the apps built on admissions raise on a stay or a family (admissions/hooks.py)."""
     return [alert for alerts_of in registry.contributions(hooks.OPEN_ALERTS)
-            for alert in alerts_of(user, stay_id=stay_id, family_id=family_id)]
+            for alert in alerts_of(user=user, stay_id=stay_id, family_id=family_id)]
 
 
 def occupancy_by_facility(*, user: AbstractBaseUser, permission: str = access.VIEW_RECORDS) -> list[dict]:
