@@ -18,7 +18,7 @@ def navigation(request):
     if access.VIEW_DASHBOARDS in perms:
         items.append(("dashboards:index", _("Tableaux de bord")))
     if access.may_import(user):
-        items.append(("admissions:import_upload", _("Import")))
+        items.append(("interchange:import_upload", _("Import")))
     if access.ADMINISTER in perms:
         items.append(("audit_list", _("Journal d'accès")))
         items.append(("records_in_error", _("Saisies par erreur")))

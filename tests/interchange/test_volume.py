@@ -9,8 +9,9 @@ from admissions.models import AdmissionRequest, Adult, Child, Diagnosis, Family,
 from admissions.stay_dates import peak_occupancy
 from assessments import instruments
 from assessments.models import Assessment
+from interchange import volume
 from tests.digest import digest_of
-from unit import vocabularies, volume
+from unit import vocabularies
 from unit.models import Facility
 
 pytestmark = pytest.mark.django_db

@@ -10,10 +10,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from admissions import importer
-from admissions.importer import import_workbook
+from interchange import importer
+from interchange.importer import import_workbook
 from tests import factories
-from tests.admissions import import_corpus as corpus
+from tests.interchange import import_corpus as corpus
 
 pytestmark = pytest.mark.django_db
 
