@@ -48,7 +48,7 @@ def _refuse_parsing(monkeypatch):
     def parse(*args, **kwargs):
         raise AssertionError("the workbook was parsed")
 
-    monkeypatch.setattr(importer.openpyxl, "load_workbook", parse)
+    monkeypatch.setattr(openpyxl, "load_workbook", parse)
 
 
 def test_a_cell_that_unzips_beyond_the_sheet_limit_is_refused_before_parsing(tmp_path, monkeypatch, admin_user):
