@@ -35,6 +35,3 @@ def _register() -> None:
         registry.entered_in_error(f"admissions.{model}", access.EDIT_CARE)
     registry.navigation("admissions:index", _("Admissions"), order=10,
                         shown=lambda user, perms: access.VIEW_RECORDS in perms)
-    # The spreadsheet import (moves to the interchange app with the importer).
-    registry.navigation("admissions:import_upload", _("Import"), order=40,
-                        shown=lambda user, perms: access.may_import(user))

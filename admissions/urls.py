@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from admissions import import_views, views
+from admissions import views
 
 app_name = "admissions"
 urlpatterns = [
@@ -32,8 +32,4 @@ urlpatterns = [
     path("stays/<int:pk>/signalements/new/", views.signalement_add, name="signalement_add"),
     path("stays/<int:pk>/discharge/", views.stay_discharge, name="stay_discharge"),
     path("diagnosis-codes/", views.diagnosis_codes, name="diagnosis_codes"),
-    path("import/", import_views.import_upload, name="import_upload"),
-    path("import/confirm/", import_views.import_confirm, name="import_confirm"),
-    path("import/result/<str:job_id>/", import_views.import_result, name="import_result"),
-    path("import/template.xlsx", import_views.import_template, name="import_template"),
 ]

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "admissions",
     "assessments",
     "dashboards",
+    "interchange",
 ]
 
 MIDDLEWARE = [

@@ -1,10 +1,12 @@
-"""Root URL map: the foundation's pages, the three apps, administration."""
+"""Root URL map: the foundation's pages, the three domain apps, interchange (import, subject access),
+administration."""
 
 from django.contrib import admin
 from django.urls import include, path
 
 urlpatterns = [
     path("", include("unit.urls")),
+    path("", include("interchange.urls")),
     path("admissions/", include("admissions.urls")),
     path("assessments/", include("assessments.urls")),
     path("dashboards/", include("dashboards.urls")),

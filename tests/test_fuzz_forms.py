@@ -78,7 +78,7 @@ def _pages(world):
         ("therapist", reverse("assessments:assessment_create", args=[stay.pk, "adbb"]), None),
         ("therapist", reverse("assessments:assessment_create", args=[stay.pk, "pirgas"]), None),
         ("therapist", reverse("otp_setup"), None),
-        ("admin", reverse("admissions:import_upload"), None),
+        ("admin", reverse("interchange:import_upload"), None),
         ("reporting", reverse("dashboards:exports"), reverse("dashboards:export_download")),
     ]
 

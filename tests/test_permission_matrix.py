@@ -72,12 +72,13 @@ MATRIX: dict[str, Line] = {
     # A token nobody was issued: the same 404 for every signed-in user.
     "otp_enrol_link": Line(ANY, lambda w: {"token": "not-issued"}, allowed=frozenset({404})),
     "audit_list": Line(access.ADMINISTER),
-    "subject_access": Line(access.ADMINISTER, lambda w: {"kind": "child", "pk": w.child.pk}, on_object=True),
-    "admissions:import_upload": Line(access.IMPORT_DATA), "admissions:import_template": Line(access.IMPORT_DATA),
+    "interchange:subject_access": Line(access.ADMINISTER, lambda w: {"kind": "child", "pk": w.child.pk},
+                                       on_object=True),
+    "interchange:import_upload": Line(access.IMPORT_DATA), "interchange:import_template": Line(access.IMPORT_DATA),
     # Without the upload's session token there is nothing to confirm.
-    "admissions:import_confirm": Line(access.IMPORT_DATA, post_only=True, allowed=frozenset({404})),
+    "interchange:import_confirm": Line(access.IMPORT_DATA, post_only=True, allowed=frozenset({404})),
     # A job is its owner's alone: one of no one answers 404 to all (the owner's walk: tests/unit/test_jobs.py).
-    "admissions:import_result": Line(access.IMPORT_DATA, lambda w: {"job_id": NO_JOB}, allowed=frozenset({404})),
+    "interchange:import_result": Line(access.IMPORT_DATA, lambda w: {"job_id": NO_JOB}, allowed=frozenset({404})),
     "job_detail": Line(ANY, lambda w: {"job_id": NO_JOB}, allowed=frozenset({404})),
     "job_status": Line(ANY, lambda w: {"job_id": NO_JOB}, allowed=frozenset({404})),
     "record_history": Line(access.VIEW_RECORDS, lambda w: {"app_label": "admissions", "model_name": "stay",

@@ -67,7 +67,7 @@ def _project_form_classes() -> list[type]:
     for config in apps.get_app_configs():
         if config.name not in PROJECT_APPS:
             continue
-        for module in ("forms", "views", "otp_views", "subject_views", "import_views"):
+        for module in ("forms", "views", "otp_views", "audit_views", "subject_views", "import_views"):
             try:
                 importlib.import_module(f"{config.name}.{module}")
             except ModuleNotFoundError:

@@ -1,9 +1,10 @@
-"""The foundation's pages: home, sign-in, two-factor, language, history, audit log and subject access."""
+"""The foundation's pages: home, sign-in, two-factor, language, history, audit log, records entered in error,
+jobs (the right of access: interchange/urls.py)."""
 
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from unit import job_views, otp_views, subject_views, views
+from unit import audit_views, job_views, otp_views, views
 from unit.audit import not_audited
 
 # Django's own account pages show the user's own account only.
@@ -21,8 +22,7 @@ urlpatterns = [
     path("accounts/2fa/enrol/<str:token>/", otp_views.otp_enrol_link, name="otp_enrol_link"),
     path("i18n/setlang/", views.set_language_view, name="set_language"),
     path("history/<str:app_label>/<str:model_name>/<int:pk>/", views.record_history, name="record_history"),
-    path("audit/", subject_views.audit_list, name="audit_list"),
-    path("subject-access/<str:kind>/<int:pk>/", subject_views.subject_access, name="subject_access"),
+    path("audit/", audit_views.audit_list, name="audit_list"),
     path("records/<str:app_label>/<str:model_name>/<int:pk>/entered-in-error/", views.record_mark_in_error,
          name="record_mark_in_error"),
     path("records/in-error/", views.records_in_error_list, name="records_in_error"),

@@ -8,8 +8,8 @@ from django_tasks_db.models import DBTaskResult
 from playwright.sync_api import expect
 
 from tests import factories
-from tests.admissions import import_corpus as corpus
 from tests.browser.helpers import sign_in
+from tests.interchange import import_corpus as corpus
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -279,7 +279,7 @@ def test_audit_page_is_paginated_newest_first(login, world_a, users_a):
 
 
 def audit_page_size() -> int:
-    from unit.subject_views import PAGE_SIZE
+    from unit.audit_views import PAGE_SIZE
 
     return PAGE_SIZE
 

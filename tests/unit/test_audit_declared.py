@@ -12,7 +12,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from admissions import services as adm
 from assessments import services as ass
 from tests import factories
-from tests.admissions import import_corpus as corpus
+from tests.interchange import import_corpus as corpus
 from tests.test_permission_matrix import MATRIX
 from unit import audit, history
 from unit import services as unit_services
@@ -54,8 +54,9 @@ def test_every_view_is_declared_audited_or_not_showing_named_records():
 def test_the_pages_of_named_records_are_declared_audited():
     must = {"admissions:index", "admissions:board", "admissions:waiting_list", "admissions:families",
             "admissions:family_detail", "admissions:stay_detail", "admissions:request_detail",
-            "admissions:import_upload", "admissions:import_result", "assessments:index", "assessments:alerts",
-            "assessments:assessment_detail", "assessments:child_trajectory", "record_history", "subject_access"}
+            "interchange:import_upload", "interchange:import_result", "assessments:index", "assessments:alerts",
+            "assessments:assessment_detail", "assessments:child_trajectory", "record_history",
+            "interchange:subject_access"}
     assert must <= set(_audited())
 
 
@@ -199,7 +200,7 @@ def test_the_import_preview_is_audited(login, facility_a, users_a, tmp_path, set
     settings.VAR_DIR = tmp_path / "var"
     path = corpus.good(tmp_path, facility_code=facility_a.code)
     with path.open("rb") as handle:
-        response = login(users_a["admin"]).post(reverse("admissions:import_upload"), {"workbook": handle},
+        response = login(users_a["admin"]).post(reverse("interchange:import_upload"), {"workbook": handle},
                                                 follow=True)
     assert response.status_code in (200, 400)
     assert "result" in response.context

@@ -15,9 +15,9 @@ from django.core.management import CommandError, call_command
 
 from admissions import services as adm
 from admissions.models import Family, Stay
+from interchange.demo import build_demo
 from tests import factories
 from unit import backup
-from unit.demo import build_demo
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

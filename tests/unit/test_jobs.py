@@ -13,11 +13,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from admissions import import_jobs, importer
 from admissions.models import Stay
 from dashboards.models import ExportRecord
+from interchange import import_jobs, importer
 from tests import factories
-from tests.admissions import import_corpus as corpus
+from tests.interchange import import_corpus as corpus
 from unit import jobs
 from unit.models import Job
 
@@ -33,7 +33,7 @@ def _var_in_tmp(settings, tmp_path):
 
 def _upload(client, path, **kwargs):
     with path.open("rb") as handle:
-        return client.post(reverse("admissions:import_upload"), {"workbook": handle}, **kwargs)
+        return client.post(reverse("interchange:import_upload"), {"workbook": handle}, **kwargs)
 
 
 def _mode(path) -> int:
@@ -53,7 +53,7 @@ def test_the_upload_only_enqueues_the_import(settings, tmp_path, login, users_a,
     job = Job.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse("job_detail", args=[job.pk])
     assert job.state == Job.State.QUEUED and job.kind == import_jobs.PREVIEW
-    assert DBTaskResult.objects.get().task_path == "admissions.import_jobs.import_job"
+    assert DBTaskResult.objects.get().task_path == "interchange.import_jobs.import_job"
     page = client.get(response["Location"])
     assert page.status_code == 200
     html = page.content.decode()
@@ -61,7 +61,7 @@ def test_the_upload_only_enqueues_the_import(settings, tmp_path, login, users_a,
     status = client.get(reverse("job_status", args=[job.pk])).json()
     assert status["state"] == "queued" and status["next"] == ""
     # Not done: the result page sends back to the job's page.
-    assert client.get(reverse("admissions:import_result", args=[job.pk]))["Location"] == response["Location"]
+    assert client.get(reverse("interchange:import_result", args=[job.pk]))["Location"] == response["Location"]
 
 
 def test_the_report_workbook_is_built_by_the_worker(settings, login, users_a, facility_a, monkeypatch):
@@ -86,7 +86,7 @@ def test_a_job_and_its_result_are_its_owners_alone(tmp_path, client, users_a, fa
     assert response.status_code == 200 and "Confirmer l" in response.content.decode()
     job = Job.objects.get()
     urls = [reverse("job_detail", args=[job.pk]), reverse("job_status", args=[job.pk]),
-            reverse("admissions:import_result", args=[job.pk])]
+            reverse("interchange:import_result", args=[job.pk])]
     assert client.get(urls[1]).json()["state"] == "done"
     # Another importer (administrator) of the same facility: as if the job did not exist.
     for other in (factories.user(role="admin", facility=facility_a, username="other_admin"),):
@@ -107,7 +107,7 @@ def test_a_job_expires_with_its_progress_file(tmp_path, login, users_a, facility
     assert progress.exists()
     Job.objects.filter(pk=job.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
     assert client.get(reverse("job_detail", args=[job.pk])).status_code == 404
-    assert client.get(reverse("admissions:import_result", args=[job.pk])).status_code == 404
+    assert client.get(reverse("interchange:import_result", args=[job.pk])).status_code == 404
     jobs.job_sweep()
     assert not Job.objects.filter(pk=job.pk).exists() and not progress.exists()
 

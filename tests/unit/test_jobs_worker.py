@@ -18,10 +18,10 @@ WAIT_SECONDS = 90
 DRIVER = """
 import json, shutil, time
 from pathlib import Path
-from admissions import import_jobs
+from interchange import import_jobs
 from admissions.models import Stay
 from tests import factories
-from tests.admissions import import_corpus as corpus
+from tests.interchange import import_corpus as corpus
 from unit import jobs
 from unit.models import Job
 
@@ -87,4 +87,4 @@ def test_a_real_worker_process_runs_an_enqueued_import(worker_env, tmp_path):
     assert outcome["upload_left"] is False  # written: the upload has served
     assert outcome["progress"][0] == outcome["progress"][1] > 0
     assert code == 0  # a SIGTERM between tasks ends the worker cleanly
-    assert "admissions.import_jobs.import_job" in (tmp_path / "worker.log").read_text()
+    assert "interchange.import_jobs.import_job" in (tmp_path / "worker.log").read_text()

@@ -37,8 +37,8 @@ def test_a_fresh_var_dir_and_its_sqlite_database_are_private(tmp_path):
 
 
 def test_imports_and_exports_folders_are_private(settings, tmp_path, open_umask):
-    from admissions import import_jobs
     from dashboards import exports
+    from interchange import import_jobs
 
     settings.VAR_DIR = tmp_path
     assert _mode(exports.exports_dir()) == 0o700

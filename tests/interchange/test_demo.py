@@ -11,8 +11,8 @@ from admissions.models import AdmissionRequest, Stay
 from admissions.stay_dates import peak_occupancy
 from assessments import instruments
 from assessments.models import Alert, Assessment
+from interchange.demo import DEMO_PASSWORD, DEMO_USERS, build_demo
 from tests.digest import digest_of
-from unit.demo import DEMO_PASSWORD, DEMO_USERS, build_demo
 from unit.models import Facility
 
 TODAY = date(2026, 11, 20)

@@ -8,11 +8,11 @@ import openpyxl
 import pytest
 from django.utils import timezone
 
-from admissions import importer
 from admissions.forms import AdultForm, ChildForm
-from admissions.importer import SHEETS, import_workbook
+from interchange import importer
+from interchange.importer import SHEETS, import_workbook
 from tests import factories
-from tests.admissions import import_corpus as corpus
+from tests.interchange import import_corpus as corpus
 from unit.ages import EARLIEST_BIRTH_DATE, birth_date_problem
 
 

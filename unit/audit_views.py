@@ -1,19 +1,17 @@
-"""Pages of data protection for administrators: the audit of reads and the right of access export."""
+"""The audit log page for administrators: who read, searched or exported which record, filtered."""
 
 from django import forms
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from unit import access, audit
-from unit.audit import READ, audited, not_audited
+from unit.audit import not_audited
 from unit.forms import SafeTextMixin
 from unit.models import AuditEntry, Facility
-from unit.subject_access import OTHERS_HOLD_RECORDS, SUBJECT_MODELS, subject_access_for, subject_access_workbook
 
 PAGE_SIZE = 100
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class AuditFilterForm(SafeTextMixin, forms.Form):
@@ -42,32 +40,3 @@ def audit_list(request: HttpRequest) -> HttpResponse:
         entry.facility_code = codes.get(entry.facility_id, "")
     return render(request, "unit/audit_list.html", {"form": form, "page": page},
                   status=400 if form.errors else 200)
-
-
-def _person_named_in_url(kwargs) -> str:
-    return f"admissions.{kwargs['kind']}"
-
-
-@audited(READ, _person_named_in_url, pk_kwarg="pk", methods=("GET", "HEAD", "POST"))
-def subject_access(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
-    access.require(request.user, access.ADMINISTER)
-    model = SUBJECT_MODELS.get(kind)
-    if model is None:
-        raise Http404
-    person = model._default_manager.select_related("family").filter(pk=pk).first()
-    # Out of reach and missing answer the same, so nothing leaks about other facilities.
-    if person is None or not access.can_reach(request.user, person, access.ADMINISTER):
-        raise Http404
-    # Each facility answers for its own records: those of the facilities this administrator administers.
-    facility_ids = access.facility_ids(request.user, access.ADMINISTER)
-    if request.method == "POST":
-        content = subject_access_workbook(person, facility_ids)
-        audit.record(request, action=audit.SUBJECT_ACCESS, what=person._meta.label_lower, object_id=person.pk,
-                     facility_id=person.family.facility_id)
-        response = HttpResponse(content, content_type=XLSX)
-        response["Content-Disposition"] = f'attachment; filename="acces-{kind}-{person.pk}.xlsx"'
-        return response
-    answer = subject_access_for(person, facility_ids)
-    return render(request, "unit/subject_access.html", {
-        "person": person, "kind": kind, "sections": answer.sections, "facilities": answer.facilities,
-        "others_hold_records": OTHERS_HOLD_RECORDS if answer.others_hold_records else ""})

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from admissions.importer import build_template
+from interchange.importer import build_template
 
 
 class Command(BaseCommand):

@@ -9,8 +9,9 @@ from admissions.models import AdmissionRequest, Adult, Child, Diagnosis, Family,
 from admissions.stay_dates import peak_occupancy
 from assessments import instruments
 from assessments.models import Assessment
+from interchange import volume, volume_rows
 from tests.digest import digest_of
-from unit import vocabularies, volume
+from unit import vocabularies
 from unit.models import Facility
 
 pytestmark = pytest.mark.django_db
@@ -42,7 +43,7 @@ def test_every_bulk_row_has_its_history_row():
     volume.seed_volume(scale=SMALL, seed=3, until=UNTIL)
     for model in (Family, Child, Adult, AdmissionRequest, Stay, PresencePeriod, Diagnosis, Assessment):
         rows = model.objects.count()
-        history = model.history.filter(history_change_reason=volume.HISTORY_REASON, history_type="+")
+        history = model.history.filter(history_change_reason=volume_rows.HISTORY_REASON, history_type="+")
         assert rows > 0 and history.count() == rows, model.__name__
         assert set(history.values_list("history_user__username", flat=True)) == {volume.USERNAMES["admissions"]}
 

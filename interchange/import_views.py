@@ -1,6 +1,6 @@
 """The import page: upload a workbook, read what it would do (or every error), then confirm.
 
-Checking and writing run as background jobs (admissions/import_jobs.py): the upload and the confirmation
+Checking and writing run as background jobs (interchange/import_jobs.py): the upload and the confirmation
 each start one and send the user to its progress page, which opens `import_result` when it is done.
 """
 
@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from admissions import import_jobs, importer
+from interchange import import_jobs, importer
 from unit import access, jobs
 from unit.audit import READ, audited, not_audited
 from unit.forms import SafeTextMixin
@@ -82,7 +82,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
                              token=token, name=name, commit=False)
         _remember(request, token, name, job)
         return redirect("job_detail", job.pk)
-    return render(request, "admissions/import_upload.html", {"form": form},
+    return render(request, "interchange/import_upload.html", {"form": form},
                   status=400 if request.method == "POST" else 200)
 
 
@@ -102,7 +102,7 @@ def import_result(request: HttpRequest, job_id: str) -> HttpResponse:
                       if entry.get("job") == str(job.pk) and _pending(request, token)), "")
     if result.applied:
         messages.success(request, _("Import de %(name)s terminé.") % {"name": result.source})
-    return render(request, "admissions/import_preview.html", {"result": result, "token": token},
+    return render(request, "interchange/import_preview.html", {"result": result, "token": token},
                   status=200 if result.ok else 400)
 
 

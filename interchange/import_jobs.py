@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy
 from django_tasks import task
 
-from admissions import importer
+from interchange import importer
 from unit import jobs
 from unit.models import Job
 
@@ -75,6 +75,6 @@ def import_job(*, job_id: str, token: str, name: str, commit: bool) -> None:
             raise
         if commit or not result.ok:  # written, or refused: the file has served
             path.unlink(missing_ok=True)
-        return result_as_json(result), reverse("admissions:import_result", args=[job.pk])
+        return result_as_json(result), reverse("interchange:import_result", args=[job.pk])
 
     jobs.job_run(job_id, work)

@@ -14,12 +14,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
-from admissions import importer
-from admissions.importer import SHEETS, import_workbook
 from admissions.models import AdmissionRequest, Child, Stay
 from dashboards.engine import Period, build
+from interchange import importer
+from interchange.importer import SHEETS, import_workbook
 from tests import factories
-from tests.admissions import import_corpus as corpus
+from tests.interchange import import_corpus as corpus
 from unit.models import Facility
 
 YEAR = Period(date(2025, 1, 1), date(2025, 12, 31))
@@ -366,27 +366,27 @@ def test_an_existing_facility_in_the_sheet_is_used_not_created(tmp_path, facilit
 def test_the_upload_page_answers_the_permission_matrix(login, users_a, role):
     client = login(users_a[role])
     expected = 200 if role == "admin" else 403
-    assert client.get(reverse("admissions:import_upload")).status_code == expected
-    response = client.get(reverse("admissions:import_template"))
+    assert client.get(reverse("interchange:import_upload")).status_code == expected
+    response = client.get(reverse("interchange:import_template"))
     assert response.status_code == expected
     if expected == 200:
         assert openpyxl.load_workbook(io.BytesIO(response.content)).sheetnames[0] == "README"
-    assert client.post(reverse("admissions:import_confirm"), {"token": "0" * 32}).status_code in (
+    assert client.post(reverse("interchange:import_confirm"), {"token": "0" * 32}).status_code in (
         {403} if expected == 403 else {404})
 
 
 @pytest.mark.django_db
 def test_the_subnav_links_the_importer_for_admins_only_among_record_readers(login, users_a):
     page = login(users_a["admin"]).get(reverse("admissions:index")).content.decode()
-    assert reverse("admissions:import_upload") in page
+    assert reverse("interchange:import_upload") in page
     page = login(users_a["admissions"]).get(reverse("admissions:index")).content.decode()
-    assert reverse("admissions:import_upload") not in page
+    assert reverse("interchange:import_upload") not in page
 
 
 def _upload(client, path):
     """Upload, then follow the job's page to the preview (the job ran at once: the immediate backend)."""
     with path.open("rb") as handle:
-        return client.post(reverse("admissions:import_upload"), {"workbook": handle}, follow=True)
+        return client.post(reverse("interchange:import_upload"), {"workbook": handle}, follow=True)
 
 
 @pytest.mark.django_db
@@ -440,13 +440,13 @@ def test_preview_then_confirm_applies_the_import(tmp_path, login, users_a, facil
     assert not Stay.objects.exists()
     token = response.context["token"]
     assert (tmp_path / "var" / "imports" / f"{token}.xlsx").exists()
-    response = client.post(reverse("admissions:import_confirm"), {"token": token}, follow=True)
+    response = client.post(reverse("interchange:import_confirm"), {"token": token}, follow=True)
     assert response.status_code == 200
     assert response.context["result"].applied
     assert Stay.objects.filter(facility=facility_a).count() == 3
     assert not (tmp_path / "var" / "imports" / f"{token}.xlsx").exists()
     # The token is spent: confirming again finds nothing.
-    assert client.post(reverse("admissions:import_confirm"), {"token": token}).status_code == 404
+    assert client.post(reverse("interchange:import_confirm"), {"token": token}).status_code == 404
 
 
 @pytest.mark.django_db
@@ -458,7 +458,7 @@ def test_a_file_uploaded_in_another_session_cannot_be_confirmed(tmp_path, users_
     other = factories.user(role="admin", facility=facility_a, username="other_admin")
     client.force_login(other)
     before = row_counts()
-    assert client.post(reverse("admissions:import_confirm"), {"token": token}).status_code == 404
+    assert client.post(reverse("interchange:import_confirm"), {"token": token}).status_code == 404
     assert row_counts() == before
 
 
@@ -486,8 +486,8 @@ def test_text_typed_in_the_template_comes_back_inert_in_every_export(tmp_path, a
     """The round trip: text that is no formula once trimmed is imported, and leaves every export inert."""
     from openpyxl import load_workbook
 
+    from interchange.subject_access import subject_access_workbook
     from tests.hostile import is_inert
-    from unit.subject_access import subject_access_workbook
 
     rows = corpus.cohort()
     rows["children"][0].update({"first_name": "\ufeff\u3000+cmd|A0", "last_name": "\u200b\u00a0-cmd|A0 "})
@@ -649,10 +649,10 @@ def test_a_superuser_imports_a_new_installation_in_one_go_from_the_command(tmp_p
 def test_a_superuser_imports_a_new_installation_in_one_go_from_the_page(tmp_path, client):
     assert not Facility.objects.exists()
     client.force_login(_superuser())
-    assert client.get(reverse("admissions:import_upload")).status_code == 200
+    assert client.get(reverse("interchange:import_upload")).status_code == 200
     response = _upload(client, corpus.good(tmp_path))
     assert response.status_code == 200, [str(e) for e in response.context["result"].errors]
-    response = client.post(reverse("admissions:import_confirm"), {"token": response.context["token"]}, follow=True)
+    response = client.post(reverse("interchange:import_confirm"), {"token": response.context["token"]}, follow=True)
     assert response.status_code == 200 and response.context["result"].applied
     assert Stay.objects.filter(facility__code=corpus.FACILITY).count() == 3
 
@@ -669,7 +669,7 @@ def test_an_administrator_role_imports_a_new_unit_in_one_go(tmp_path, client, fa
         client.force_login(admin)
         response = _upload(client, corpus.good(tmp_path))
         assert response.status_code == 200, [str(e) for e in response.context["result"].errors]
-        assert client.post(reverse("admissions:import_confirm"),
+        assert client.post(reverse("interchange:import_confirm"),
                            {"token": response.context["token"]}, follow=True).context["result"].applied
     assert Stay.objects.filter(facility__code=corpus.FACILITY).count() == 3
 
@@ -682,7 +682,7 @@ def test_the_reporting_officer_cannot_import_named_records(tmp_path, login, user
     """Reporting officers do not read named records: neither the page nor the importer lets them write any."""
     before = row_counts()
     client = login(users_a["reporting"])
-    assert client.get(reverse("admissions:import_upload")).status_code == 403
+    assert client.get(reverse("interchange:import_upload")).status_code == 403
     assert _upload(client, corpus.good(tmp_path, facility_code=facility_a.code,
                                        with_facility_row=False)).status_code == 403
     result = import_workbook(corpus.good(tmp_path, facility_code=facility_a.code, with_facility_row=False),
@@ -731,7 +731,7 @@ def test_import_rights_without_the_right_to_read_named_records_write_nothing(tmp
 def test_the_navigation_offers_the_import_to_a_superuser_before_any_facility_exists(client):
     client.force_login(_superuser())
     page = client.get(reverse("home"), follow=True).content.decode()
-    assert reverse("admissions:import_upload") in page
+    assert reverse("interchange:import_upload") in page
 
 
 @pytest.mark.django_db

@@ -11,10 +11,10 @@ from openpyxl import load_workbook
 
 from admissions import services as adm
 from assessments import services as assessment_services
+from interchange.subject_access import subject_access_workbook
 from tests import factories
 from tests.hostile import hostile_texts, is_inert, storable
 from unit.models import AuditEntry
-from unit.subject_access import subject_access_workbook
 
 ADMITTED = date(2025, 9, 10)
 EPDS = {f"e{n:02d}": 1 for n in range(1, 10)} | {"e10": 0}
@@ -129,7 +129,7 @@ def test_an_adults_workbook_holds_her_stays_and_her_own_assessments(world_a, oth
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", ROLES)
 def test_subject_access_status_per_role(login, world_a, users_a, role):
-    url = reverse("subject_access", args=["child", world_a.child.pk])
+    url = reverse("interchange:subject_access", args=["child", world_a.child.pk])
     client = login(users_a[role])
     expected = 200 if role == "admin" else 403
     assert client.get(url).status_code == expected
@@ -141,7 +141,7 @@ def test_an_admin_of_another_facility_gets_404(login, world_a, users_b):
     client = login(users_b["admin"])
     for kind, pk in (("child", world_a.child.pk), ("adult", world_a.mother.pk), ("child", 999_999),
                      ("family", world_a.family.pk)):
-        url = reverse("subject_access", args=[kind, pk])
+        url = reverse("interchange:subject_access", args=[kind, pk])
         assert client.get(url).status_code == 404
         assert client.post(url).status_code == 404
     assert not AuditEntry.objects.filter(action="subject_access").exists()
@@ -151,7 +151,7 @@ def test_an_admin_of_another_facility_gets_404(login, world_a, users_b):
 def test_the_page_describes_the_export_and_the_post_returns_an_audited_workbook(login, world_a, users_a):
     admin_user = users_a["admin"]
     client = login(admin_user)
-    url = reverse("subject_access", args=["child", world_a.child.pk])
+    url = reverse("interchange:subject_access", args=["child", world_a.child.pk])
     page = client.get(url)
     assert "Historique" in page.content.decode()
     response = client.post(url)
@@ -203,7 +203,7 @@ def _ids(sheets, title):
 def test_an_admin_of_a_partner_facility_exports_only_its_own_records(login, shared, users_b, kind):
     person = getattr(shared, kind)
     client = login(users_b["admin"])
-    url = reverse("subject_access", args=["child" if kind == "child" else "adult", person.pk])
+    url = reverse("interchange:subject_access", args=["child" if kind == "child" else "adult", person.pk])
     page = html.unescape(client.get(url).content.decode())
     sheets = _sheets(client.post(url).content)
 
@@ -224,7 +224,8 @@ def test_an_admin_of_a_partner_facility_exports_only_its_own_records(login, shar
 
 @pytest.mark.django_db
 def test_the_opening_facility_exports_its_records_and_not_the_partners_request(login, shared, users_a):
-    sheets = _sheets(login(users_a["admin"]).post(reverse("subject_access", args=["child", shared.child.pk])).content)
+    url = reverse("interchange:subject_access", args=["child", shared.child.pk])
+    sheets = _sheets(login(users_a["admin"]).post(url).content)
     assert _ids(sheets, "Demandes") == [shared.stay.request_id]
     assert _ids(sheets, "Séjours") == [shared.stay.pk]
     assert OTHERS_HOLD in _text(sheets)
@@ -236,7 +237,7 @@ def test_an_admin_of_every_holding_facility_gets_everything_and_no_notice(login,
 
     unit_services.membership_grant(user=None, member=users_a["admin"], facility=facility_b, role="admin")
     client = login(users_a["admin"])
-    url = reverse("subject_access", args=["child", shared.child.pk])
+    url = reverse("interchange:subject_access", args=["child", shared.child.pk])
     assert OTHERS_HOLD not in html.unescape(client.get(url).content.decode())
     sheets = _sheets(client.post(url).content)
     assert sorted(_ids(sheets, "Demandes")) == sorted([shared.stay.request_id, shared.request_b.pk])

@@ -17,7 +17,7 @@ import heapq
 import random
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
 from typing import Any
@@ -25,8 +25,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import connection, models, transaction
-from django.utils import timezone
+from django.db import transaction
 
 from admissions import eligibility, stay_dates
 from admissions.models import (
@@ -44,18 +43,16 @@ from admissions.models import (
 from admissions.services import ICD11_FILE
 from assessments import instruments
 from assessments.models import Assessment
+from interchange.volume_rows import Rows, Writer
 from unit import services as unit_services
 from unit.ages import corrected_age_days
 from unit.models import EligibilityCriterion, Facility, Organisation
 
-HISTORY_REASON = "Volume de test"
 # The last day of data by default: fixed, so that a seed gives the same rows whatever the day it runs.
 DEFAULT_UNTIL = date(2025, 12, 31)
 CODE_PREFIX = "vol-"
 USERNAMES = {"admissions": "vol.admissions", "therapist": "vol.therapist", "manager": "vol.manager"}
 WARM_UP_DAYS = 365  # played before the first day, so that facilities start with their current residents
-BATCH_SIZE = 2000
-FLUSH_EVERY = 40_000  # buffered rows before they are written (memory stays flat at scale L)
 
 Weighted = Sequence[tuple[Any, float]]
 
@@ -182,31 +179,6 @@ def _icd11_codes() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
 
 
 # ---------------------------------------------------------------- one facility, as plain unsaved rows
-
-
-@dataclass
-class Rows:
-    """Unsaved model instances of one facility, in the order they must be inserted (parents first)."""
-
-    by_model: dict[type[models.Model], list[models.Model]] = field(default_factory=dict)
-    request_children: list[tuple[AdmissionRequest, Child]] = field(default_factory=list)
-
-    def add(self, obj: models.Model) -> Any:
-        self.by_model.setdefault(type(obj), []).append(obj)
-        return obj
-
-    def count(self) -> int:
-        return sum(len(objs) for objs in self.by_model.values()) + len(self.request_children)
-
-    def present_on(self, day: date) -> bool:
-        """Whether one of the stays is still going on `day`."""
-        return any(stay.discharged_on is None or stay.discharged_on >= day for stay in self.by_model.get(Stay, ()))
-
-
-INSERT_ORDER: tuple[type[models.Model], ...] = (
-    Family, Child, Adult, AdmissionRequest, Stay, PresencePeriod, Diagnosis, SynthesisMeeting, Intervention,
-    Signalement, Assessment,
-)
 
 
 @dataclass(frozen=True)
@@ -514,69 +486,6 @@ class FacilityBuilder:
         items = {f"e{n:02d}": rng.choice((0, 0, 1, 1, 2, 3)) for n in range(1, 10)}
         items["e10"] = 0
         return items
-
-
-# ---------------------------------------------------------------- writing
-
-
-class Writer:
-    """Buffers unsaved rows and writes them in batches, each with its history row."""
-
-    def __init__(self, *, user: AbstractBaseUser, counts: dict[str, int]):
-        self.user, self.counts = user, counts
-        self.pending: list[Rows] = []
-        self.size = 0  # rows buffered
-        self.written = 0
-        self.history_date = timezone.now()
-
-    def add(self, rows: Rows) -> None:
-        self.pending.append(rows)
-        self.size += rows.count()
-        if self.size >= FLUSH_EVERY:
-            self.flush()
-
-    def flush(self) -> None:
-        by_model: dict[type[models.Model], list[models.Model]] = {}
-        links = []
-        for rows in self.pending:
-            for model, objs in rows.by_model.items():
-                by_model.setdefault(model, []).extend(objs)
-            links.extend(rows.request_children)
-        for model in INSERT_ORDER:
-            objs = by_model.get(model, [])
-            for first in range(0, len(objs), BATCH_SIZE):
-                batch = model._default_manager.bulk_create(objs[first:first + BATCH_SIZE])
-                self._history(model, [obj.pk for obj in batch])
-            self.counts[model.__name__] = self.counts.get(model.__name__, 0) + len(objs)
-        through = AdmissionRequest.children.through
-        through.objects.bulk_create([through(admissionrequest_id=r.pk, child_id=c.pk) for r, c in links],
-                                    batch_size=BATCH_SIZE)
-        self.written += self.size
-        self.pending, self.size = [], 0
-
-    def _history(self, model: type[models.Model], ids: list[int]) -> None:
-        """The creation history row of each inserted row, as the services write it ("+", user, reason).
-
-        The database copies the rows just inserted into the history table in one statement: the history
-        row is exactly the stored row, and Python does not build every object a second time
-        (simple_history's `bulk_create_with_history` would; this is the same result, twice as fast).
-        """
-        if None in ids:
-            raise RuntimeError(f"{model.__name__}: bulk_create did not return the primary keys")
-        history = model.history.model
-        quote = connection.ops.quote_name
-        columns = ", ".join(quote(f.column) for f in model._meta.concrete_fields)
-        if connection.vendor == "postgresql":
-            where, params = "id = ANY(%s)", [ids]
-        else:
-            where, params = f"id IN ({', '.join(['%s'] * len(ids))})", list(ids)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"INSERT INTO {quote(history._meta.db_table)} ({columns}, history_date, history_change_reason, "
-                f"history_type, history_user_id) SELECT {columns}, %s, %s, '+', %s "
-                f"FROM {quote(model._meta.db_table)} WHERE {where}",  # noqa: S608 - names from the models
-                [self.history_date, HISTORY_REASON, self.user.pk, *params],
-            )
 
 
 def _staff(facilities: list[Facility], admin: AbstractBaseUser | None) -> Staff:

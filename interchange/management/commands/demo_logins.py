@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
-from unit import demo
+from interchange import demo
 from unit.models import Membership
 
 URL = "http://127.0.0.1:8000/"

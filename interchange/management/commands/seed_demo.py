@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from unit import demo
+from interchange import demo
 from unit.models import Facility
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import openpyxl
 
-from admissions.importer import build_template
+from interchange.importer import build_template
 
 FACILITY = "upb-imp"
 

@@ -5,7 +5,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from admissions.importer import import_workbook
+from interchange.importer import import_workbook
 
 
 class Command(BaseCommand):

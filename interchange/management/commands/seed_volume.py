@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import reset_queries
 from django.utils import timezone
 
-from unit import volume
+from interchange import volume
 from unit.models import Facility
 
 

@@ -10,10 +10,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from admissions import importer
-from admissions.importer import import_workbook
+from interchange import importer
+from interchange.importer import import_workbook
 from tests import factories
-from tests.admissions import import_corpus as corpus
+from tests.interchange import import_corpus as corpus
 
 pytestmark = pytest.mark.django_db
 
@@ -48,7 +48,7 @@ def _refuse_parsing(monkeypatch):
     def parse(*args, **kwargs):
         raise AssertionError("the workbook was parsed")
 
-    monkeypatch.setattr(importer.openpyxl, "load_workbook", parse)
+    monkeypatch.setattr(openpyxl, "load_workbook", parse)
 
 
 def test_a_cell_that_unzips_beyond_the_sheet_limit_is_refused_before_parsing(tmp_path, monkeypatch, admin_user):
