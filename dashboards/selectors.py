@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import QuerySet
 
 from dashboards.models import ExportRecord, FunderProfile
+from unit import access
 from unit.models import Facility
 
 
@@ -21,3 +23,8 @@ def funder_profile_active(*, pk: int | None) -> FunderProfile | None:
 def export_facilities(*, record: ExportRecord) -> list[Facility]:
     """The facilities an export covered, by code."""
     return list(record.facilities.order_by("code"))
+
+
+def dashboard_facilities(*, user: AbstractBaseUser) -> QuerySet[Facility]:
+    """The facilities whose dashboards the user may read, by name (the filter's choices)."""
+    return access.facilities_for(user, access.VIEW_DASHBOARDS).order_by("name")

@@ -10,7 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from dashboards import charts, engine, filters
+from dashboards import charts, engine, filters, selectors
 from dashboards import tables as catalogue
 from dashboards.published import suppress_tables
 from dashboards.suppression import COMPLEMENT_MARK, primary_mark
@@ -65,7 +65,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 def _choices(request):
-    return access.facilities_for(request.user, access.VIEW_DASHBOARDS).order_by("name")
+    return selectors.dashboard_facilities(user=request.user)
 
 
 @audited(EXPORT, permission=access.VIEW_DASHBOARDS)

@@ -185,7 +185,7 @@ def subject_access_workbook(person: Person, facility_ids: set[int]) -> bytes:
             if key in seen:
                 continue
             seen.add(key)
-            for version in reversed(history_of(obj)):  # oldest first, as the record grew
+            for version in reversed(history_of(obj=obj)):  # oldest first, as the record grew
                 when = timezone.localtime(version.when).replace(tzinfo=None)
                 head = [safe_text(str(obj._meta.verbose_name)), obj.pk, version.number, when,
                         safe_text(version.who), safe_text(version.why), safe_text(version.kind)]

@@ -6,6 +6,7 @@ from django.shortcuts import render
 from interchange.subject_access import OTHERS_HOLD_RECORDS, SUBJECT_MODELS, subject_access_for, subject_access_workbook
 from unit import access, audit
 from unit.audit import READ, audited
+from unit.selectors import record_by_pk
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -20,7 +21,7 @@ def subject_access(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     model = SUBJECT_MODELS.get(kind)
     if model is None:
         raise Http404
-    person = model._default_manager.select_related("family").filter(pk=pk).first()
+    person = record_by_pk(model=model, pk=pk)
     # Out of reach and missing answer the same, so nothing leaks about other facilities.
     if person is None or not access.can_reach(request.user, person, access.ADMINISTER):
         raise Http404

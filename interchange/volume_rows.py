@@ -3,7 +3,6 @@ its creation history row (user and reason), as a service would have written it."
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -25,14 +24,6 @@ from admissions.models import (
     SynthesisMeeting,
 )
 from assessments.models import Assessment
-
-# The last day of data by default: fixed, so that a seed gives the same rows whatever the day it runs.
-DEFAULT_UNTIL = date(2025, 12, 31)
-CODE_PREFIX = "vol-"
-USERNAMES = {"admissions": "vol.admissions", "therapist": "vol.therapist", "manager": "vol.manager"}
-WARM_UP_DAYS = 365  # played before the first day, so that facilities start with their current residents
-
-Weighted = Sequence[tuple[Any, float]]
 
 HISTORY_REASON = "Volume de test"
 BATCH_SIZE = 2000

@@ -6,10 +6,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
-from unit import access, audit
+from unit import access, audit, selectors
 from unit.audit import not_audited
 from unit.forms import SafeTextMixin
-from unit.models import AuditEntry, Facility
+from unit.models import AuditEntry
 
 PAGE_SIZE = 100
 
@@ -35,7 +35,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
         what=filters.get("what", "").strip(), object_id=filters.get("object_id", "").strip(),
         date_from=filters.get("date_from"), date_to=filters.get("date_to"))
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
-    codes = dict(Facility.objects.filter(pk__in={e.facility_id for e in page}).values_list("pk", "code"))
+    codes = selectors.facility_codes(ids={e.facility_id for e in page})
     for entry in page:
         entry.facility_code = codes.get(entry.facility_id, "")
     return render(request, "unit/audit_list.html", {"form": form, "page": page},

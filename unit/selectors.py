@@ -13,7 +13,7 @@ from django.db.models import QuerySet
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from unit import access
-from unit.models import Membership
+from unit.models import Facility, Membership
 
 
 @dataclass(frozen=True)
@@ -54,7 +54,22 @@ def _display(model: type[models.Model], field_name: str, value) -> str:
     return str(value)
 
 
-def history_of(obj: models.Model) -> list[Version]:
+def record_by_pk(*, model: type[models.Model], pk: int, entered_in_error: bool | None = None) -> models.Model | None:
+    """The record `pk` of `model` (restricted to one « entered in error » state when given), or None.
+
+    Access is the caller's to check (`unit.access`): a page answers the same for missing and unreachable."""
+    rows = model._default_manager.filter(pk=pk)
+    if entered_in_error is not None:
+        rows = rows.filter(entered_in_error=entered_in_error)
+    return rows.first()
+
+
+def facility_codes(*, ids: set[int]) -> dict[int, str]:
+    """The codes of the facilities `ids`, by id."""
+    return dict(Facility.objects.filter(pk__in=ids).values_list("pk", "code"))
+
+
+def history_of(*, obj: models.Model) -> list[Version]:
     """Every version of `obj`, newest first, each with its field-by-field changes."""
     records = list(obj.history.select_related("history_user").order_by("history_date", "history_id"))
     model = type(obj)

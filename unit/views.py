@@ -21,7 +21,7 @@ from unit.audit import READ, audited, not_audited, record_named_in_url
 from unit.history import record_mark_in_error as mark
 from unit.history import record_restore as restore
 from unit.registry import registry
-from unit.selectors import history_of, records_in_error
+from unit.selectors import history_of, record_by_pk, records_in_error
 
 
 @not_audited("the names of the user's facilities")
@@ -64,13 +64,13 @@ def record_history(request: HttpRequest, app_label: str, model_name: str, pk: in
         raise Http404 from exc
     if not hasattr(model, "history"):
         raise Http404
-    obj = model._default_manager.filter(pk=pk).first()
+    obj = record_by_pk(model=model, pk=pk)
     # Unreachable and missing records answer the same, so nothing leaks about other facilities.
     if obj is None or not access.may_read_history(request.user, obj):
         raise Http404
     in_error = bool(getattr(obj, "entered_in_error", False))
     return render(request, "unit/history.html", {
-        "object": obj, "model": model._meta, "versions": history_of(obj), "in_error": in_error,
+        "object": obj, "model": model._meta, "versions": history_of(obj=obj), "in_error": in_error,
         "can_restore": in_error and _may_restore(request.user, obj),
         "app_label": app_label, "model_name": model._meta.model_name})
 
@@ -80,7 +80,7 @@ def _record_or_404(request: HttpRequest, app_label: str, model_name: str, pk: in
     if registry.error_permission(f"{app_label}.{model_name}") is None:
         raise Http404
     model = apps.get_model(app_label, model_name)
-    obj = model._default_manager.filter(pk=pk, entered_in_error=in_error).first()
+    obj = record_by_pk(model=model, pk=pk, entered_in_error=in_error)
     if obj is None or not access.can_reach(request.user, obj):
         raise Http404
     return obj

@@ -33,21 +33,22 @@
     const ticket = ++latest;
     if (inFlight) { inFlight.abort(); }
     inFlight = new AbortController();
-    let response;
+    let result;
     try {
-      response = await fetch(form.dataset.evaluateUrl, {
+      const response = await fetch(form.dataset.evaluateUrl, {
         method: "POST",
         body: new FormData(form),
         headers: { "X-Requested-With": "fetch" },
         credentials: "same-origin",
         signal: inFlight.signal,
       });
+      if (!response.ok) { return; }
+      // The body is read under the same signal: a newer answer may cancel it after the headers arrived.
+      result = await response.json();
     } catch (error) {
       if (error.name === "AbortError") { return; }
       throw error;
     }
-    if (!response.ok) { return; }
-    const result = await response.json();
     if (ticket === latest) { show(result); }
   }
 
