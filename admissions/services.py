@@ -341,46 +341,14 @@ def stay_admit(*, user: User | None, facility: Facility, child: Child, admitted_
     discharge in one call, so that capacity is checked on its real dates.
     """
     locked = Facility.objects.select_for_update().get(pk=facility.pk)
-    _not_in_future("admitted_on", admitted_on, _("La date d'admission"))
-    if admitted_on < child.birth_date:
-        raise ValidationError({"admitted_on": _("L'admission ne peut précéder la naissance de l'enfant.")})
-    if planned_end_on is not None and planned_end_on < admitted_on:
-        raise ValidationError({"planned_end_on": _("La fin prévue ne peut précéder l'admission.")})
-    if request is not None:
-        if request.facility_id != locked.pk or request.family_id != child.family_id:
-            raise ValidationError({"request": _("La demande ne concerne pas cet enfant dans cette structure.")})
-        if request.decision != "accepted" and not override_reason.strip():
-            raise ValidationError({"override_reason": _(
-                "La demande n'est pas acceptée : une admission demande alors un motif écrit."
-            )})
-    elif not override_reason.strip():
-        raise ValidationError({"override_reason": _(
-            "Une admission sans demande acceptée demande un motif écrit."
-        )})
+    _stay_admit_check_dates_and_request(facility=locked, child=child, admitted_on=admitted_on,
+                                        planned_end_on=planned_end_on, request=request,
+                                        override_reason=override_reason)
     if locked.is_residential:
-        others = Stay.objects.filter(child=child, entered_in_error=False, facility__kind__in=_residential_kinds())
-        for other in others:
-            if overlaps(admitted_on, discharged_on, other.admitted_on, other.discharged_on):
-                raise ValidationError({"child": _(
-                    "Cet enfant a déjà un séjour résidentiel en cours sur cette période (%(facility)s, "
-                    "depuis le %(date)s)."
-                ) % {"facility": other.facility.name, "date": other.admitted_on.strftime("%d/%m/%Y")}})
-        # The days this stay would hold a place, and every stay holding one on any of them (stay_dates).
-        last_day = stay_dates.last_occupied_day(admitted_on, discharged_on)
-        present = Stay.objects.filter(facility=locked, entered_in_error=False).occupying_between(admitted_on, last_day)
-        stays = [*present.values_list("admitted_on", "discharged_on"), (admitted_on, discharged_on)]
-        if stay_dates.peak_occupancy(stays, admitted_on, last_day) > locked.capacity:
-            raise CapacityError(
-                _("L'unité est complète (%(places)s places) à cette date : l'enfant ne peut pas être admis. "
-                  "Vous pouvez placer la demande sur la liste d'attente.") % {"places": locked.capacity},
-                code="full",
-            )
+        _stay_admit_check_place(facility=locked, child=child, admitted_on=admitted_on, discharged_on=discharged_on)
     if discharged_on is not None:
-        _not_in_future("discharged_on", discharged_on, _("La date de sortie"))
-        if discharged_on < admitted_on:
-            raise ValidationError({"discharged_on": _("La sortie ne peut précéder l'admission.")})
-        _code("discharge_kind", "discharge_kind", discharge_kind)
-        _code("residence_after", "residence_after", residence_after)
+        _stay_admit_check_discharge(admitted_on=admitted_on, discharged_on=discharged_on,
+                                    discharge_kind=discharge_kind, residence_after=residence_after)
     stay = Stay(facility=locked, child=child, request=request, admitted_on=admitted_on,
                 planned_end_on=planned_end_on, residence_before=residence_before, mandate=mandate,
                 discharged_on=discharged_on, discharge_kind=discharge_kind if discharged_on else "",
@@ -404,6 +372,62 @@ def stays_admit(*, user: User | None, facility: Facility, children: list[Child],
         raise ValidationError({"children": _("Choisissez au moins un enfant à admettre.")})
     return [stay_admit(user=user, facility=facility, child=child, **admission)
             for child in sorted(children, key=lambda c: c.pk)]
+
+
+def _stay_admit_check_dates_and_request(*, facility: Facility, child: Child, admitted_on: date,
+                                        planned_end_on: date | None, request: AdmissionRequest | None,
+                                        override_reason: str) -> None:
+    """The admission's dates, and the request it answers (or the written reason for admitting without one)."""
+    _not_in_future("admitted_on", admitted_on, _("La date d'admission"))
+    if admitted_on < child.birth_date:
+        raise ValidationError({"admitted_on": _("L'admission ne peut précéder la naissance de l'enfant.")})
+    if planned_end_on is not None and planned_end_on < admitted_on:
+        raise ValidationError({"planned_end_on": _("La fin prévue ne peut précéder l'admission.")})
+    if request is not None:
+        if request.facility_id != facility.pk or request.family_id != child.family_id:
+            raise ValidationError({"request": _("La demande ne concerne pas cet enfant dans cette structure.")})
+        if request.decision != "accepted" and not override_reason.strip():
+            raise ValidationError({"override_reason": _(
+                "La demande n'est pas acceptée : une admission demande alors un motif écrit."
+            )})
+    elif not override_reason.strip():
+        raise ValidationError({"override_reason": _(
+            "Une admission sans demande acceptée demande un motif écrit."
+        )})
+
+
+def _stay_admit_check_place(*, facility: Facility, child: Child, admitted_on: date, discharged_on: date | None) -> None:
+    """In a residential unit: no other residential stay of the child on those days, and a place on each of them.
+
+    Runs under the lock on the facility row, so the count cannot change before the insert.
+    """
+    others = Stay.objects.filter(child=child, entered_in_error=False, facility__kind__in=_residential_kinds())
+    for other in others:
+        if overlaps(admitted_on, discharged_on, other.admitted_on, other.discharged_on):
+            raise ValidationError({"child": _(
+                "Cet enfant a déjà un séjour résidentiel en cours sur cette période (%(facility)s, "
+                "depuis le %(date)s)."
+            ) % {"facility": other.facility.name, "date": other.admitted_on.strftime("%d/%m/%Y")}})
+    # The days this stay would hold a place, and every stay holding one on any of them (stay_dates).
+    last_day = stay_dates.last_occupied_day(admitted_on, discharged_on)
+    present = Stay.objects.filter(facility=facility, entered_in_error=False).occupying_between(admitted_on, last_day)
+    stays = [*present.values_list("admitted_on", "discharged_on"), (admitted_on, discharged_on)]
+    if stay_dates.peak_occupancy(stays, admitted_on, last_day) > facility.capacity:
+        raise CapacityError(
+            _("L'unité est complète (%(places)s places) à cette date : l'enfant ne peut pas être admis. "
+              "Vous pouvez placer la demande sur la liste d'attente.") % {"places": facility.capacity},
+            code="full",
+        )
+
+
+def _stay_admit_check_discharge(*, admitted_on: date, discharged_on: date, discharge_kind: str,
+                                residence_after: str) -> None:
+    """The discharge of a stay admitted already ended: its date and codes."""
+    _not_in_future("discharged_on", discharged_on, _("La date de sortie"))
+    if discharged_on < admitted_on:
+        raise ValidationError({"discharged_on": _("La sortie ne peut précéder l'admission.")})
+    _code("discharge_kind", "discharge_kind", discharge_kind)
+    _code("residence_after", "residence_after", residence_after)
 
 
 def _residential_kinds() -> list[str]:

@@ -56,13 +56,42 @@ def _desc(day: date) -> int:
 def load_as_of(facilities: Sequence[Facility], start: date, end: date, when: datetime) -> ind.ReportData:
     """`engine.load(facilities, start, end)` as the database stood at `when`."""
     facility_ids = [f.pk for f in facilities]
-    past = {row[0]: row for row in _by_ids(Facility.history.as_of(when), "id", facility_ids,
+    facility_rows = _facilities_as_of(facilities, when)
+    stays = _stays_as_of(facility_ids, start, end, when)
+    stay_ids = [s.id for s in stays]
+    family_ids = {s.family_id for s in stays}
+    presence, diagnoses = _presence_and_diagnoses_as_of(stay_ids, when)
+    adults = [ind.AdultRow(*row) for row in sorted(
+        _by_ids(Adult.history.as_of(when).filter(entered_in_error=False), "family_id", family_ids,
+                "id", "family_id", "role", "birth_date", "nationality", "region"),
+        key=lambda r: (r[2], r[0]))]
+    requests = _requests_as_of(facility_ids, start, end, when)
+    first_request_on = _first_request_on_as_of(facility_ids, family_ids, when)
+    assessments = [ind.AssessmentRow(*row[1:]) for row in sorted(
+        _by_ids(Assessment.history.as_of(when).filter(entered_in_error=False, instrument__in=ind.BAYLEY_INSTRUMENTS),
+                "stay_id", stay_ids, "id", "stay_id", "instrument", "assessed_on", "scores"),
+        key=lambda r: (_desc(r[3]), -r[0]))]
+    interventions, signalements, meetings = _activity_as_of(facility_ids, start, end, when)
+    return ind.ReportData(
+        facilities=facility_rows, stays=stays, presence=presence, adults=adults, requests=requests,
+        first_request_on=first_request_on, diagnoses=diagnoses, assessments=assessments, interventions=interventions,
+        signalements=signalements, meetings=meetings,
+    )
+
+
+def _facilities_as_of(facilities: Sequence[Facility], when: datetime) -> list[ind.FacilityRow]:
+    """The facilities' capacity and kind at `when`; today's for one without a version by then."""
+    past = {row[0]: row for row in _by_ids(Facility.history.as_of(when), "id", [f.pk for f in facilities],
                                            "id", "code", "capacity", "kind")}
     facility_rows = []
     for f in facilities:
         _id, _code, capacity, kind = past.get(f.pk, (f.pk, f.code, f.capacity, f.kind))
         facility_rows.append(ind.FacilityRow(f.pk, f.code, capacity, kind not in NON_RESIDENTIAL_KINDS))
+    return facility_rows
 
+
+def _stays_as_of(facility_ids: list[int], start: date, end: date, when: datetime) -> list[ind.StayRow]:
+    """The stays active in [start, end] at `when`, joined to their child and request versions, in the engine's order."""
     stay_rows = list(Stay.history.as_of(when).filter(
         stays_active_in_q(start, end), facility_id__in=facility_ids, entered_in_error=False).values_list(
         "id", "facility_id", "child_id", "request_id", "admitted_on", "discharged_on", "discharge_kind",
@@ -82,9 +111,12 @@ def load_as_of(facilities: Sequence[Facility], start: date, end: date, when: dat
             gestational_weeks=weeks, admitted_on=admitted_on, discharged_on=discharged_on,
             discharge_kind=discharge_kind, residence_before=before, residence_after=after, mandate=mandate,
             referrer_category=referrers.get(request_id) if request_id is not None else None))
-    stay_ids = [s.id for s in stays]
-    family_ids = {s.family_id for s in stays}
+    return stays
 
+
+def _presence_and_diagnoses_as_of(stay_ids: list[int], when: datetime) -> tuple[
+        list[ind.PresenceRow], list[ind.DiagnosisRow]]:
+    """The presence periods and diagnoses of those stays at `when`, of adults then admitted."""
     presence_rows = _by_ids(PresencePeriod.history.as_of(when).filter(entered_in_error=False), "stay_id", stay_ids,
                             "id", "stay_id", "adult_id", "start", "end")
     diagnosis_rows = _by_ids(Diagnosis.history.as_of(when).filter(entered_in_error=False), "stay_id", stay_ids,
@@ -97,32 +129,36 @@ def load_as_of(facilities: Sequence[Facility], start: date, end: date, when: dat
     presence = [ind.PresenceRow(stay_id, adult_id, roles[adult_id], start_, end_)
                 for _id, stay_id, adult_id, start_, end_ in sorted(presence_rows, key=lambda r: (r[3], r[0]))
                 if adult_id in roles]
-    adults = [ind.AdultRow(*row) for row in sorted(
-        _by_ids(Adult.history.as_of(when).filter(entered_in_error=False), "family_id", family_ids,
-                "id", "family_id", "role", "birth_date", "nationality", "region"),
-        key=lambda r: (r[2], r[0]))]
+    diagnoses = [ind.DiagnosisRow(*row[1:]) for row in sorted(diagnosis_rows, key=lambda r: (r[4], not r[6], r[0]))
+                 if row[3] is None or row[3] in roles]
+    return presence, diagnoses
 
+
+def _requests_as_of(facility_ids: list[int], start: date, end: date, when: datetime) -> list[ind.RequestRow]:
+    """The requests received in [start, end] at `when`, each with whether a stay then admitted it."""
     request_rows = list(AdmissionRequest.history.as_of(when).filter(
         facility_id__in=facility_ids, entered_in_error=False, received_on__range=(start, end)).values_list(
         "id", "family_id", "received_on", "decision", "refusal_reason", "eligibility_verdict"))
     admitted = {row[0] for row in _by_ids(Stay.history.as_of(when).filter(entered_in_error=False), "request_id",
                                           [r[0] for r in request_rows], "request_id")}
-    requests = [ind.RequestRow(*row, admitted=row[0] in admitted)
-                for row in sorted(request_rows, key=lambda r: (_desc(r[2]), -r[0]))]
+    return [ind.RequestRow(*row, admitted=row[0] in admitted)
+            for row in sorted(request_rows, key=lambda r: (_desc(r[2]), -r[0]))]
+
+
+def _first_request_on_as_of(facility_ids: list[int], family_ids: set[int], when: datetime) -> dict[int, date]:
+    """Each family's first request to these facilities, as the requests stood at `when`."""
     first_request_on: dict[int, date] = {}
     for family_id, received_on in _by_ids(AdmissionRequest.history.as_of(when).filter(
             facility_id__in=facility_ids, entered_in_error=False), "family_id", family_ids,
             "family_id", "received_on"):
         if family_id not in first_request_on or received_on < first_request_on[family_id]:
             first_request_on[family_id] = received_on
+    return first_request_on
 
-    diagnoses = [ind.DiagnosisRow(*row[1:]) for row in sorted(diagnosis_rows, key=lambda r: (r[4], not r[6], r[0]))
-                 if row[3] is None or row[3] in roles]
-    assessments = [ind.AssessmentRow(*row[1:]) for row in sorted(
-        _by_ids(Assessment.history.as_of(when).filter(entered_in_error=False, instrument__in=ind.BAYLEY_INSTRUMENTS),
-                "stay_id", stay_ids, "id", "stay_id", "instrument", "assessed_on", "scores"),
-        key=lambda r: (_desc(r[3]), -r[0]))]
 
+def _activity_as_of(facility_ids: list[int], start: date, end: date, when: datetime) -> tuple[
+        list[tuple[str, date]], list[date], list[date]]:
+    """The interventions by kind, the signalements and the meetings of [start, end] at `when`."""
     intervention_rows = list(Intervention.history.as_of(when).filter(
         facility_id__in=facility_ids, entered_in_error=False, done_on__range=(start, end)).values_list(
         "id", "kind", "done_on", "stay_id"))
@@ -145,11 +181,7 @@ def load_as_of(facilities: Sequence[Facility], start: date, end: date, when: dat
                     if kept(stay_id)]
     meetings = [day for _id, day, stay_id in sorted(meeting_rows, key=lambda r: (r[1], r[0]))
                 if stay_id in linked and linked[stay_id][0] in facility_ids and not linked[stay_id][1]]
-    return ind.ReportData(
-        facilities=facility_rows, stays=stays, presence=presence, adults=adults, requests=requests,
-        first_request_on=first_request_on, diagnoses=diagnoses, assessments=assessments, interventions=interventions,
-        signalements=signalements, meetings=meetings,
-    )
+    return interventions, signalements, meetings
 
 
 def engine_build_as_of(facilities: Sequence[Facility], period: Period, when: datetime) -> Report:

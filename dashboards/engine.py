@@ -100,7 +100,34 @@ def load(facilities: list[Facility], start: date, end: date) -> ind.ReportData:
     """Every row the indicators of [start, end] need, for these facilities (8 queries)."""
     facility_ids = [f.pk for f in facilities]
     stays_q = Stay.objects.filter(facility_id__in=facility_ids, entered_in_error=False).active_in(start, end)
-    stays = [
+    stays = _stays(stays_q)
+    of_stays, of_families = _of_stays_and_families(stays_q, stays)
+    # An adult entered in error is not admitted: neither their presence periods nor their diagnoses count.
+    presence = [ind.PresenceRow(*row) for row in PresencePeriod.objects.filter(
+        of_stays, entered_in_error=False, adult__entered_in_error=False).values_list(
+        "stay_id", "adult_id", "adult__role", "start", "end")]
+    adults = [ind.AdultRow(*row) for row in Adult.objects.filter(of_families, entered_in_error=False).values_list(
+        "id", "family_id", "role", "birth_date", "nationality", "region")]
+    requests = _requests(facility_ids, start, end)
+    first_request_on = _first_request_on(facility_ids, of_families)
+    diagnoses = [ind.DiagnosisRow(*row) for row in Diagnosis.objects.filter(
+        of_stays, entered_in_error=False).exclude(adult__entered_in_error=True).values_list(
+        "stay_id", "child_id", "adult_id", "timepoint", "code", "primary", "made_on")]
+    assessments = [ind.AssessmentRow(*row) for row in Assessment.objects.filter(
+        of_stays, entered_in_error=False, instrument__in=ind.BAYLEY_INSTRUMENTS).values_list(
+        "stay_id", "instrument", "assessed_on", "scores")]
+    interventions, signalements, meetings = _activity(facility_ids, start, end)
+    return ind.ReportData(
+        facilities=[ind.FacilityRow(f.pk, f.code, f.capacity, f.is_residential) for f in facilities],
+        stays=stays, presence=presence, adults=adults, requests=requests, first_request_on=first_request_on,
+        diagnoses=diagnoses, assessments=assessments, interventions=interventions, signalements=signalements,
+        meetings=meetings,
+    )
+
+
+def _stays(stays_q) -> list[ind.StayRow]:
+    """The stays with their child's and request's fields (1 query)."""
+    return [
         ind.StayRow(
             id=row["id"], facility_id=row["facility_id"], child_id=row["child_id"], family_id=row["child__family_id"],
             sex=row["child__sex"], birth_date=row["child__birth_date"],
@@ -114,34 +141,37 @@ def load(facilities: list[Facility], start: date, end: date) -> ind.ReportData:
             "child__gestational_weeks", "admitted_on", "discharged_on", "discharge_kind", "residence_before",
             "residence_after", "mandate", "request__referrer_category")
     ]
+
+
+def _of_stays_and_families(stays_q, stays: list[ind.StayRow]) -> tuple[Q, Q]:
+    """The filters on `stay` and on `family` of the rows hanging on those stays (no query)."""
     # The rows hanging on those stays are fetched by the ids just read, not by repeating the stays'
     # filter as a subquery in each load: cheaper to build, and PostgreSQL need not find the stays again.
     stay_ids = [row.id for row in stays]
     family_ids = sorted({row.family_id for row in stays})
     if len(stay_ids) > INLINE_IDS_LIMIT:  # a very long period over many facilities: the subquery again
-        of_stays, of_families = Q(stay__in=stays_q), Q(family__in=stays_q.values("child__family_id"))
-    else:
-        of_stays, of_families = Q(stay_id__in=stay_ids), Q(family_id__in=family_ids)
-    # An adult entered in error is not admitted: neither their presence periods nor their diagnoses count.
-    presence = [ind.PresenceRow(*row) for row in PresencePeriod.objects.filter(
-        of_stays, entered_in_error=False, adult__entered_in_error=False).values_list(
-        "stay_id", "adult_id", "adult__role", "start", "end")]
-    adults = [ind.AdultRow(*row) for row in Adult.objects.filter(of_families, entered_in_error=False).values_list(
-        "id", "family_id", "role", "birth_date", "nationality", "region")]
+        return Q(stay__in=stays_q), Q(family__in=stays_q.values("child__family_id"))
+    return Q(stay_id__in=stay_ids), Q(family_id__in=family_ids)
+
+
+def _requests(facility_ids: list[int], start: date, end: date) -> list[ind.RequestRow]:
+    """The requests received in [start, end], each with whether a stay admitted it (1 query)."""
     requests_q = AdmissionRequest.objects.filter(facility_id__in=facility_ids, entered_in_error=False,
                                                  received_on__range=(start, end))
     admitted = Stay.objects.filter(request=OuterRef("pk"), entered_in_error=False)
-    requests = [ind.RequestRow(*row) for row in requests_q.annotate(admitted=Exists(admitted)).values_list(
+    return [ind.RequestRow(*row) for row in requests_q.annotate(admitted=Exists(admitted)).values_list(
         "id", "family_id", "received_on", "decision", "refusal_reason", "eligibility_verdict", "admitted")]
-    first_request_on = dict(AdmissionRequest.objects.filter(
+
+
+def _first_request_on(facility_ids: list[int], of_families: Q) -> dict[int, date]:
+    """Each family's first request to these facilities, whenever received (1 query)."""
+    return dict(AdmissionRequest.objects.filter(
         of_families, facility_id__in=facility_ids, entered_in_error=False,
     ).values("family_id").annotate(first=Min("received_on")).values_list("family_id", "first"))
-    diagnoses = [ind.DiagnosisRow(*row) for row in Diagnosis.objects.filter(
-        of_stays, entered_in_error=False).exclude(adult__entered_in_error=True).values_list(
-        "stay_id", "child_id", "adult_id", "timepoint", "code", "primary", "made_on")]
-    assessments = [ind.AssessmentRow(*row) for row in Assessment.objects.filter(
-        of_stays, entered_in_error=False, instrument__in=ind.BAYLEY_INSTRUMENTS).values_list(
-        "stay_id", "instrument", "assessed_on", "scores")]
+
+
+def _activity(facility_ids: list[int], start: date, end: date) -> tuple[list[tuple[str, date]], list[date], list[date]]:
+    """The interventions by kind, the signalements and the meetings of [start, end] (1 query)."""
     # The three kinds of activity in one query (UNION ALL): interventions by kind, signalements, meetings.
     activity = Intervention.objects.filter(
         facility_id__in=facility_ids, entered_in_error=False, done_on__range=(start, end)).exclude(
@@ -164,9 +194,4 @@ def load(facilities: list[Facility], start: date, end: date) -> ind.ReportData:
             meetings.append(day)
         else:
             interventions.append((kind, day))
-    return ind.ReportData(
-        facilities=[ind.FacilityRow(f.pk, f.code, f.capacity, f.is_residential) for f in facilities],
-        stays=stays, presence=presence, adults=adults, requests=requests, first_request_on=first_request_on,
-        diagnoses=diagnoses, assessments=assessments, interventions=interventions, signalements=signalements,
-        meetings=meetings,
-    )
+    return interventions, signalements, meetings
