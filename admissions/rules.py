@@ -66,6 +66,13 @@ def in_stay(day: date, admitted_on: date, discharged_on: date | None) -> bool:
     return overlaps(day, day, admitted_on, discharged_on)
 
 
+def assessment_date_problem(assessed_on: date, admitted_on: date, discharged_on: date | None) -> str | None:
+    """An assessment is passed within its stay, its admission and discharge days included."""
+    if in_stay(assessed_on, admitted_on, discharged_on):
+        return None
+    return _("La date de passation doit être comprise dans le séjour.")
+
+
 def _not_before(day: date, first: date, problem: str) -> str | None:
     """The problem when `day` precedes `first`; the same day is allowed."""
     return problem if day < first else None

@@ -7,9 +7,9 @@ from datetime import date
 from admissions.models import Family
 from admissions.rules import (
     admission_birth_problem,
+    assessment_date_problem,
     decision_date_problem,
     discharge_date_problem,
-    in_stay,
     presence_day_problem,
     presence_end_problem,
 )
@@ -208,14 +208,10 @@ class Checks:
                                                       "l'enfant.")
 
     def _within_stay(self, record: Record, stay: Record, column: str, day: date | None) -> None:
-        """An assessment is passed within its stay (`admissions.rules.in_stay`)."""
+        """An assessment is passed within its stay (the services' rule)."""
         if day is None or stay["admitted_on"] is None:
             return
-        end = stay["discharged_on"]
-        if not in_stay(day, stay["admitted_on"], end):
-            until = end.isoformat() if end else "en cours"
-            self._fail(record, column, f"Date de passation hors du séjour {stay['stay_ref']} (du "
-                                       f"{stay['admitted_on'].isoformat()} au {until}).")
+        self._problem(record, column, assessment_date_problem(day, stay["admitted_on"], stay["discharged_on"]))
 
     def _family_of_stay(self, stay: Record) -> str | None:
         child = self.refs["children"].get(stay["child_ref"])
