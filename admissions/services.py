@@ -30,7 +30,15 @@ from admissions.models import (
     Stay,
     SynthesisMeeting,
 )
-from admissions.rules import overlaps
+from admissions.rules import (
+    admission_birth_problem,
+    decision_date_problem,
+    discharge_date_problem,
+    overlaps,
+    planned_end_problem,
+    presence_day_problem,
+    presence_end_problem,
+)
 from admissions.selectors import criteria_of
 from unit import access
 from unit.ages import birth_date_problem
@@ -58,6 +66,12 @@ def _plausible_birth_date(value: date | None) -> None:
     problem = value and birth_date_problem(value, _today())
     if problem:
         raise ValidationError({"birth_date": problem})
+
+
+def _refuse(field: str, problem: str | None) -> None:
+    """Raise the problem a pure rule of `admissions.rules` found, on the field it concerns."""
+    if problem:
+        raise ValidationError({field: problem})
 
 
 def _code(field: str, vocabulary: str, value: str, *, required: bool = True) -> None:
@@ -184,10 +198,8 @@ def child_update(*, user: User | None, child: Child, expected_version: int, reas
     if child.pk is not None:
         first = child.stays.filter(entered_in_error=False).order_by("admitted_on").values_list(
             "admitted_on", flat=True).first()
-        if first is not None and born > first:
-            raise ValidationError({"birth_date": _(
-                "La date de naissance ne peut suivre l'admission de l'enfant (le %(date)s).") % {
-                "date": first.strftime("%d/%m/%Y")}})
+        if first is not None:
+            _refuse("birth_date", admission_birth_problem(born, first))
     return _record_update(user=user, obj=child, changes=changes, expected_version=expected_version, reason=reason)
 
 
@@ -211,8 +223,8 @@ def stay_update(*, user: User | None, stay: Stay, expected_version: int, reason:
     """Correct what the admission recorded; dates of admission and discharge have their own services."""
     changes = _given(planned_end_on=planned_end_on, residence_before=residence_before, mandate=mandate)
     planned = changes.get("planned_end_on", stay.planned_end_on)
-    if planned is not None and planned < stay.admitted_on:
-        raise ValidationError({"planned_end_on": _("La fin prévue ne peut précéder l'admission.")})
+    if planned is not None:
+        _refuse("planned_end_on", planned_end_problem(stay.admitted_on, planned))
     return _record_update(user=user, obj=stay, changes=changes, expected_version=expected_version, reason=reason)
 
 
@@ -299,8 +311,7 @@ def request_decide(*, user: User | None, request: AdmissionRequest, decision: st
                    expected_version: int | None = None) -> AdmissionRequest:
     _code("decision", "decision", decision)
     _not_in_future("decided_on", decided_on, _("La date de décision"))
-    if decided_on < request.received_on:
-        raise ValidationError({"decided_on": _("La décision ne peut précéder la réception de la demande.")})
+    _refuse("decided_on", decision_date_problem(request.received_on, decided_on))
     if decision == "refused":
         if not refusal_reason:
             raise ValidationError({"refusal_reason": _("Un refus doit avoir un motif.")})
@@ -379,10 +390,9 @@ def _stay_admit_check_dates_and_request(*, facility: Facility, child: Child, adm
                                         override_reason: str) -> None:
     """The admission's dates, and the request it answers (or the written reason for admitting without one)."""
     _not_in_future("admitted_on", admitted_on, _("La date d'admission"))
-    if admitted_on < child.birth_date:
-        raise ValidationError({"admitted_on": _("L'admission ne peut précéder la naissance de l'enfant.")})
-    if planned_end_on is not None and planned_end_on < admitted_on:
-        raise ValidationError({"planned_end_on": _("La fin prévue ne peut précéder l'admission.")})
+    _refuse("admitted_on", admission_birth_problem(child.birth_date, admitted_on))
+    if planned_end_on is not None:
+        _refuse("planned_end_on", planned_end_problem(admitted_on, planned_end_on))
     if request is not None:
         if request.facility_id != facility.pk or request.family_id != child.family_id:
             raise ValidationError({"request": _("La demande ne concerne pas cet enfant dans cette structure.")})
@@ -424,8 +434,7 @@ def _stay_admit_check_discharge(*, admitted_on: date, discharged_on: date, disch
                                 residence_after: str) -> None:
     """The discharge of a stay admitted already ended: its date and codes."""
     _not_in_future("discharged_on", discharged_on, _("La date de sortie"))
-    if discharged_on < admitted_on:
-        raise ValidationError({"discharged_on": _("La sortie ne peut précéder l'admission.")})
+    _refuse("discharged_on", discharge_date_problem(admitted_on, discharged_on))
     _code("discharge_kind", "discharge_kind", discharge_kind)
     _code("residence_after", "residence_after", residence_after)
 
@@ -441,12 +450,11 @@ def presence_add(*, user: User | None, stay: Stay, adult: Adult, start: date, en
         raise ValidationError({"adult": _("Cet adulte n'appartient pas à la famille de l'enfant.")})
     _not_in_future("start", start, _("Le début de présence"))
     stay_end = stay.discharged_on
-    if start < stay.admitted_on or (stay_end and start > stay_end) or (end and end < start) \
-            or (end and stay_end and end > stay_end):
-        raise ValidationError({"start": _("La présence doit être comprise dans le séjour (du %(a)s au %(b)s).") % {
-            "a": stay.admitted_on.strftime("%d/%m/%Y"),
-            "b": stay_end.strftime("%d/%m/%Y") if stay_end else _("en cours"),
-        }})
+    if end is not None:
+        _refuse("end", presence_end_problem(start, end))
+    for day in (start, end):
+        if day is not None:
+            _refuse("start", presence_day_problem(day, stay.admitted_on, stay_end))
     if end is None and stay_end is not None:
         end = stay_end
     same_adult = PresencePeriod.objects.filter(stay=stay, adult=adult, entered_in_error=False)
@@ -459,13 +467,10 @@ def presence_add(*, user: User | None, stay: Stay, adult: Adult, start: date, en
 @transaction.atomic
 def presence_end(*, user: User | None, period: PresencePeriod, end: date,
                  reason: str = "Fin de présence") -> PresencePeriod:
-    if end < period.start:
-        raise ValidationError({"end": _("La fin de présence ne peut précéder son début.")})
+    _refuse("end", presence_end_problem(period.start, end))
     _not_in_future("end", end, _("La fin de présence"))
     stay = period.stay
-    if stay.discharged_on is not None and end > stay.discharged_on:
-        raise ValidationError({"end": _("La présence doit être comprise dans le séjour (du %(a)s au %(b)s).") % {
-            "a": stay.admitted_on.strftime("%d/%m/%Y"), "b": stay.discharged_on.strftime("%d/%m/%Y")}})
+    _refuse("end", presence_day_problem(end, stay.admitted_on, stay.discharged_on))
     others = PresencePeriod.objects.filter(stay=stay, adult_id=period.adult_id, entered_in_error=False).exclude(
         pk=period.pk)
     if any(overlaps(period.start, end, other.start, other.end) for other in others):
@@ -506,8 +511,7 @@ def stay_discharge(*, user: User | None, stay: Stay, discharged_on: date, discha
                    reason: str = "Sortie") -> Stay:
     """Close the stay and any presence period still open; exit diagnoses are checked by the form."""
     _not_in_future("discharged_on", discharged_on, _("La date de sortie"))
-    if discharged_on < stay.admitted_on:
-        raise ValidationError({"discharged_on": _("La sortie ne peut précéder l'admission.")})
+    _refuse("discharged_on", discharge_date_problem(stay.admitted_on, discharged_on))
     if not residence_after:
         raise ValidationError({"residence_after": _("Le lieu de vie après le séjour est obligatoire.")})
     _code("discharge_kind", "discharge_kind", discharge_kind)

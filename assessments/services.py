@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from admissions.models import Adult, Child, Stay
+from admissions.rules import assessment_date_problem
 from assessments import instruments
 from assessments.instruments.base import ADULT, CHILD
 from assessments.models import Alert, Assessment
@@ -39,8 +40,9 @@ def _check(*, stay: Stay, instrument_code: str, assessed_on: date, scores: Mappi
         raise ValidationError({"instrument": _("Instrument inconnu.")}) from error
     if assessed_on > timezone.localdate():
         raise ValidationError({"assessed_on": _("La date de passation ne peut pas être dans le futur.")})
-    if assessed_on < stay.admitted_on or (stay.discharged_on and assessed_on > stay.discharged_on):
-        raise ValidationError({"assessed_on": _("La date de passation doit être comprise dans le séjour.")})
+    problem = assessment_date_problem(assessed_on, stay.admitted_on, stay.discharged_on)
+    if problem:
+        raise ValidationError({"assessed_on": problem})
     if instrument.subject == CHILD and (child is None or child.pk != stay.child_id):
         raise ValidationError({"subject": _("Cet instrument évalue l'enfant du séjour.")})
     if instrument.subject == ADULT and (adult is None or adult.family_id != stay.child.family_id):

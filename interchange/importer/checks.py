@@ -5,7 +5,14 @@ from __future__ import annotations
 from datetime import date
 
 from admissions.models import Family
-from admissions.rules import overlaps
+from admissions.rules import (
+    admission_birth_problem,
+    assessment_date_problem,
+    decision_date_problem,
+    discharge_date_problem,
+    presence_day_problem,
+    presence_end_problem,
+)
 from assessments import instruments
 from assessments.instruments.base import ADULT, CHILD
 from interchange.importer.results import Record
@@ -157,12 +164,17 @@ class Checks:
                 self._fail(record, "decided_on", "Date de décision obligatoire avec une décision.")
             if decided_on and not decision and self._has(record, "decision"):
                 self._fail(record, "decision", "Date de décision sans décision.")
-            if decided_on and record["received_on"] and decided_on < record["received_on"]:
-                self._fail(record, "decided_on", "La décision précède la réception de la demande.")
+            if decided_on and record["received_on"]:
+                self._problem(record, "decided_on", decision_date_problem(record["received_on"], decided_on))
             if decision == "refused" and not record["refusal_reason"] and self._has(record, "refusal_reason"):
                 self._fail(record, "refusal_reason", "Un refus doit avoir un motif (refusal_reason).")
             if record["refusal_reason"] and decision != "refused":
                 self._fail(record, "refusal_reason", "Motif de refus sans décision refused.")
+
+    def _problem(self, record: Record, column: str, problem: str | None) -> None:
+        """Report on the cell the problem a pure rule of `admissions.rules` found, as the services word it."""
+        if problem:
+            self._fail(record, column, problem)
 
     def _has(self, record: Record, column: str) -> bool:
         """False when the cell was refused already (its own error is enough)."""
@@ -175,12 +187,10 @@ class Checks:
             child = self._ref(record, "child_ref", "children")
             request = self._ref(record, "request_ref", "requests")
             admitted, discharged = record["admitted_on"], record["discharged_on"]
-            if child is not None and admitted and child["birth_date"] and admitted < child["birth_date"]:
-                self._fail(record, "admitted_on", f"Séjour avant la naissance : admission le {admitted.isoformat()}"
-                                                  f", naissance le {child['birth_date'].isoformat()} "
-                                                  f"({child['child_ref']}).")
-            if admitted and discharged and discharged < admitted:
-                self._fail(record, "discharged_on", "La sortie précède l'admission.")
+            if child is not None and admitted and child["birth_date"]:
+                self._problem(record, "admitted_on", admission_birth_problem(child["birth_date"], admitted))
+            if admitted and discharged:
+                self._problem(record, "discharged_on", discharge_date_problem(admitted, discharged))
             if discharged:
                 for column in ("discharge_kind", "residence_after"):
                     if not record[column] and self._has(record, column):
@@ -197,15 +207,11 @@ class Checks:
                     self._fail(record, "request_ref", "La demande concerne un autre dossier que celui de "
                                                       "l'enfant.")
 
-    def _within_stay(self, record: Record, stay: Record, column: str, day: date | None, what: str) -> None:
+    def _within_stay(self, record: Record, stay: Record, column: str, day: date | None) -> None:
+        """An assessment is passed within its stay (the services' rule)."""
         if day is None or stay["admitted_on"] is None:
             return
-        end = stay["discharged_on"]
-        # The services' rule: a day belongs to the stay when it overlaps the closed interval of its dates.
-        if not overlaps(day, day, stay["admitted_on"], end):
-            until = end.isoformat() if end else "en cours"
-            self._fail(record, column, f"{what} hors du séjour {stay['stay_ref']} (du "
-                                       f"{stay['admitted_on'].isoformat()} au {until}).")
+        self._problem(record, column, assessment_date_problem(day, stay["admitted_on"], stay["discharged_on"]))
 
     def _family_of_stay(self, stay: Record) -> str | None:
         child = self.refs["children"].get(stay["child_ref"])
@@ -216,14 +222,17 @@ class Checks:
             stay = self._ref(record, "stay_ref", "stays")
             adult = self._ref(record, "adult_ref", "adults")
             start, end = record["from"], record["to"]
-            if start and end and end < start:
-                self._fail(record, "to", "La fin de présence précède son début.")
+            if start and end:
+                self._problem(record, "to", presence_end_problem(start, end))
             if stay is None:
                 continue
             if adult is not None and adult["family_ref"] != self._family_of_stay(stay):
                 self._fail(record, "adult_ref", "Cet adulte n'appartient pas à la famille de l'enfant du séjour.")
-            self._within_stay(record, stay, "from", start, "Début de présence")
-            self._within_stay(record, stay, "to", end, "Fin de présence")
+            if stay["admitted_on"] is not None:
+                for column, day in (("from", start), ("to", end)):
+                    if day is not None:
+                        self._problem(record, column, presence_day_problem(day, stay["admitted_on"],
+                                                                           stay["discharged_on"]))
 
     def _subject(self, record: Record, stay: Record | None, expect: str | None) -> tuple[str, Record] | None:
         """('child' | 'adult', row) of subject_ref, checked against the stay's child and family."""
@@ -285,7 +294,7 @@ class Checks:
             instrument = instruments.get(code) if code else None
             self._subject(record, stay, instrument.subject if instrument else None)
             if stay is not None:
-                self._within_stay(record, stay, "assessed_on", record["assessed_on"], "Date de passation")
+                self._within_stay(record, stay, "assessed_on", record["assessed_on"])
             if instrument is None:
                 continue
             scores = {c: v for c, v in record.values.items() if c in SCORE_CODES and v is not None}

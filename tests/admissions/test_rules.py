@@ -1,10 +1,21 @@
-"""Admission mode from presence periods, overlaps and peak occupancy, computed by hand."""
+"""Admission mode, overlaps, peak occupancy and the date-order rules, computed by hand."""
 
 from datetime import date
 
 import pytest
 
-from admissions.rules import Period, admission_mode, overlaps
+from admissions.rules import (
+    Period,
+    admission_birth_problem,
+    admission_mode,
+    decision_date_problem,
+    discharge_date_problem,
+    in_stay,
+    overlaps,
+    planned_end_problem,
+    presence_day_problem,
+    presence_end_problem,
+)
 from admissions.stay_dates import peak_occupancy
 
 ADMIT, END = date(2025, 3, 1), date(2025, 6, 30)
@@ -50,3 +61,51 @@ def test_peak_occupancy_counts_discharge_day_as_free():
     stays.append((date(2025, 1, 5), date(2025, 1, 20)))
     assert peak_occupancy(stays, date(2025, 1, 1), None) == 2
     assert peak_occupancy(stays, date(2025, 1, 21), None) == 1
+
+
+DAY_BEFORE, DAY_AFTER = date(2025, 2, 28), date(2025, 3, 2)
+
+
+@pytest.mark.parametrize(
+    "rule,expected",
+    [
+        (decision_date_problem, "La décision ne peut précéder la réception de la demande."),
+        (discharge_date_problem, "La sortie ne peut précéder l'admission."),
+        (admission_birth_problem, "L'admission ne peut précéder la naissance de l'enfant."),
+        (planned_end_problem, "La fin prévue ne peut précéder l'admission."),
+        (presence_end_problem, "La fin de présence ne peut précéder son début."),
+    ],
+)
+def test_a_date_order_rule_refuses_the_day_before_and_allows_the_same_day(rule, expected):
+    # Each rule takes (the date that comes first, the date that must not precede it).
+    assert rule(ADMIT, DAY_BEFORE) == expected
+    assert rule(ADMIT, ADMIT) is None  # same day: a decision on receipt, a one-day stay, admitted at birth
+    assert rule(ADMIT, DAY_AFTER) is None
+
+
+def test_a_day_is_in_a_stay_from_admission_to_discharge_both_included():
+    assert [in_stay(d, ADMIT, END) for d in (DAY_BEFORE, ADMIT, END, date(2025, 7, 1))] == [
+        False, True, True, False]
+    assert in_stay(date(2030, 1, 1), ADMIT, None)  # an open stay runs on
+    assert not in_stay(DAY_BEFORE, ADMIT, None)
+
+
+def test_a_presence_day_outside_its_stay_is_refused_with_the_stay_dates():
+    assert presence_day_problem(ADMIT, ADMIT, END) is None
+    assert presence_day_problem(END, ADMIT, END) is None  # the discharge day is still a day of the stay
+    assert presence_day_problem(DAY_BEFORE, ADMIT, END) == (
+        "La présence doit être comprise dans le séjour (du 01/03/2025 au 30/06/2025).")
+    assert presence_day_problem(date(2025, 7, 1), ADMIT, END) == (
+        "La présence doit être comprise dans le séjour (du 01/03/2025 au 30/06/2025).")
+    assert presence_day_problem(date(2030, 1, 1), ADMIT, None) is None
+    assert presence_day_problem(DAY_BEFORE, ADMIT, None) == (
+        "La présence doit être comprise dans le séjour (du 01/03/2025 au en cours).")
+
+
+@pytest.mark.parametrize("day,expected", [(date(2025, 2, 28), False), (date(2025, 3, 1), True),
+                                          (date(2025, 4, 30), True), (date(2025, 5, 1), False)])
+def test_an_assessment_is_passed_within_its_stay_both_ends_included(day, expected):
+    from admissions.rules import assessment_date_problem
+
+    assert (assessment_date_problem(day, date(2025, 3, 1), date(2025, 4, 30)) is None) is expected
+    assert assessment_date_problem(day, date(2025, 3, 1), None) is None or day < date(2025, 3, 1)

@@ -147,7 +147,7 @@ def test_edits_keep_the_rules_of_the_admission(facility_a):
     with pytest.raises(ValidationError) as error:
         services.child_update(user=None, child=child, birth_date=date(2025, 9, 11),
                                expected_version=child.version, reason="correction")
-    assert "ne peut suivre l'admission" in _messages(error.value)
+    assert "L'admission ne peut précéder la naissance de l'enfant." in _messages(error.value)
     with pytest.raises(ValidationError) as error:
         services.stay_update(user=None, stay=stay, planned_end_on=date(2025, 9, 1),
                                expected_version=stay.version, reason="correction")

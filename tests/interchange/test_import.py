@@ -395,7 +395,7 @@ def test_the_preview_shows_every_error_and_offers_no_confirmation(tmp_path, logi
     response = _upload(client, corpus.bad_stay_before_birth(tmp_path))
     assert response.status_code == 400
     page = response.content.decode()
-    assert "Séjour avant la naissance" in page and "admitted_on" in page
+    assert "ne peut précéder la naissance de l" in page and "admitted_on" in page
     assert "Confirmer l" not in page
     assert not list((tmp_path / "var" / "imports").glob("*.xlsx"))  # a refused upload is not kept
 

@@ -99,3 +99,29 @@ def test_the_services_hold_the_same_rule_for_writes_that_skip_the_forms(facility
     with pytest.raises(ValidationError, match="1900"):
         services.child_update(user=None, child=child, birth_date=date(1, 1, 1),
                                expected_version=child.version, reason="Correction")
+
+
+# ---------------------------------------------------------------- one home for each date-order rule
+
+IN_S3 = "La présence doit être comprise dans le séjour (du 10/05/2025 au 30/09/2025)."
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("sheet,index,change,column,expected", [
+    ("requests", 0, {"decided_on": date(2025, 1, 4)}, "decided_on",
+     "La décision ne peut précéder la réception de la demande."),
+    ("stays", 0, {"discharged_on": date(2025, 1, 14)}, "discharged_on", "La sortie ne peut précéder l'admission."),
+    ("stays", 1, {"admitted_on": date(2025, 1, 20)}, "admitted_on",
+     "L'admission ne peut précéder la naissance de l'enfant."),
+    ("presence", 3, {"to": date(2025, 5, 31)}, "to", "La fin de présence ne peut précéder son début."),
+    ("presence", 3, {"from": date(2025, 5, 9)}, "from", IN_S3),
+    ("presence", 3, {"to": date(2025, 10, 1)}, "to", IN_S3),
+])
+def test_the_import_refuses_dates_out_of_order_with_the_services_words(tmp_path, facility_a, sheet, index, change,
+                                                                       column, expected):
+    """The words the services raise (tests/admissions/test_services.py): the import calls the same rule."""
+    admin_user = factories.user(role="admin", facility=facility_a, username="admin_dates")
+    rows = corpus.cohort()
+    rows[sheet][index].update(change)
+    result = import_workbook(corpus.write(tmp_path / "dates.xlsx", rows), user=admin_user)
+    assert [e.reason for e in result.errors if (e.sheet, e.row, e.column) == (sheet, index + 2, column)] == [expected]
