@@ -3,9 +3,12 @@
 from typing import TypeVar
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext as _
+
+from unit import access
+from unit.registry import registry
 
 M = TypeVar("M", bound=models.Model)
 
@@ -60,14 +63,34 @@ def record_save(
 
 @transaction.atomic
 def record_mark_in_error(*, user: AbstractBaseUser | None, obj: M, reason: str) -> M:
-    """A record entered in error stays in the history and drops out of lists and reports."""
+    """A record entered in error stays in the history and drops out of lists and reports.
+
+    A dossier several facilities hold is hidden only by someone with the rights in each of them: a
+    facility never hides what another one holds (no user: the product itself, e.g. an import's undo)."""
+    if user is not None:
+        permission = registry.error_permission(obj._meta.label_lower)
+        if permission is None or not access.can_reach(user, obj, permission):
+            raise PermissionDenied
+        if not access.can_act_in_every_holder(user, obj, permission):
+            raise ValidationError(_("D'autres structures suivent aussi ce dossier : seul un utilisateur ayant les "
+                                    "droits dans chacune d'elles peut le marquer « saisi par erreur »."))
+    if not reason or not reason.strip():
+        raise ValidationError(_("Indiquez pourquoi cette saisie est une erreur."))
     obj.entered_in_error = True
     return record_save(obj, user=user, reason=reason)
+
+
+def may_restore(user: AbstractBaseUser, obj: models.Model) -> bool:
+    """An administrator of a facility that holds the record: the facility a partner hid it from gets it back."""
+    return (registry.error_permission(obj._meta.label_lower) is not None
+            and access.can_reach(user, obj, access.ADMINISTER))
 
 
 @transaction.atomic
 def record_restore(*, user: AbstractBaseUser | None, obj: M, reason: str) -> M:
     """Undo « entered in error »: the record is back in lists and reports, with a version saying who and why."""
+    if user is not None and not may_restore(user, obj):
+        raise PermissionDenied
     if not reason or not reason.strip():
         raise ValidationError(_("Indiquez pourquoi cette saisie est rétablie."))
     if not obj.entered_in_error:

@@ -4,7 +4,7 @@ from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -18,6 +18,7 @@ from django.views.i18n import set_language
 
 from unit import access
 from unit.audit import READ, audited, not_audited, record_named_in_url
+from unit.history import may_restore
 from unit.history import record_mark_in_error as mark
 from unit.history import record_restore as restore
 from unit.registry import registry
@@ -71,7 +72,7 @@ def record_history(request: HttpRequest, app_label: str, model_name: str, pk: in
     in_error = bool(getattr(obj, "entered_in_error", False))
     return render(request, "unit/history.html", {
         "object": obj, "model": model._meta, "versions": history_of(obj=obj), "in_error": in_error,
-        "can_restore": in_error and _may_restore(request.user, obj),
+        "can_restore": in_error and may_restore(request.user, obj),
         "app_label": app_label, "model_name": model._meta.model_name})
 
 
@@ -86,34 +87,22 @@ def _record_or_404(request: HttpRequest, app_label: str, model_name: str, pk: in
     return obj
 
 
-def _may_restore(user, obj) -> bool:
-    # An administrator of a facility that holds the record: the facility a partner hid it from gets it back.
-    return (registry.error_permission(obj._meta.label_lower) is not None
-            and access.can_reach(user, obj, access.ADMINISTER))
-
-
 @not_audited("a write that always answers with a redirect")
 @require_POST
 def record_mark_in_error(request: HttpRequest, app_label: str, model_name: str, pk: int) -> HttpResponse:
     """Mark a clinical record entered in error: it stays in the history and leaves lists and reports."""
     obj = _record_or_404(request, app_label, model_name, pk, in_error=False)
-    permission = registry.error_permission(obj._meta.label_lower)
-    if not access.can_reach(request.user, obj, permission):
-        raise PermissionDenied
     reason = request.POST.get("reason", "").strip()
     target = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
                                            require_https=request.is_secure()):
         target = "/"
-    if not access.can_act_in_every_holder(request.user, obj, permission):
-        # A dossier several facilities hold is hidden only by someone with the rights in each of them.
-        messages.error(request, _("D'autres structures suivent aussi ce dossier : seul un utilisateur ayant les "
-                                  "droits dans chacune d'elles peut le marquer « saisi par erreur »."))
+    try:
+        mark(user=request.user, obj=obj,
+             reason=_("Saisi par erreur : %(reason)s") % {"reason": reason} if reason else "")
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
         return redirect(target)
-    if not reason:
-        messages.error(request, _("Indiquez pourquoi cette saisie est une erreur."))
-        return redirect(target)
-    mark(user=request.user, obj=obj, reason=_("Saisi par erreur : %(reason)s") % {"reason": reason})
     messages.success(request, _("La saisie est marquée « saisie par erreur » ; elle reste dans l'historique."))
     return redirect(target)
 
@@ -123,14 +112,12 @@ def record_mark_in_error(request: HttpRequest, app_label: str, model_name: str, 
 def record_restore(request: HttpRequest, app_label: str, model_name: str, pk: int) -> HttpResponse:
     """Undo « entered in error » (administrators): the record returns to lists and reports, with a reasoned version."""
     obj = _record_or_404(request, app_label, model_name, pk, in_error=True)
-    if not _may_restore(request.user, obj):
-        raise PermissionDenied
     history = reverse("record_history", args=[obj._meta.app_label, obj._meta.model_name, obj.pk])
-    reason = request.POST.get("reason", "").strip()
-    if not reason:
-        messages.error(request, _("Indiquez pourquoi cette saisie est rétablie."))
+    try:
+        restore(user=request.user, obj=obj, reason=request.POST.get("reason", ""))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
         return redirect(history)
-    restore(user=request.user, obj=obj, reason=reason)
     messages.success(request, _("La saisie est rétablie ; le motif figure dans l'historique."))
     return redirect(history)
 

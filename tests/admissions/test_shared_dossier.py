@@ -4,7 +4,7 @@ import html
 from datetime import date
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from admissions import services
@@ -120,6 +120,30 @@ def test_the_opening_facility_alone_cannot_mark_a_dossier_another_facility_holds
     family, _child, _mother, _stay, _request = shared
     response = _mark(login(users_a["admissions"]), family)
     assert response.status_code == 302
+    family.refresh_from_db()
+    assert not family.entered_in_error
+
+
+def test_the_service_itself_refuses_to_hide_a_dossier_another_facility_holds(shared, users_a, users_b):
+    """The rule lives in unit.history, not in the page: a direct call is refused the same way."""
+    family, child, _mother, _stay, _request = shared
+    with pytest.raises(ValidationError, match="D'autres structures suivent aussi ce dossier"):
+        unit_history.record_mark_in_error(user=users_a["admissions"], obj=family, reason="Saisi par erreur : x")
+    with pytest.raises(PermissionDenied):
+        unit_history.record_mark_in_error(user=users_b["therapist"], obj=child, reason="Saisi par erreur : x")
+    family.refresh_from_db()
+    child.refresh_from_db()
+    assert not family.entered_in_error and not child.entered_in_error
+
+
+def test_the_service_itself_lets_only_an_administrator_restore(facility_a, users_a):
+    family = factories.family(facility=facility_a, reference="FAM-A-REST", by=users_a["admissions"])
+    unit_history.record_mark_in_error(user=users_a["admissions"], obj=family, reason="Saisi par erreur : doublon")
+    with pytest.raises(PermissionDenied):
+        unit_history.record_restore(user=users_a["admissions"], obj=family, reason="Pas une erreur")
+    family.refresh_from_db()
+    assert family.entered_in_error
+    unit_history.record_restore(user=users_a["admin"], obj=family, reason="Pas une erreur")
     family.refresh_from_db()
     assert not family.entered_in_error
 
