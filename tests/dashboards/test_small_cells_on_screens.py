@@ -88,3 +88,13 @@ def test_named_access_in_only_some_of_the_facilities_masks(login, users_a, facil
     query = f"?facility={facility_a.code}&facility={facility_b.code}&period=custom&start={DAY}&end={DAY}"
     data = login(manager).get(reverse("dashboards:report_json") + query).json()
     assert "children_by_sex" not in data and data["small_cells"]["threshold"] == K
+
+
+def test_a_table_whose_chart_is_not_drawn_takes_the_row(login, users_a, facility_a, one_child):
+    """Masked, the count charts are left out: their tables take the whole row, no empty chart column."""
+    import re
+
+    page = login(users_a["reporting"]).get(reverse("dashboards:index") + _query(facility_a)).content.decode()
+    blocks = re.findall(r'data-testid="block-[a-z_]+">(.*?)</h3>', page, flags=re.S)
+    assert blocks and all('class="col-lg-7">' not in block or "data-figure" in block for block in blocks)
+    assert 'class="col-lg-8"' in page
