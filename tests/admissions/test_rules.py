@@ -102,10 +102,11 @@ def test_a_presence_day_outside_its_stay_is_refused_with_the_stay_dates():
         "La présence doit être comprise dans le séjour (du 01/03/2025 au en cours).")
 
 
-@pytest.mark.parametrize("day,expected", [(date(2025, 2, 28), False), (date(2025, 3, 1), True),
-                                          (date(2025, 4, 30), True), (date(2025, 5, 1), False)])
-def test_an_assessment_is_passed_within_its_stay_both_ends_included(day, expected):
+@pytest.mark.parametrize("day,within_closed,within_open", [
+    (date(2025, 2, 28), False, False), (date(2025, 3, 1), True, True),
+    (date(2025, 4, 30), True, True), (date(2025, 5, 1), False, True)])
+def test_an_assessment_is_passed_within_its_stay_both_ends_included(day, within_closed, within_open):
     from admissions.rules import assessment_date_problem
 
-    assert (assessment_date_problem(day, date(2025, 3, 1), date(2025, 4, 30)) is None) is expected
-    assert assessment_date_problem(day, date(2025, 3, 1), None) is None or day < date(2025, 3, 1)
+    assert (assessment_date_problem(day, date(2025, 3, 1), date(2025, 4, 30)) is None) is within_closed
+    assert (assessment_date_problem(day, date(2025, 3, 1), None) is None) is within_open

@@ -48,7 +48,12 @@ def test_every_view_is_declared_audited_or_not_showing_named_records():
     assert undeclared == []
     reasons = [audit.rule_of(view).reason for view in VIEWS.values()
                if isinstance(audit.rule_of(view), audit.NotAudited)]
-    assert all(reason.strip() for reason in reasons)
+    assert reasons and all(reason.strip() for reason in reasons)
+
+
+def test_a_view_declared_not_audited_must_say_why():
+    with pytest.raises(ValueError):
+        audit.not_audited("   ")
 
 
 def test_the_pages_of_named_records_are_declared_audited():
