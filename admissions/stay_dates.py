@@ -17,6 +17,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, timedelta
 
+from admissions.rules import overlaps
+
 ONE_DAY = timedelta(days=1)
 
 
@@ -71,8 +73,8 @@ def peak_occupancy(stays: Iterable[tuple[date, date | None]], first: date, last:
 
 
 def is_active_in(admitted_on: date, discharged_on: date | None, start: date, end: date) -> bool:
-    """DOMAIN.md: admission ≤ end and (no discharge or discharge ≥ start)."""
-    return admitted_on <= end and (discharged_on is None or discharged_on >= start)
+    """DOMAIN.md: admission ≤ end and (no discharge or discharge ≥ start): the stay's days meet the period's."""
+    return overlaps(admitted_on, discharged_on, start, end)
 
 
 def is_discharged_in(discharged_on: date | None, start: date, end: date) -> bool:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from admissions import stay_dates
-from admissions.rules import ADMISSION_MODES, Period, admission_mode
+from admissions.rules import ADMISSION_MODES, Period, admission_mode, overlaps
 from unit.ages import POST_TERM_FROM_WEEKS, PRETERM_BEFORE_WEEKS, age_in_months, age_in_years
 
 AGE_BANDS = ("0-5m", "6-11m", "12-23m", "24-35m", "36m+")
@@ -298,7 +298,7 @@ def presence_in_period(presence: Iterable[PresenceRow], start: date, end: date) 
     period (DOMAIN.md, `both_whole_stay`). A period starting after the period end does not exist for it.
     """
     existing = [row for row in presence if row.start <= end]
-    admitted = {(row.stay_id, row.adult_id) for row in existing if row.end is None or row.end >= start}
+    admitted = {(row.stay_id, row.adult_id) for row in existing if overlaps(row.start, row.end, start, end)}
     by_stay: dict[int, list[PresenceRow]] = {}
     for row in existing:
         if (row.stay_id, row.adult_id) in admitted:
