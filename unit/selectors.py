@@ -45,7 +45,7 @@ KINDS = {"+": "created", "~": "changed", "-": "deleted"}
 Shown = str | list[tuple[str, str]]
 
 
-def person_name(user) -> str:
+def _person_name(user) -> str:
     """A user as colleagues know them: full name, the login only when no name was entered."""
     return (user.get_full_name() or user.get_username()) if user is not None else "système"
 
@@ -66,7 +66,7 @@ class _Reader:
             if found is None:
                 self._related[key] = f"{target._meta.verbose_name} {pk}"
             elif isinstance(found, get_user_model()):
-                self._related[key] = person_name(found)
+                self._related[key] = _person_name(found)
             else:
                 self._related[key] = str(found)
         return self._related[key]
@@ -153,7 +153,7 @@ def history_of(*, obj: models.Model) -> list[Version]:
             for change in delta.changes:
                 label = str(model._meta.get_field(change.field).verbose_name)
                 changes.append(reader.change(label, change.field, change.old, change.new))
-        versions.append(Version(number, record.history_date, person_name(record.history_user),
+        versions.append(Version(number, record.history_date, _person_name(record.history_user),
                                 record.history_change_reason or "", KINDS.get(record.history_type, record.history_type),
                                 changes))
         previous = record
