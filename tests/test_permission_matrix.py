@@ -55,7 +55,11 @@ def _world(facility, prefix):
     in_error = adm.diagnosis_add(user=None, stay=stay, child=child, timepoint="entry", classification="icd11",
                                  code="6B44")
     history.record_mark_in_error(user=None, obj=in_error, reason="Saisi par erreur : matrice")
-    return SimpleNamespace(facility=facility, family=family, child=child, adult=mother, stay=stay,
+    from tests.documents import factories as doc_factories
+
+    document = doc_factories.document(facility=facility, family=family, stay=stay)
+    consent = doc_factories.consent(facility=facility, adult=mother, scope="photos")
+    return SimpleNamespace(document=document, consent=consent, facility=facility, family=family, child=child, adult=mother, stay=stay,
                            presence=presence, request=request, assessment=assessment,
                            alert=assessment.alerts.get(), export=export, in_error=in_error)
 
@@ -121,6 +125,10 @@ MATRIX: dict[str, Line] = {
     "assessments:assessment_edit": obj("assessment", access.EDIT_ASSESSMENTS),
     "assessments:child_trajectory": obj("child", access.VIEW_RECORDS),
     "assessments:alert_acknowledge": obj("alert", access.EDIT_ASSESSMENTS, post_only=True),
+    "documents:upload": obj("family", access.EDIT_CARE),
+    "documents:download": obj("document", access.VIEW_RECORDS),
+    "documents:consent_add": obj("family", access.EDIT_CARE),
+    "documents:consent_withdraw": obj("consent", access.EDIT_CARE),
     "dashboards:index": Line(access.VIEW_DASHBOARDS), "dashboards:report_json": Line(access.VIEW_DASHBOARDS),
     "dashboards:table_csv": Line(access.VIEW_DASHBOARDS),
     "dashboards:exports": Line(access.EXPORT_REPORTS),
