@@ -29,3 +29,5 @@ def _register() -> None:
     registry.contribute(hooks.STAY_SECTIONS, sections.stay_section)
     registry.contribute(hooks.STAY_PREFETCH, selectors.documents_of_stay_prefetch)
     registry.contribute(hooks.STAY_EVENTS, sections.stay_events)
+    registry.navigation("documents:retention", _("Conservation"), order=90,
+                        shown=lambda user, perms: access.ADMINISTER in perms)

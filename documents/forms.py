@@ -86,3 +86,13 @@ class WithdrawForm(ServiceForm):
     def __init__(self, *args, facilities, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["facility"].queryset = facilities
+
+
+class AnonymiseForm(ServiceForm):
+    submit_label = _("Anonymiser définitivement")
+
+    reason = forms.CharField(label=_("Motif de la décision"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3}),
+                             help_text=_("Par ex. : durée de conservation échue, revue annuelle 2026. N'écrivez "
+                                         "aucun nom : ce motif est conservé."))
+    confirm = forms.BooleanField(label=_("Je confirme : noms, textes libres et documents seront effacés, sans "
+                                         "retour possible."))

@@ -9,7 +9,8 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from admissions.models import AdmissionRequest, Family, Stay
-from documents.models import Consent, ConsentStatus, Document, DocumentKind
+from documents import anonymisation
+from documents.models import Anonymisation, Consent, ConsentStatus, Document, DocumentKind
 from unit import access
 from unit.models import Facility
 
@@ -102,3 +103,17 @@ def family_for(*, user: AbstractBaseUser, pk: int, permission: str = access.VIEW
 def facilities_following(*, user: AbstractBaseUser, family: Family) -> QuerySet[Facility]:
     """Where the user may record what the family agreed to: a facility following it where the user edits care."""
     return facilities_for_upload(user=user, family=family)
+
+
+def dossiers_past_retention(*, user: AbstractBaseUser, today: date | None = None) -> list[anonymisation.Clock]:
+    """The dossiers opened by the facilities the user administers whose retention has ended (documents.anonymisation
+    computes each clock), oldest last contact first."""
+    clocks = anonymisation.dossiers_past_retention(facility_ids=access.facility_ids(user, access.ADMINISTER),
+                                                   today=today or timezone.localdate())
+    return sorted(clocks, key=lambda clock: (clock.last_contact, clock.family.pk))
+
+
+def anonymisations_visible(*, user: AbstractBaseUser) -> QuerySet[Anonymisation]:
+    """The decisions taken on dossiers opened by the facilities the user administers (the audit of decisions)."""
+    return Anonymisation.objects.filter(family__facility_id__in=access.facility_ids(user, access.ADMINISTER)
+                                        ).select_related("decided_by", "family").order_by("-decided_at")

@@ -10,4 +10,6 @@ urlpatterns = [
     path("<int:pk>/download/", views.download, name="download"),
     path("families/<int:pk>/consents/new/", views.consent_add, name="consent_add"),
     path("consents/<int:pk>/withdraw/", views.consent_withdraw, name="consent_withdraw"),
+    path("retention/", views.retention, name="retention"),
+    path("families/<int:pk>/anonymise/", views.anonymise, name="anonymise"),
 ]

@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from documents import forms, selectors, services, storage
+from documents import anonymisation, forms, selectors, services, storage
 from unit import access, audit
 from unit.audit import EXPORT, READ, audited
 
@@ -104,3 +104,32 @@ def consent_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 
     return _form_page(request, form, title=_("Retrait du consentement"), family=consent.family, save=save,
                       success=_("Retrait enregistré."))
+
+
+@audited(READ, "documents.retention", permission=access.ADMINISTER)
+def retention(request: HttpRequest) -> HttpResponse:
+    """Dossiers past their retention, with the last contact that started the clock; and the decisions taken."""
+    access.require(request.user, access.ADMINISTER)
+    return render(request, "documents/retention.html", {
+        "clocks": selectors.dossiers_past_retention(user=request.user),
+        "decisions": selectors.anonymisations_visible(user=request.user)[:100],
+    })
+
+
+@audited(READ, "admissions.family", pk_kwarg="pk", methods=FORM_METHODS)
+def anonymise(request: HttpRequest, pk: int) -> HttpResponse:
+    family = selectors.family_for(user=request.user, pk=pk, permission=access.ADMINISTER)
+    form = forms.AnonymiseForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            anonymisation.family_anonymise(user=request.user, family=family, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            _attach(form, error)
+        except PermissionDenied:
+            form.add_error(None, _("Seul un administrateur de chaque structure qui détient ce dossier peut "
+                                   "l'anonymiser."))
+        else:
+            messages.success(request, _("Dossier anonymisé."))
+            return redirect(reverse("documents:retention"))
+    return render(request, "admissions/form.html", {"title": _("Anonymiser le dossier"), "family": family,
+                                                    "form": form}, status=400 if request.method == "POST" else 200)

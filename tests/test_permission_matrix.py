@@ -59,7 +59,8 @@ def _world(facility, prefix):
 
     document = doc_factories.document(facility=facility, family=family, stay=stay)
     consent = doc_factories.consent(facility=facility, adult=mother, scope="photos")
-    return SimpleNamespace(document=document, consent=consent, facility=facility, family=family, child=child, adult=mother, stay=stay,
+    return SimpleNamespace(document=document, consent=consent, facility=facility, family=family, child=child,
+                           adult=mother, stay=stay,
                            presence=presence, request=request, assessment=assessment,
                            alert=assessment.alerts.get(), export=export, in_error=in_error)
 
@@ -129,6 +130,8 @@ MATRIX: dict[str, Line] = {
     "documents:download": obj("document", access.VIEW_RECORDS),
     "documents:consent_add": obj("family", access.EDIT_CARE),
     "documents:consent_withdraw": obj("consent", access.EDIT_CARE),
+    "documents:retention": Line(access.ADMINISTER),
+    "documents:anonymise": obj("family", access.ADMINISTER),
     "dashboards:index": Line(access.VIEW_DASHBOARDS), "dashboards:report_json": Line(access.VIEW_DASHBOARDS),
     "dashboards:table_csv": Line(access.VIEW_DASHBOARDS),
     "dashboards:exports": Line(access.EXPORT_REPORTS),

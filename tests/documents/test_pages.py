@@ -110,5 +110,6 @@ def test_a_document_in_error_is_no_longer_listed_nor_downloaded(login, shared, u
     family, _stay, document = shared
     history.record_mark_in_error(user=users_a["therapist"], obj=document, reason="Mauvais dossier")
     client = login(users_a["therapist"])
-    assert "Ordonnance du juge" not in client.get(reverse("admissions:family_detail", args=[family.pk])).content.decode()
+    page = client.get(reverse("admissions:family_detail", args=[family.pk])).content.decode()
+    assert "Ordonnance du juge" not in page
     assert client.get(reverse("documents:download", args=[document.pk])).status_code == 404

@@ -97,7 +97,8 @@ def _world(facility):
 
     document = doc_factories.document(facility=facility, family=family, stay=stay)
     consent = doc_factories.consent(facility=facility, adult=mother, scope="photos")
-    return SimpleNamespace(document=document, consent=consent, facility=facility, family=family, child=child, adult=mother, stay=stay,
+    return SimpleNamespace(document=document, consent=consent, facility=facility, family=family, child=child,
+                           adult=mother, stay=stay,
                            presence=presence, request=stay.request, assessment=assessment,
                            alert=assessment.alerts.get(), export=export, in_error=in_error)
 
