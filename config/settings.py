@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "unit",
     "admissions",
     "assessments",
+    "journal",
     "dashboards",
     "interchange",
 ]
