@@ -170,13 +170,14 @@ def _pairs(current: list[dict], previous: list[dict], left: str, right: str, lef
     return [[left_label(a), right_label(b), now.get((a, b), 0), before.get((a, b), 0)] for a, b in keys]
 
 
-def _coded(key: str, vocabulary: str = "") -> Callable[[Any], Body]:
-    """A builder of the distribution {code: n} `key` of the indicators, beside the previous period's."""
+def _coded(key: str, vocabulary: str = "", *, diagnoses: bool = False) -> Callable[[Any], Body]:
+    """A builder of the distribution {code: n} `key` of the indicators, beside the previous period's
+    (`diagnoses`: codes of diagnoses, shown with the title recorded with them)."""
     def build(report) -> Body:
         current, previous = report.indicators[key], report.previous[key]
         codes = sorted(set(current) | set(previous), key=lambda c: (-current.get(c, 0), c))
-        rows = [[label(vocabulary, code) if vocabulary else code, current.get(code, 0), previous.get(code, 0)]
-                for code in codes]
+        rows = [[label(vocabulary, code) if vocabulary else report.diagnosis(code) if diagnoses else code,
+                 current.get(code, 0), previous.get(code, 0)] for code in codes]
         return Body(_period_headers(_("Catégorie")), rows, vocabulary=vocabulary)
     return build
 
@@ -259,7 +260,7 @@ def _flow_headers(left: str, right: str) -> list[str]:
 
 def diagnosis_entry_exit(report) -> Body:
     def unrecorded(code):
-        return code or _("non renseigné")
+        return report.diagnosis(code) if code else _("non renseigné")
     return Body(_flow_headers(_("Entrée"), _("Sortie")),
                 _pairs(report.indicators["diagnosis_entry_exit"], report.previous["diagnosis_entry_exit"], "entry",
                        "exit", unrecorded, unrecorded))
@@ -402,8 +403,8 @@ TABLES: tuple[ReportTable, ...] = (
             "Séjours terminés dans la période : paires (diagnostic principal de l'enfant à l'entrée, à la sortie) ; "
             "un diagnostic manquant est « non renseigné »."),)),
     ReportTable(
-        "parent_diagnoses", gettext_lazy("Diagnostics des parents admis"), "diagnoses", _coded("parent_diagnoses"),
-        sheet="Diagnostics des parents",
+        "parent_diagnoses", gettext_lazy("Diagnostics des parents admis"), "diagnoses",
+        _coded("parent_diagnoses", diagnoses=True), sheet="Diagnostics des parents",
         chart="bars", layout=(Block(cols=(1, 2), col_totals=NONE),),  # overlapping groups: sums published nowhere
         definitions=(_D(
             "parent_diagnoses", "Diagnostics des parents",
