@@ -1,5 +1,6 @@
 """Django settings, read from the environment (12-factor); PROFILE=production hardens them."""
 
+import json
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -60,6 +61,7 @@ INSTALLED_APPS = [
     "unit",
     "admissions",
     "assessments",
+    "documents",
     "journal",
     "dashboards",
     "interchange",
@@ -255,16 +257,37 @@ TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db
 JOB_TIME_LIMIT_SECONDS = int(os.environ.get("JOB_TIME_LIMIT_SECONDS", str(15 * 60)))
 JOB_KEEP_HOURS = int(os.environ.get("JOB_KEEP_HOURS", "24"))
 
+# Documents of the dossiers (documents/storage.py): a private storage, outside the static and media roots,
+# never served by a URL of its own, only through the download view (access checked, each download audited).
+# A folder under var/ by default; an S3-compatible bucket with django-storages (docs/security.md).
+PRIVATE_STORAGE_ROOT = Path(os.environ.get("PRIVATE_STORAGE_ROOT", VAR_DIR / "private"))
+DOCUMENTS_STORAGE = {
+    "BACKEND": os.environ.get("DOCUMENTS_STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage"),
+    "OPTIONS": json.loads(os.environ.get("DOCUMENTS_STORAGE_OPTIONS", "null")) or {
+        "location": str(PRIVATE_STORAGE_ROOT), "base_url": "/no-public-url/",
+        "file_permissions_mode": 0o600, "directory_permissions_mode": 0o700},
+}
+if DOCUMENTS_STORAGE["BACKEND"] == "django.core.files.storage.FileSystemStorage":
+    private_dir(Path(DOCUMENTS_STORAGE["OPTIONS"]["location"]))
+# The largest document accepted, in megabytes (a video-feedback session included).
+DOCUMENT_MAX_BYTES = int(float(os.environ.get("DOCUMENT_MAX_MB", "50")) * 1024 * 1024)
+# Optional virus scan of uploads: "" (off) or "clamd" (CLAMD_ADDRESS: a unix socket path or tcp://host:port).
+DOCUMENT_SCANNER = os.environ.get("DOCUMENT_SCANNER", "")
+CLAMD_ADDRESS = os.environ.get("CLAMD_ADDRESS", "/run/clamav/clamd.ctl")
+CLAMD_TIMEOUT_SECONDS = int(os.environ.get("CLAMD_TIMEOUT_SECONDS", "30"))
+
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "documents": DOCUMENTS_STORAGE,
+}
 if PRODUCTION:
     # Hashed names (far-future caching) and pre-compressed files, served by whitenoise after collectstatic.
-    STORAGES = {
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
-    }
+    STORAGES["staticfiles"] = {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)

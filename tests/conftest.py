@@ -59,3 +59,12 @@ def _jobs_run_at_once(settings):
     """Background jobs run inside the request here (django-tasks' immediate backend); the database backend
     and its real worker process are tested in tests/unit/test_jobs_worker.py."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(autouse=True)
+def _private_storage_in_tmp(settings, tmp_path_factory):
+    """Documents' contents go to a throw-away folder, never to var/private."""
+    location = tmp_path_factory.mktemp("private")
+    settings.STORAGES = {**settings.STORAGES, "documents": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {**settings.DOCUMENTS_STORAGE["OPTIONS"], "location": str(location)}}}

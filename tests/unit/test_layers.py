@@ -13,7 +13,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 UNIT = ROOT / "unit"
-OTHER_APPS = ("admissions", "assessments", "dashboards", "interchange", "config")
+OTHER_APPS = ("admissions", "assessments", "documents", "dashboards", "interchange", "config")
 # "admissions.stay", "assessments:index": a model label or a URL name of another app.
 NAMED = re.compile(rf"^({'|'.join(OTHER_APPS)})[.:][a-z_]")
 
