@@ -23,3 +23,10 @@ STAY_EVENTS = "admissions.stay_events"
 # (*, family, facility, on) -> None, or why the dossier may not reach `facility` (a request or a stay there
 # while no live record of it is held there yet): documents refuses without the `network_sharing` consent.
 SHARING_CHECKS = "admissions.sharing_checks"
+
+# (user, *, stay) -> [(label, url)]: the stay page's links to pages of the apps built on admissions
+# (journal: the stay's journal, chronology and care plan).
+STAY_LINKS = "admissions.stay_links"
+
+# (user, *, family) -> [(label, url)]: the family page's links (journal: the family's journal).
+FAMILY_LINKS = "admissions.family_links"

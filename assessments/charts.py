@@ -29,7 +29,7 @@ def trajectory_figure(instrument: Instrument, points: Sequence[Point], *, lang: 
         series = [(p.age_days / DAYS_PER_MONTH, p.values[code], p.corrected) for p in points if code in p.values]
         if not series:
             continue
-        label = _score_label(instrument, code, lang)
+        label = instrument.score_label(code, lang)
         kinds = {True: "corrected age" if english else "âge corrigé",
                  False: "chronological age" if english else "âge chronologique"}
         figure.add_trace(go.Scatter(
@@ -61,9 +61,3 @@ def _age_axis_title(corrected: Sequence[bool], english: bool) -> str:
                 else "Âge (mois) : corrigé, puis chronologique à la fin de la correction")
     return "Age (months)" if english else "Âge (mois)"
 
-
-def _score_label(instrument: Instrument, code: str, lang: str) -> str:
-    try:
-        return instrument.field(code).label(lang)
-    except KeyError:
-        return code

@@ -3,9 +3,11 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from admissions.models import Adult, Child, Stay
+from assessments import instruments
 from unit.models import ClinicalRecord, Facility, TrackedModel, one_subject_constraint
 
 
@@ -58,6 +60,22 @@ class Assessment(ClinicalRecord):
     def subject(self):
         return self.child or self.adult
 
+    def _tool(self):
+        return instruments.registry().get(self.instrument)
+
+    @property
+    def instrument_name(self) -> str:
+        """The instrument's name (« Bayley-4 »), never its code."""
+        tool = self._tool()
+        return tool.name if tool else self.instrument
+
+    @property
+    def flag_labels(self) -> list[str]:
+        """The flags raised, by their label in the active language."""
+        tool = self._tool()
+        lang = get_language() or "fr"
+        return [tool.flag_label(code, lang) if tool else code for code in self.flags]
+
 
 class Alert(TrackedModel):
     """A finding that must be seen (EPDS item 10 above 0): visible until a clinician acknowledges it."""
@@ -88,6 +106,12 @@ class Alert(TrackedModel):
 
     def facility_ids(self) -> set[int]:
         return {self.assessment.stay.facility_id}
+
+    @property
+    def label(self) -> str:
+        """What the alert is about, in words (its code is for the database and the exports)."""
+        tool = self.assessment._tool()
+        return tool.flag_label(self.code, get_language() or "fr") if tool else self.code
 
 
 class ExpectedAssessment(TrackedModel):

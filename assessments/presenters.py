@@ -38,17 +38,13 @@ def describe(assessment, instrument: Instrument, lang: str) -> dict:
     derived = []
     for code, value in assessment.derived.items():
         band = instrument.band_of(code, value)
-        derived.append({"code": code, "value": value, "band": band.label(lang) if band else "",
+        derived.append({"code": code, "label": instrument.score_label(code, lang), "value": value,
+                        "band": band.label(lang) if band else "",
                         "severity": band.severity if band else 0})
-    flag_labels = {}
-    try:
-        result = instrument.score(assessment.scores)
-        flag_labels = {flag.code: flag.label(lang) for flag in result.flags}
-    except (KeyError, TypeError, ValueError):
-        flag_labels = {}
     return {
         "groups": groups, "derived": derived, "values": values,
-        "flags": [flag_labels.get(code, code) for code in assessment.flags],
+        "trajectory": [values.get(code) for code in instrument.trajectory],
+        "flags": [instrument.flag_label(code, lang) for code in assessment.flags],
         "age": age_text(child.birth_date if child else None, assessment.assessed_on, lang),
         "corrected_age": age_text(corrected_birth_date(child.birth_date, child.gestational_weeks,
                                                        child.gestational_days), assessment.assessed_on, lang)
@@ -72,14 +68,10 @@ def entry_exit_table(assessments: Sequence, instrument: Instrument, lang: str) -
             if first is None and last is None:
                 continue
             table.append({
-                "stay_id": stay_id, "score": instrument.field(code).label(lang) if _has_field(instrument, code)
-                else code,
+                "stay_id": stay_id, "score": instrument.score_label(code, lang),
                 "entry": first, "entry_on": entry.assessed_on, "exit": last,
                 "exit_on": exit_.assessed_on if exit_ else None,
                 "change": round(last - first, 2) if first is not None and last is not None else None,
             })
     return table
 
-
-def _has_field(instrument: Instrument, code: str) -> bool:
-    return any(f.code == code for f in instrument.fields)

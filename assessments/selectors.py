@@ -7,7 +7,7 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from admissions import selectors as admission_selectors
-from assessments import due
+from assessments import due, instruments
 from assessments.models import Alert, Assessment, ExpectedAssessment
 from unit import access
 
@@ -73,7 +73,9 @@ def due_for(*, user: AbstractBaseUser, facility_code: str = "") -> list[dict]:
     for item in due.due_assessments(facts, stay_rules, done, today=today):
         stay = by_stay[item.stay_id]
         kind, _sep, pk = item.subject_key.partition(":")
-        rows.append({"item": item, "stay": stay, "subject": stay.child if kind == "child" else adults[int(pk)]})
+        tool = instruments.registry().get(item.instrument)
+        rows.append({"item": item, "stay": stay, "subject": stay.child if kind == "child" else adults[int(pk)],
+                     "instrument_name": tool.name if tool else item.instrument})
     return rows
 
 

@@ -74,7 +74,9 @@ def _save_form(request, form, save, success_url_of, context, template="assessmen
             for warning in assessment.warnings:
                 messages.warning(request, warning)
             return redirect(success_url_of(assessment))
-    return render(request, template, {**context, "form": form}, status=400 if request.method == "POST" else 200)
+    reference = context["instrument"].reference(get_language() or "fr") if "instrument" in context else ""
+    return render(request, template, {**context, "form": form, "reference": reference},
+                  status=400 if request.method == "POST" else 200)
 
 
 @audited(READ, "admissions.stay", pk_kwarg="pk", methods=FORM_METHODS)
@@ -164,6 +166,7 @@ def child_trajectory(request: HttpRequest, pk: int) -> HttpResponse:
         sections.append({
             "instrument": tool, "figure": charts.trajectory_figure(tool, points, lang=lang),
             "figure_id": f"figure-{code}", "rows": [describe(a, tool, lang) for a in rows],
+            "columns": [tool.score_label(score, lang) for score in tool.trajectory],
             "entry_exit": entry_exit_table(rows, tool, lang),
         })
     return render(request, "assessments/trajectory.html", {"child": child, "sections": sections,

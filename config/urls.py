@@ -10,9 +10,14 @@ urlpatterns = [
     path("admissions/", include("admissions.urls")),
     path("assessments/", include("assessments.urls")),
     path("documents/", include("documents.urls")),
+    path("journal/", include("journal.urls")),
     path("dashboards/", include("dashboards.urls")),
     path("admin/", admin.site.urls),
 ]
+
+# The 500 page with the navigation (templates/500.html); 400, 403 and 404 use Django's handlers and
+# the templates of the same names, which receive the request already.
+handler500 = "unit.errors.server_error"
 
 admin.site.site_header = "Unité parents-bébé"
 admin.site.site_title = "Administration"

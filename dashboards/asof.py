@@ -120,7 +120,8 @@ def _presence_and_diagnoses_as_of(stay_ids: list[int], when: datetime) -> tuple[
     presence_rows = _by_ids(PresencePeriod.history.as_of(when).filter(entered_in_error=False), "stay_id", stay_ids,
                             "id", "stay_id", "adult_id", "start", "end")
     diagnosis_rows = _by_ids(Diagnosis.history.as_of(when).filter(entered_in_error=False), "stay_id", stay_ids,
-                             "id", "stay_id", "child_id", "adult_id", "timepoint", "code", "primary", "made_on")
+                             "id", "stay_id", "child_id", "adult_id", "timepoint", "code", "primary", "made_on",
+                             "label")
     # The adults of those presence periods and diagnoses as they stood: one entered in error (like one deleted)
     # is not admitted, and neither their presence periods nor their diagnoses count (the engine's joins).
     roles = {adult_id: role for adult_id, role, in_error in _by_ids(

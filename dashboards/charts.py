@@ -95,7 +95,8 @@ def columns(_report, table: Table) -> dict:
 
 
 def diagnosis_flow(report, _table: Table) -> dict:
-    pairs = [(row["entry"] or _("non renseigné"), row["exit"] or _("non renseigné"), row["n"])
+    pairs = [(report.diagnosis(row["entry"]) if row["entry"] else _("non renseigné"),
+              report.diagnosis(row["exit"]) if row["exit"] else _("non renseigné"), row["n"])
              for row in report.indicators["diagnosis_entry_exit"]]
     return sankey(pairs, _("Diagnostics de l'enfant : entrée → sortie"))
 

@@ -6,6 +6,7 @@ no figure is computed anywhere else. Loading costs a fixed number of queries wha
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -60,6 +61,12 @@ class Report:
     previous: dict | None  # None when built without the comparison (the JSON needs none)
     series: dict = field(default_factory=dict)
     previous_series: dict = field(default_factory=dict)
+    diagnosis_labels: dict[str, str] = field(default_factory=dict)  # code -> the title recorded with it
+
+    def diagnosis(self, code: str) -> str:
+        """« Trouble réactionnel de l'attachement (6B44) »: the label first, the code beside it."""
+        label = self.diagnosis_labels.get(code)
+        return f"{label} ({code})" if label else code
 
     def as_json(self) -> dict:
         """Exactly the keys of DOMAIN.md "Indicator codes"."""
@@ -92,7 +99,17 @@ def report_from(data: ind.ReportData, facilities: list[Facility], period: Period
         previous=ind.compute(data, previous.start, previous.end, codes, **on) if compare else None,
         series=ind.series(data, period.start, period.end, **on) if compare else {},
         previous_series=ind.series(data, previous.start, previous.end, **on) if compare else {},
+        diagnosis_labels=_diagnosis_labels(data.diagnoses),
     )
+
+
+def _diagnosis_labels(rows: list[ind.DiagnosisRow]) -> dict[str, str]:
+    """Each code's most often recorded title (ties: the first in alphabetical order)."""
+    counts: dict[str, Counter] = {}
+    for row in rows:
+        if row.label:
+            counts.setdefault(row.code, Counter())[row.label] += 1
+    return {code: min(titles.items(), key=lambda item: (-item[1], item[0]))[0] for code, titles in counts.items()}
 
 
 @reporting_reads()
@@ -112,7 +129,7 @@ def load(facilities: list[Facility], start: date, end: date) -> ind.ReportData:
     first_request_on = _first_request_on(facility_ids, of_families)
     diagnoses = [ind.DiagnosisRow(*row) for row in Diagnosis.objects.filter(
         of_stays, entered_in_error=False).exclude(adult__entered_in_error=True).values_list(
-        "stay_id", "child_id", "adult_id", "timepoint", "code", "primary", "made_on")]
+        "stay_id", "child_id", "adult_id", "timepoint", "code", "primary", "made_on", "label")]
     assessments = [ind.AssessmentRow(*row) for row in Assessment.objects.filter(
         of_stays, entered_in_error=False, instrument__in=ind.BAYLEY_INSTRUMENTS).values_list(
         "stay_id", "instrument", "assessed_on", "scores")]

@@ -81,6 +81,7 @@ class DiagnosisRow:
     code: str
     primary: bool
     made_on: date | None = None  # None: an undated (imported) diagnosis, counted in every period
+    label: str = ""  # the title recorded with the code, shown beside it (never counted)
 
 
 @dataclass(frozen=True)

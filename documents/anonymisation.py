@@ -33,11 +33,12 @@ from admissions.models import (
     SynthesisMeeting,
 )
 from assessments.models import Alert, Assessment
-from documents import retention, storage
+from documents import hooks, retention, storage
 from documents.models import Anonymisation, Consent, Document, RetentionRule
 from unit import access
 from unit.history import record_save
 from unit.models import Facility
+from unit.registry import registry
 
 User = AbstractBaseUser
 ERASED = "—"
@@ -76,6 +77,7 @@ def last_contact(family: Family) -> date | None:
         + _latest(SynthesisMeeting.objects.filter(stay__in=stays, entered_in_error=False), "held_on")
         + _latest(Assessment.objects.filter(stay__in=stays, entered_in_error=False), "assessed_on")
         + _latest(Document.objects.filter(family=family, entered_in_error=False), "document_date")
+        + [day for last_of in registry.contributions(hooks.LAST_CONTACT) if (day := last_of(family)) is not None]
     )
     return max(dates) if dates else family.created_at.date()
 
@@ -171,6 +173,7 @@ def _records(family: Family) -> list[tuple[type[models.Model], models.QuerySet, 
         (Alert, Alert.objects.filter(assessment__in=assessments), _alert_fields),
         (Document, Document.objects.filter(family=family), _document_fields),
         (Consent, Consent.objects.filter(family=family), _erase_texts()),
+        *(record for records_of in registry.contributions(hooks.ANONYMISE_RECORDS) for record in records_of(family)),
     ]
 
 

@@ -38,6 +38,7 @@ from admissions.models import (
 )
 from assessments.models import Alert, Assessment
 from documents.models import Consent, Document
+from journal.models import Confidentiality, Note
 from unit import access
 from unit.cells import safe_text
 from unit.models import Facility
@@ -99,6 +100,10 @@ def _querysets(person: Person) -> list[tuple[str, type[models.Model], models.Que
         # An adult's own consents; a child's data are governed by what the family's adults agreed to.
         (_("Consentements"), Consent, (Consent.objects.filter(adult=person) if isinstance(person, Adult)
                                        else Consent.objects.filter(family=family)).order_by("scope", "pk")),
+        # Restricted notes (psychotherapy content) are read by their author and the therapists only: the
+        # administrator who answers the request never reads them, so they never leave in this export.
+        (_("Journal"), Note, Note.objects.filter(of_stays, confidentiality=Confidentiality.TEAM)
+         .order_by("written_at", "pk")),
     ]
 
 

@@ -47,6 +47,18 @@ TRAJECTORY = ("cog", "lang", "motor")
 DELAY_FLAG = Flag("delay", f"Score composite < {DELAY_BELOW}", f"Composite score < {DELAY_BELOW}")
 
 
+def note_fr(ages: str) -> str:
+    return (f"âges {ages}, notes standard de 1 à 19 (moyenne 10, écart-type 3), notes composites de 40 à 160 "
+            "(moyenne 100, écart-type 15) et classification descriptive des notes composites ; les tables de "
+            "normes appartiennent à l'éditeur et ne sont pas reproduites.")
+
+
+def note_en(ages: str) -> str:
+    return (f"age range {ages}, scaled scores 1–19 (mean 10, SD 3), composites 40–160 (mean 100, SD 15) and the "
+            "descriptive classification of composite scores; norm tables are the publisher's and are not "
+            "reproduced.")
+
+
 def fields() -> tuple[ScoreField, ...]:
     subtests = tuple(
         ScoreField(code, f"{fr.capitalize()} (note standard)", f"{en.capitalize()} (scaled score)",

@@ -54,9 +54,12 @@ INSTRUMENT = Instrument(
     corrects_for_prematurity=False,
     bands=BANDS,
     trajectory=("total",),
+    flags=(WITHDRAWAL,),
+    derived_names={"total": ("Score total", "Total score")},
     source=(
         "Guedeney A, Fermanian J. A validity and reliability study of assessment and screening for sustained "
-        "withdrawal reaction in infancy: the Alarm Distress Baby Scale. Infant Ment Health J 2001;22(5):559–575 "
-        "— infants 2–24 months, 8 items rated 0–4, screening cut-off score 5."
+        "withdrawal reaction in infancy: the Alarm Distress Baby Scale. Infant Ment Health J 2001;22(5):559–575."
     ),
+    note_fr="nourrissons de 2 à 24 mois, 8 items cotés de 0 à 4, seuil de dépistage à 5.",
+    note_en="infants 2–24 months, 8 items rated 0–4, screening cut-off score 5.",
 )

@@ -103,13 +103,41 @@ class Instrument:
     bands: Mapping[str, tuple[Band, ...]] = field(default_factory=dict)
     # Scores shown on the trajectory chart and in the entry-versus-exit table.
     trajectory: tuple[str, ...] = ()
-    source: str = ""  # where the ranges, bands and rules come from
+    source: str = ""  # where the ranges, bands and rules come from: the citations, titles as published
+    # What the product takes from those sources (ranges, thresholds, keying), said to the reader in each language.
+    note_fr: str = ""
+    note_en: str = ""
+    # Every flag the scoring may raise, so that a stored flag code is shown by its label.
+    flags: tuple[Flag, ...] = ()
+    # Labels of derived scores that are not score fields (code -> (fr, en)), e.g. a computed total.
+    derived_names: Mapping[str, tuple[str, str]] = field(default_factory=dict)
 
     def field(self, code: str) -> ScoreField:
         for score_field in self.fields:
             if score_field.code == code:
                 return score_field
         raise KeyError(code)
+
+    def score_label(self, code: str, lang: str = "fr") -> str:
+        """The label of a score field or a derived score; the code only for a score this instrument never had."""
+        if code in self.derived_names:
+            fr, en = self.derived_names[code]
+            return en if lang.lower().startswith("en") else fr
+        try:
+            return self.field(code).label(lang)
+        except KeyError:
+            return code
+
+    def flag_label(self, code: str, lang: str = "fr") -> str:
+        for flag in self.flags:
+            if flag.code == code:
+                return flag.label(lang)
+        return code
+
+    def reference(self, lang: str = "fr") -> str:
+        """The sources, then what is taken from them in the reader's language."""
+        note = self.note_en if lang.lower().startswith("en") else self.note_fr
+        return f"{self.source} — {note}" if note else self.source
 
     def scores_from_answers(self, answers: Mapping[str, int]) -> dict[str, int]:
         """Item scores of the items entered as the answer ticked (code -> 1 for the first answer)."""

@@ -27,10 +27,11 @@ INSTRUMENT = Instrument(
     corrects_for_prematurity=True,
     bands=BANDS,
     trajectory=_bayley.TRAJECTORY,
+    flags=(_bayley.DELAY_FLAG,),
     source=(
         "Bayley N. Bayley Scales of Infant and Toddler Development, Third Edition: Administration and "
-        "Technical Manuals. San Antonio, TX: Harcourt Assessment (PsychCorp), 2006 — age range 1–42 months, "
-        "scaled scores 1–19 (mean 10, SD 3), composites 40–160 (mean 100, SD 15) and the qualitative "
-        "description of composite scores; norm tables are the publisher's and are not reproduced."
+        "Technical Manuals. San Antonio, TX: Harcourt Assessment (PsychCorp), 2006."
     ),
+    note_fr=_bayley.note_fr("de 1 à 42 mois"),
+    note_en=_bayley.note_en("1–42 months"),
 )

@@ -27,10 +27,11 @@ INSTRUMENT = Instrument(
     corrects_for_prematurity=True,
     bands=BANDS,
     trajectory=_bayley.TRAJECTORY,
+    flags=(_bayley.DELAY_FLAG,),
     source=(
         "Bayley N, Aylward GP. Bayley Scales of Infant and Toddler Development, Fourth Edition: Administration "
-        "and Technical Manuals. Bloomington, MN: NCS Pearson, 2019 — age range 16 days–42 months, scaled scores "
-        "1–19 (mean 10, SD 3), composites 40–160 (mean 100, SD 15) and the descriptive classification of "
-        "composite scores; norm tables are the publisher's and are not reproduced."
+        "and Technical Manuals. Bloomington, MN: NCS Pearson, 2019."
     ),
+    note_fr=_bayley.note_fr("de 16 jours à 42 mois"),
+    note_en=_bayley.note_en("16 days–42 months"),
 )

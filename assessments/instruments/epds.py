@@ -63,11 +63,19 @@ INSTRUMENT = Instrument(
     corrects_for_prematurity=False,
     bands=BANDS,
     trajectory=("total",),
+    flags=(SELF_HARM, POSSIBLE, PROBABLE),
+    derived_names={"total": ("Score total", "Total score")},
     source=(
         "Cox JL, Holden JM, Sagovsky R. Detection of postnatal depression: development of the 10-item Edinburgh "
-        "Postnatal Depression Scale. Br J Psychiatry 1987;150:782–786 — items 0–3 (items 3 and 5–10 reverse-keyed), "
-        "total 0–30, threshold 12/13 "
-        "for probable depression and 9/10 for screening with more sensitivity; item 10 (self-harm) > 0 is "
-        "an alert in this product."
+        "Postnatal Depression Scale. Br J Psychiatry 1987;150:782–786."
+    ),
+    note_fr=(
+        "items cotés de 0 à 3 (items 3 et 5 à 10 en cotation inversée), total de 0 à 30 ; seuil 12/13 pour une "
+        "dépression probable, 9/10 pour un dépistage plus sensible ; toute réponse supérieure à 0 à l'item 10 "
+        "(auto-agression) déclenche une alerte dans ce logiciel."
+    ),
+    note_en=(
+        "items 0–3 (items 3 and 5–10 reverse-keyed), total 0–30, threshold 12/13 for probable depression and 9/10 "
+        "for screening with more sensitivity; item 10 (self-harm) > 0 is an alert in this product."
     ),
 )

@@ -231,11 +231,20 @@ INSTRUMENT = Instrument(
     trajectory=MEAN_CLUSTERS,
     source=(
         "Brazelton TB, Nugent JK. Neonatal Behavioral Assessment Scale, 4th ed. London: Mac Keith Press, 2011 "
-        "(3rd ed. 1995) — 28 behavioural items 1–9, 18 reflexes 0–3, 7 supplementary items 1–9, newborns to "
-        "2 months. Lester BM, Als H, Brazelton TB. Regional obstetric anesthesia and newborn behavior: a reanalysis "
-        "toward synergistic effects. Child Dev 1982;53:687–692 — seven clusters: mean of the recoded items "
-        "(habituation, orientation, motor, range of state, regulation of state, autonomic stability) and number "
-        "of non-optimal reflexes. Item numbering, recodes and the reflex rule as chosen in this module's "
-        "documentation, not all confirmed against the manual."
+        "(3rd ed. 1995). Lester BM, Als H, Brazelton TB. Regional obstetric anesthesia and newborn behavior: a "
+        "reanalysis toward synergistic effects. Child Dev 1982;53:687–692."
+    ),
+    note_fr=(
+        "28 items comportementaux cotés de 1 à 9, 18 réflexes cotés de 0 à 3, 7 items supplémentaires cotés de "
+        "1 à 9, nouveau-nés jusqu'à 2 mois ; sept groupes : moyenne des items recodés (habituation, orientation, "
+        "motricité, étendue des états, régulation des états, stabilité autonome) et nombre de réflexes non "
+        "optimaux. Numérotation des items, recodages et règle des réflexes : choix documentés dans ce module, "
+        "pas tous vérifiés sur le manuel."
+    ),
+    note_en=(
+        "28 behavioural items 1–9, 18 reflexes 0–3, 7 supplementary items 1–9, newborns to 2 months; seven "
+        "clusters: mean of the recoded items (habituation, orientation, motor, range of state, regulation of "
+        "state, autonomic stability) and number of non-optimal reflexes. Item numbering, recodes and the reflex "
+        "rule as chosen in this module's documentation, not all confirmed against the manual."
     ),
 )

@@ -42,10 +42,17 @@ INSTRUMENT = Instrument(
     corrects_for_prematurity=False,
     bands=BANDS,
     trajectory=("score",),
+    flags=(DISORDERED,),
     source=(
         "ZERO TO THREE. DC:0-3R: Diagnostic Classification of Mental Health and Developmental Disorders of "
-        "Infancy and Early Childhood, revised edition. Washington, DC: ZERO TO THREE Press, 2005 — Axis II, "
-        "Parent-Infant Relationship Global Assessment Scale (1–100); the levels below 41 are grouped as "
+        "Infancy and Early Childhood, revised edition. Washington, DC: ZERO TO THREE Press, 2005."
+    ),
+    note_fr=(
+        "axe II, échelle d'évaluation globale de la relation parent-nourrisson (1 à 100) ; les niveaux inférieurs "
+        "à 41 sont regroupés en « désordonnée », comme sur le formulaire de l'unité."
+    ),
+    note_en=(
+        "Axis II, Parent-Infant Relationship Global Assessment Scale (1–100); the levels below 41 are grouped as "
         "'disordered' as on the unit's form."
     ),
 )

@@ -103,3 +103,23 @@ def test_each_chart_draws_the_numbers_of_its_table(tables):
     interventions = figures["interventions"]["data"]
     assert [list(trace["x"]) for trace in interventions] == [[row[1] for row in built["interventions"].rows],
                                                             [row[2] for row in built["interventions"].rows]]
+
+
+def test_diagnoses_are_shown_by_their_label_with_the_code_beside(db):
+    """The flows and the parents' diagnoses showed bare codes (6B44, FEED-DIS): a manager reads the label."""
+    stays = [_stay(1, born=date(2025, 1, 5), admitted=date(2025, 2, 1), discharged=date(2025, 2, 21),
+                   after="home_with_parent")]
+    diagnoses = [
+        ind.DiagnosisRow(1, 1, None, "entry", "6B44", True, None, "Trouble réactionnel de l'attachement"),
+        ind.DiagnosisRow(1, 1, None, "exit", "FEED-DIS", True, None, "Trouble de l'alimentation du nourrisson"),
+        ind.DiagnosisRow(1, None, 11, "entry", "6A70", True, None, "Trouble dépressif à épisode unique"),
+    ]
+    presence = [ind.PresenceRow(1, 11, "mother", date(2025, 2, 1), None)]
+    data = ind.ReportData(facilities=[FACILITY], stays=stays, diagnoses=diagnoses, presence=presence,
+                          adults=[ind.AdultRow(11, 1, "mother", date(1990, 1, 1), "BE", "BE-BRU")])
+    report = report_from(data, [SimpleNamespace(code="upb")], YEAR)
+    with translation.override("fr"):
+        built = build_tables(report)
+    assert built["diagnosis_entry_exit"].rows[0][:2] == [
+        "Trouble réactionnel de l'attachement (6B44)", "Trouble de l'alimentation du nourrisson (FEED-DIS)"]
+    assert built["parent_diagnoses"].rows[0][0] == "Trouble dépressif à épisode unique (6A70)"

@@ -4,7 +4,7 @@ anonymisation decision: past reports identical, nothing of the person left in th
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -20,6 +20,7 @@ from documents import anonymisation, retention
 from documents.models import Anonymisation, Document
 from tests import factories
 from tests.documents import factories as doc_factories
+from tests.journal import factories as journal_factories
 
 TODAY = date(2026, 12, 1)
 CHILD_BIRTH = date(2005, 3, 20)
@@ -96,6 +97,8 @@ def _dossier(facility, users):
     letter = doc_factories.document(facility=facility, family=family, stay=stay, title="Lettre de Zorglub",
                                     content=doc_factories.PDF + b"% Zephyrine Quatrevingt", document_date=ADMITTED)
     doc_factories.consent(facility=facility, adult=mother, scope="research", decided_on=ADMITTED)
+    journal_factories.note(author=therapist, stay=stay, text="Léontine parle de Zorglub", confidentiality="restricted",
+                           written_at=datetime(2005, 10, 2, 10, 0, tzinfo=UTC))
     adm.stay_discharge(user=clinician, stay=stay, discharged_on=date(2006, 2, 28), discharge_kind="planned",
                        residence_after="home_with_parent")
     return family, letter

@@ -97,10 +97,16 @@ def _world(facility):
 
     document = doc_factories.document(facility=facility, family=family, stay=stay)
     consent = doc_factories.consent(facility=facility, adult=mother, scope="photos")
+    from journal.services import note_template_save
+    from tests.journal.factories import note
+
     return SimpleNamespace(document=document, consent=consent, facility=facility, family=family, child=child,
                            adult=mother, stay=stay,
                            presence=presence, request=stay.request, assessment=assessment,
-                           alert=assessment.alerts.get(), export=export, in_error=in_error)
+                           alert=assessment.alerts.get(), export=export, in_error=in_error,
+                           note=note(author=factories.user(), stay=stay),
+                           template=note_template_save(user=None, facility=facility, kind="other", title="Modèle",
+                                                       sections="Rubrique"))
 
 
 @pytest.fixture
