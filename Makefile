@@ -7,7 +7,7 @@ NODE_STAMP := node_modules/.installed-$(shell cksum package-lock.json | cut -d' 
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install messages migrate demo run test test-postgres lint browser-deps clean
+.PHONY: install messages migrate demo run test test-postgres lint browser-deps office-deps test-deps clean
 
 # uv (from PyPI) installs the same pinned ranges as pip, several times faster.
 $(STAMP): pyproject.toml
@@ -55,6 +55,15 @@ test-postgres: messages
 # Debian's Chromium for the browser tests (Playwright drives /usr/bin/chromium; it cannot download one).
 browser-deps:
 	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
+
+# LibreOffice Calc and poppler for the workbook test that opens the workbook as a funder would (converted to
+# PDF by soffice --headless, read back with pdftotext); the test is skipped, saying so, without them.
+office-deps:
+	@command -v soffice >/dev/null && command -v pdftotext >/dev/null || (apt-get update -qq && \
+		apt-get install -y -qq --no-install-recommends libreoffice-calc poppler-utils >/dev/null)
+
+# Everything the whole suite drives outside Python: Chromium, LibreOffice, poppler.
+test-deps: browser-deps office-deps
 
 # Production: gunicorn behind a TLS reverse proxy (docs/deploy.md), static files collected and served by
 # whitenoise. SECRET_KEY and ALLOWED_HOSTS come from the environment; DATABASE_URL names PostgreSQL.

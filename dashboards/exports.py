@@ -86,7 +86,7 @@ def export_create(*, user: AbstractBaseUser | None, facilities: Sequence[Facilit
     if LINE_LIST in sheets:
         rows = linelist.rows(facilities, period, chosen.pseudonym_secret, progress=progress)
     info = workbook.CoverInfo(
-        generated_at=at, generated_by=user.get_username() if user else "commande (sans utilisateur)",
+        generated_at=at, generated_by=_who(user),
         profile_name=chosen.name, threshold=chosen.small_cell_threshold, sheets=sheets, indicators_sha256=checksum)
     try:
         path.touch(mode=0o600)  # created private, before any named cell is written into it
@@ -118,3 +118,11 @@ def exports_visible_to(user: AbstractBaseUser) -> QuerySet[ExportRecord]:
 
 def export_period(record: ExportRecord) -> Period:
     return Period(record.start, record.end)
+
+
+def _who(user) -> str:
+    """Who generated a workbook, as the cover and the page footers say it: full name and login."""
+    if user is None:
+        return "commande (sans utilisateur)"
+    full = user.get_full_name().strip()
+    return f"{full} ({user.get_username()})" if full else user.get_username()

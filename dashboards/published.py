@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from dashboards import suppression as sup
 from dashboards import tables as catalogue
-from dashboards.tables import Block, Pivot, Table
+from dashboards.tables import Block, Means, Pivot, Table
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,8 @@ class _Unit:
     col_mode: str
     where: dict[tuple[int, int], tuple[int, int]] = field(default_factory=dict)  # position -> (row, col)
     keys: tuple[list, list] = ((), ())  # pivots: row and column keys
+    stats: dict[tuple[int, int], tuple[int, ...]] = field(default_factory=dict)  # (row, col) -> hidden with it
+    alone: bool = False  # counts that add up with nothing (Means): only the small ones are hidden
 
 
 def _units(table: Table) -> list[_Unit]:
@@ -38,6 +40,12 @@ def _units(table: Table) -> list[_Unit]:
     layout = (spec.layout if spec else ()) or (Block(cols=tuple(range(1, len(table.headers)))),)
     units = []
     for spec in layout:
+        if isinstance(spec, Means):
+            rows = range(len(table.rows))
+            units.append(_Unit([[_count(table.rows[r][spec.count_col])] for r in rows], sup.NONE, sup.NONE,
+                               {(r, 0): (r, spec.count_col) for r in rows},
+                               stats={(r, spec.count_col): spec.stat_cols for r in rows}, alone=True))
+            continue
         if isinstance(spec, Pivot):
             row_keys = list(dict.fromkeys(row[0] for row in table.rows))
             col_keys = list(dict.fromkeys(row[1] for row in table.rows))
@@ -94,8 +102,9 @@ def suppress_tables(tables: Mapping[str, Table], k: int) -> dict[str, Rendered]:
     forced: dict[tuple[str, int], dict] = {}
     results: dict[tuple[str, int], sup.Suppressed] = {}
     for _round in range(100):
-        results = {(name, index): sup.suppress(unit.cells, k, row_totals=unit.row_mode, col_totals=unit.col_mode,
-                                               forced=forced.get((name, index)))
+        results = {(name, index): sup.suppress_alone([row[0] for row in unit.cells], k) if unit.alone else
+                   sup.suppress(unit.cells, k, row_totals=unit.row_mode, col_totals=unit.col_mode,
+                                forced=forced.get((name, index)))
                    for name, table_units in units.items() for index, unit in enumerate(table_units)}
         changed = False
         for a, b in links:
@@ -121,6 +130,8 @@ def suppress_tables(tables: Mapping[str, Table], k: int) -> dict[str, Rendered]:
                 shown = result.shown(*position)
                 if isinstance(shown, str):
                     rows[r][c] = shown
+                    for stat in unit.stats.get((r, c), ()):
+                        rows[r][stat] = sup.COMPLEMENT_MARK
         note = (f"Tableau masqué : ses effectifs sont trop petits pour être publiés sans risque de recalcul "
                 f"(seuil {k})." if withheld else
                 f"Petits effectifs masqués (seuil {k}) : « < {k} » = de 1 à {k - 1} ; « s » = masqué pour "

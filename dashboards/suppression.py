@@ -114,6 +114,15 @@ def suppress(cells: Sequence[Sequence[int]], k: int, *, row_totals: str = SHOWN,
                       grand_total=result.grand_total, hidden=dict(solver.hidden), withheld=withheld)
 
 
+def suppress_alone(counts: Sequence[int], k: int) -> Suppressed:
+    """Counts that add up with nothing published (each the size of a group described by its own statistics):
+    only the small ones are hidden, none can be worked back from another."""
+    cells = tuple((int(v),) for v in counts)
+    hidden = {(i, 0): PRIMARY for i, (v,) in enumerate(cells) if k > 1 and 0 < v < k}
+    return Suppressed(k=k, cells=cells, row_totals=tuple(v for (v,) in cells), col_totals=(sum(counts),),
+                      grand_total=sum(counts), hidden=hidden)
+
+
 class _Solver:
     def __init__(self, table: Suppressed, row_mode: str, col_mode: str, pinned: set[Position]):
         self.t = table

@@ -68,6 +68,9 @@ class SheetChart:
     direction: str  # "bar" (horizontal) or "col"
     columns: tuple[int, int]  # first and last column charted (1-based, the sheet's columns)
     y_title: str
+    # Two series drawn back to back (the first to the left): a masked cell is a gap, the series stays;
+    # otherwise a series holding a masked cell is left out of the chart, with a note.
+    pyramid: bool = False
 
 
 @dataclass(frozen=True)
@@ -83,6 +86,16 @@ class Block:
 
 
 @dataclass(frozen=True)
+class Means:
+    """A count of people beside statistics of that same group (means, changes), on every row: the count
+    follows the small-cell rule on its own (its sum is published nowhere) and the statistics are hidden
+    whenever it is, since the mean of one to k−1 children gives back their scores."""
+
+    count_col: int
+    stat_cols: tuple[int, ...]
+
+
+@dataclass(frozen=True)
 class Pivot:
     """A long table (row key, column key, count) read as the two-way table it is."""
 
@@ -95,7 +108,7 @@ class Pivot:
 class ReportTable:
     """One report table, declared once."""
 
-    name: str  # the table's code: CSV parameter, sheet name, the name a funder profile lists
+    name: str  # the table's code: CSV parameter, the name a funder profile lists
     title: Promise  # French, translated when the table is built
     section: str  # a key of SECTIONS, or OTHER
     build: Callable[[Any], Body]  # the report -> the table's cells
@@ -104,7 +117,8 @@ class ReportTable:
     definitions: tuple[Definition, ...] = ()  # the cover's sentences for the indicators it shows
     counts: bool = True  # cells are counts of people (small-cell suppression applies)
     # How its counts add up, for small-cell suppression; empty: every column after the first, alone.
-    layout: tuple[Block | Pivot, ...] = ()
+    layout: tuple[Block | Pivot | Means, ...] = ()
+    sheet: str = ""  # the workbook's French tab (at most 31 characters); empty: the title, cut short
 
     def table(self, report) -> Table:
         body = self.build(report)
@@ -346,7 +360,7 @@ _D = Definition
 TABLES: tuple[ReportTable, ...] = (
     ReportTable(
         "age_pyramid", gettext_lazy("Âge à l'admission et sexe"), "population", age_pyramid, chart="age_pyramid",
-        sheet_chart=SheetChart("bar", (2, 3), "Enfants"),
+        sheet_chart=SheetChart("bar", (2, 3), "Enfants", pyramid=True), sheet="Âge et sexe",
         # Filles + Garçons = Total in each band; the previous period's totals stand alone.
         layout=(Block(cols=(1, 2), total_col=3), Block(cols=(4,))),
         definitions=(
@@ -364,9 +378,11 @@ TABLES: tuple[ReportTable, ...] = (
                "actif (— sans séjour)."))),
     ReportTable(
         "older_children", gettext_lazy("Enfants de 3 ans et plus à l'admission (détail de « 36 mois et plus »)"),
-        "population", older_children, layout=(Block(cols=(1, 2), total_col=3), Block(cols=(4,)))),
+        "population", older_children, sheet="Enfants de 3 ans et plus",
+        layout=(Block(cols=(1, 2), total_col=3), Block(cols=(4,)))),
     ReportTable(
         "admission_mode", gettext_lazy("Admission avec le(s) parent(s)"), "population", admission_mode,
+        sheet="Admission avec les parents",
         chart="bars", sheet_chart=SheetChart("col", (2, 3), "Séjours"),
         definitions=(
             _D("admission_mode", "Admission avec le(s) parent(s)",
@@ -380,7 +396,7 @@ TABLES: tuple[ReportTable, ...] = (
                "résidentielles (— sans séjour)."))),
     ReportTable(
         "diagnosis_entry_exit", gettext_lazy("Diagnostics de l'enfant, entrée → sortie"), "diagnoses",
-        diagnosis_entry_exit, chart="diagnosis_flow",
+        diagnosis_entry_exit, sheet="Diagnostics entrée-sortie", chart="diagnosis_flow",
         layout=(Pivot(), Pivot(count_col=3)),  # flows of the period, then of the previous period
         definitions=(_D(
             "diagnosis_entry_exit", "Diagnostics entrée → sortie",
@@ -388,7 +404,7 @@ TABLES: tuple[ReportTable, ...] = (
             "un diagnostic manquant est « non renseigné »."),)),
     ReportTable(
         "parent_diagnoses", gettext_lazy("Diagnostics des parents admis"), "diagnoses",
-        _coded("parent_diagnoses", diagnoses=True),
+        _coded("parent_diagnoses", diagnoses=True), sheet="Diagnostics des parents",
         chart="bars", layout=(Block(cols=(1, 2), col_totals=NONE),),  # overlapping groups: sums published nowhere
         definitions=(_D(
             "parent_diagnoses", "Diagnostics des parents",
@@ -396,25 +412,28 @@ TABLES: tuple[ReportTable, ...] = (
             "dans les séjours actifs ; chaque adulte compte une fois par code."),)),
     ReportTable(
         "residence_flow", gettext_lazy("Lieu de vie avant → après (séjours terminés)"), "origins", residence_flow,
+        sheet="Lieu de vie avant-après",
         chart="residence_flow",
         # Its columns add up to the residence-after table's period and previous period (linked in suppression).
         layout=(Pivot(col_totals=SHOWN), Pivot(col_totals=SHOWN, count_col=3))),
     ReportTable(
         "residence_before", gettext_lazy("Lieu de vie avant le séjour"), OTHER,
         _coded("residence_before", "residence_before"), sheet_chart=SheetChart("col", (2, 3), "Séjours"),
+        sheet="Lieu de vie avant",
         definitions=(_D("residence_before", "Lieu de vie avant", "Lieu de vie avant le séjour, séjours actifs."),)),
     ReportTable(
         "residence_after", gettext_lazy("Lieu de vie après le séjour"), OTHER,
-        _coded("residence_after", "residence_after"),
+        _coded("residence_after", "residence_after"), sheet="Lieu de vie après",
         definitions=(_D("residence_after", "Lieu de vie après",
                         "Lieu de vie après le séjour, séjours terminés dans la période."),)),
     ReportTable(
         "discharge_kind", gettext_lazy("Type de fin de séjour"), OTHER, _coded("discharge_kind", "discharge_kind"),
+        sheet="Type de fin de séjour",
         definitions=(_D("discharge_kind", "Type de fin de séjour",
                         "Type de sortie des séjours terminés dans la période."),)),
     ReportTable(
         "referrer_category", gettext_lazy("Réseau envoyeur"), "origins",
-        _coded("referrer_category", "referrer_category"), chart="bars",
+        _coded("referrer_category", "referrer_category"), sheet="Réseau envoyeur", chart="bars",
         sheet_chart=SheetChart("col", (2, 3), "Séjours"),
         definitions=(_D(
             "referrer_category", "Réseau envoyeur",
@@ -422,6 +441,7 @@ TABLES: tuple[ReportTable, ...] = (
             "n'est pas compté."),)),
     ReportTable(
         "region", gettext_lazy("Région de résidence de la famille"), "origins", _coded("region", "region"),
+        sheet="Région",
         chart="bars",
         definitions=(_D(
             "region", "Région",
@@ -429,9 +449,11 @@ TABLES: tuple[ReportTable, ...] = (
             "actifs ; sans région connue, le séjour n'est pas compté."),)),
     ReportTable(
         "mandate", gettext_lazy("Mandat de protection"), "origins", _coded("mandate", "mandate"), chart="bars",
+        sheet="Mandat de protection",
         definitions=(_D("mandate", "Mandat de protection", "Mandat de protection du séjour, séjours actifs."),)),
     ReportTable(
         "length_of_stay", gettext_lazy("Durée de séjour (jours)"), "stays", length_of_stay, chart="columns",
+        sheet="Durée de séjour",
         definitions=(_D(
             "length_of_stay_days", "Durée de séjour",
             "Jours de l'admission à la sortie, ou à la fin de la période si le séjour continue (à la date du "
@@ -439,6 +461,7 @@ TABLES: tuple[ReportTable, ...] = (
             "maximum."),)),
     ReportTable(
         "occupancy", gettext_lazy("Occupation (enfants présents en moyenne par mois)"), "stays", occupancy,
+        sheet="Occupation",
         chart="occupancy", counts=False,
         definitions=(_D(
             "occupancy_rate", "Taux d'occupation",
@@ -447,7 +470,7 @@ TABLES: tuple[ReportTable, ...] = (
             "sortie est une place libre, un séjour d'un seul jour compte un jour (la règle des places à "
             "l'admission)."),)),
     ReportTable(
-        "requests", gettext_lazy("Demandes reçues"), "requests", requests, chart="columns",
+        "requests", gettext_lazy("Demandes reçues"), "requests", requests, sheet="Demandes", chart="columns",
         sheet_chart=SheetChart("col", (2, 3), "Demandes"),
         # Reçues = acceptées + liste d'attente + refusées + sans décision; éligibles and admises are subsets.
         layout=(Block(cols=(1, 2), rows=(2, 4, 5, 6), total_row=0),
@@ -458,13 +481,14 @@ TABLES: tuple[ReportTable, ...] = (
             "décision."),)),
     ReportTable(
         "refusal_reason", gettext_lazy("Motifs de refus"), "requests", _coded("refusal_reason", "refusal_reason"),
+        sheet="Motifs de refus",
         chart="bars",
         # Refusals by reason add up to the "Refusées" line of the requests table (linked in suppression).
         layout=(Block(cols=(1, 2), col_totals=SHOWN),),
         definitions=(_D("refusal_reason", "Motifs de refus",
                         "Motif des demandes reçues dans la période et refusées."),)),
     ReportTable(
-        "families", gettext_lazy("Familles"), OTHER, families,
+        "families", gettext_lazy("Familles"), OTHER, families, sheet="Familles",
         # Suivies = nouvelles + poursuivies; clôturées is a subset.
         layout=(Block(cols=(1, 2), rows=(1, 2), total_row=0), Block(cols=(1, 2), rows=(3,), col_totals=NONE)),
         definitions=(_D(
@@ -475,31 +499,34 @@ TABLES: tuple[ReportTable, ...] = (
             "période."),)),
     ReportTable(
         "parent_age", gettext_lazy("Âge des parents au début du séjour"), "parents", parent_age, chart="parent_age",
+        sheet="Âge des parents",
         definitions=(_D(
             "parent_age_band", "Âge des parents",
             "Mères et pères des familles dont un séjour a commencé dans la période, une fois chacun, par âge en "
             "années révolues au début du premier de ces séjours ; sans date de naissance : « inconnu »."),)),
     ReportTable(
         "nationalities", gettext_lazy("Nationalités des parents (les plus fréquentes de la période)"), OTHER,
-        nationalities, layout=(Block(cols=(1, 2, 3, 4), col_totals=NONE),),
+        nationalities, sheet="Nationalités des parents", layout=(Block(cols=(1, 2, 3, 4), col_totals=NONE),),
         definitions=(_D(
             "nationalities", "Nationalités",
             "Les mêmes mères et pères : nombre de nationalités distinctes et les cinq plus fréquentes (à égalité, "
             "par ordre des codes)."),)),
     ReportTable(
         "gestational", gettext_lazy("Âge gestationnel à la naissance"), "parents", gestational, chart="columns",
+        sheet="Âge gestationnel",
         definitions=(_D(
             "gestational_category", "Âge gestationnel",
             "Enfants dont un séjour a commencé dans la période, une fois chacun (au premier de ces séjours) : "
             "prématuré (moins de 37 SA), à terme (37 à 41), post-terme (42 et plus), inconnu."),)),
     ReportTable(
         "interventions", gettext_lazy("Interventions par type"), "activity",
-        _coded("interventions", "intervention_kind"), chart="bars",
+        _coded("interventions", "intervention_kind"), sheet="Interventions", chart="bars",
         definitions=(_D("interventions", "Interventions",
                         "Interventions des structures datées dans la période, par type (hors séjours saisis par "
                         "erreur)."),)),
     ReportTable(
         "activity", gettext_lazy("Signalements et réunions de synthèse"), OTHER, activity,
+        sheet="Signalements et synthèses",
         layout=(Block(cols=(1, 2), col_totals=NONE),),  # events: their sums are published nowhere
         definitions=(
             _D("signalements", "Signalements",
@@ -508,7 +535,8 @@ TABLES: tuple[ReportTable, ...] = (
                "Réunions de synthèse tenues dans la période pour les séjours des structures."))),
     ReportTable(
         "bayley_change", gettext_lazy("Bayley : scores composites à l'entrée et à la sortie"), "outcomes",
-        bayley_change, chart="bayley_means", counts=False,
+        bayley_change, sheet="Bayley entrée-sortie", chart="bayley_means",
+        layout=(Means(1, (2, 3, 4)), Means(5, (6,))),  # the period's children and means, then the previous's
         definitions=(_D(
             "bayley_change", "Évolution Bayley",
             "Séjours terminés dans la période ayant au moins deux Bayley (III ou 4) : la première est l'entrée, la "

@@ -118,9 +118,9 @@ def test_a_table_declared_once_more_is_a_workbook_sheet_and_defined_on_the_cover
     record = export_create(user=None, facilities=[facility_a], period=YEAR_PERIOD, profile=profile,
                            source=ExportRecord.Source.COMMAND)
     wb = load_workbook(export_path(record))
-    assert wb.sheetnames[-2:] == ["stays_probe", tables.LINE_LIST]
-    sheet = [list(row) for row in wb["stays_probe"].iter_rows(values_only=True)]
+    assert wb.sheetnames[-2:] == ["Séjours", "Liste des séjours"]  # the title without its aside
+    sheet = [list(row) for row in wb["Séjours"].iter_rows(values_only=True)]
     assert sheet[0][0] == "Séjours (table ajoutée par le test)" and sheet[3] == ["actifs", 1, 0]
-    cover = {row[1]: row[2] for row in wb["couverture"].iter_rows(values_only=True) if row and len(row) > 2}
+    cover = {row[1]: row[2] for row in wb["Couverture"].iter_rows(values_only=True) if row and len(row) > 2}
     assert cover["stays_probe"] == "Une phrase de couverture propre à la table."
 

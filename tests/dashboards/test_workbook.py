@@ -81,6 +81,11 @@ def _report(facility):
         return report, build_tables(report)
 
 
+def _tab(name: str) -> str:
+    """The French tab of a table's sheet."""
+    return workbook.sheet_title(name)
+
+
 def _values(ws) -> list[list]:
     return [list(row) for row in ws.iter_rows(values_only=True)]
 
@@ -94,18 +99,18 @@ def test_the_sheet_names_are_the_tables_of_build_tables(unit):
 
 
 @pytest.mark.parametrize("sheets,expected", [
-    ([], ["couverture", *workbook.TABLE_NAMES, "line_list"]),
-    (["requests", "age_pyramid"], ["couverture", "age_pyramid", "requests"]),
-    (["line_list"], ["couverture", "line_list"]),
+    ([], [*workbook.TABLE_NAMES, "line_list"]),
+    (["requests", "age_pyramid"], ["age_pyramid", "requests"]),
+    (["line_list"], ["line_list"]),
 ])
 def test_sheets_present_per_profile(unit, sheets, expected):
     _record, wb = _export(unit, _profile("Financeur", sheets=sheets))
-    assert wb.sheetnames == expected
+    assert wb.sheetnames == ["Couverture", *(_tab(name) for name in expected)]
 
 
 def test_without_a_profile_every_table_but_no_line_list(unit):
     record, wb = _export(unit, None)
-    assert wb.sheetnames == ["couverture", *workbook.TABLE_NAMES]
+    assert wb.sheetnames == ["Couverture", *(_tab(name) for name in workbook.TABLE_NAMES)]
     assert record.profile is None and record.small_cell_threshold == 5 and record.line_list_rows == 0
 
 
@@ -115,15 +120,16 @@ def test_an_unknown_sheet_name_is_refused():
 
 
 def test_the_cover_says_what_the_workbook_is(unit):
-    user = factories.user(role="reporting", facility=unit, username="rapporteuse")
+    user = factories.user(role="reporting", facility=unit, username="rapporteuse", first_name="Rita",
+                          last_name="Porteuse")
     record, wb = _export(unit, _profile("Mutuelle", k=5), user=user)
-    cover = _values(wb["couverture"])
+    cover = _values(wb["Couverture"])
     head = cover[:[row[0] for row in cover].index("Définitions")]
     facts = {row[0]: row[1] for row in head if row and row[0]}
     assert facts["Structures"] == f"{unit.name} ({unit.code})"
     assert facts["Période"] == "du 01/01/2025 au 31/12/2025"
     assert facts["Période précédente"] == "du 01/01/2024 au 31/12/2024"
-    assert facts["Généré par"] == "rapporteuse"
+    assert facts["Généré par"] == "Rita Porteuse (rapporteuse)"
     assert facts["Profil"] == "Mutuelle"
     assert facts["Généré le"] == record.generated_at.astimezone(
         ZoneInfo(settings.TIME_ZONE)).strftime("%d/%m/%Y %H:%M")
@@ -148,19 +154,19 @@ def test_french_headers_and_the_figures_of_build_tables(unit):
     _record, wb = _export(unit, _profile("Tout", k=1))
     _report_, tables = _report(unit)
     for name, table in tables.items():
-        rows = _values(wb[name])
+        rows = _values(wb[_tab(name)])
         assert rows[0][0] == table.title
         assert rows[2][:len(table.headers)] == table.headers
         body = [row[:len(table.headers)] for row in rows[3:3 + len(table.rows)]]
         assert body == [[safe_text(c) for c in row] for row in table.rows], name
-    assert _values(wb["age_pyramid"])[2][:3] == ["Tranche d'âge", "Filles", "Garçons"]
+    assert _values(wb[_tab("age_pyramid")])[2][:3] == ["Tranche d'âge", "Filles", "Garçons"]
 
 
 def test_native_charts_for_the_pyramid_and_the_main_distributions(unit):
     record, wb = _export(unit, _profile("Tout", k=1))
     for name in ("age_pyramid", "residence_before", "referrer_category", "admission_mode", "requests"):
-        assert len(wb[name]._charts) == 1, name
-    assert wb["families"]._charts == []
+        assert len(wb[_tab(name)]._charts) == 1, name
+    assert wb[_tab("families")]._charts == []
     names = zipfile.ZipFile(export_path(record)).namelist()
     assert "xl/charts/chart1.xml" in names and "xl/charts/chart5.xml" in names
 
@@ -168,18 +174,18 @@ def test_native_charts_for_the_pyramid_and_the_main_distributions(unit):
 def test_small_counts_are_hidden_for_a_profile_with_a_threshold(unit):
     _record, wb = _export(unit, _profile("Mutuelle", k=5))
     _report_, tables = _report(unit)
-    shown = _values(wb["residence_before"])[3:3 + len(tables["residence_before"].rows)]
+    shown = _values(wb[_tab("residence_before")])[3:3 + len(tables["residence_before"].rows)]
     # 2025: hospital 1, family_home 1 → both under 5; the column total (2 stays) is public: table withheld
     cells = [row[1] for row in shown]
     assert all(cell in ("< 5", "s") for cell in cells)
-    assert "masqué" in _values(wb["residence_before"])[1][0]
+    assert "masqué" in _values(wb[_tab("residence_before")])[1][0]
     # Non-count tables are never masked: the monthly mean of children present, the places.
     assert not tables["occupancy"].counts
-    occupancy = _values(wb["occupancy"])[3]
+    occupancy = _values(wb[_tab("occupancy")])[3]
     assert occupancy[1:3] == tables["occupancy"].rows[0][1:3]
     # The length of stay is now a distribution of stays: counts, masked like the others.
     assert tables["length_of_stay"].counts
-    assert all(row[1] in (0, "< 5", "s") for row in _values(wb["length_of_stay"])[3:8])
+    assert all(row[1] in (0, "< 5", "s") for row in _values(wb[_tab("length_of_stay")])[3:8])
 
 
 def test_linked_tables_are_suppressed_together():
@@ -203,7 +209,7 @@ def test_linked_tables_are_suppressed_together():
 
 
 def _line_list(wb) -> list[list]:
-    return _values(wb["line_list"])
+    return _values(wb[_tab("line_list")])
 
 
 def test_the_line_list_has_no_names_and_no_full_birth_dates(unit):
@@ -311,7 +317,7 @@ def test_download_status_by_role(login, unit, users_a, role, expected):
         content = b"".join(response.streaming_content)
         assert content[:2] == b"PK" and "attachment" in response["Content-Disposition"]
         wb = load_workbook(io.BytesIO(content))
-        assert "age_pyramid" in wb.sheetnames
+        assert _tab("age_pyramid") in wb.sheetnames
         record = ExportRecord.objects.get()
         assert record.source == "page" and record.created_by == users_a[role] and record.profile == profile
         assert hashlib.sha256(content).hexdigest() == record.file_sha256
@@ -359,7 +365,7 @@ def test_the_command_writes_a_workbook_that_opens(unit, tmp_path, capsys):
     call_command("export_report", "--facility", unit.code, "--start", "2025-01-01", "--end", "2025-12-31",
                  "--out", str(out), "--profile", "Ministère", "--user", "cli-user")
     wb = load_workbook(out)
-    assert wb.sheetnames == ["couverture", "age_pyramid", "line_list"]
+    assert wb.sheetnames == ["Couverture", "Âge et sexe", "Liste des séjours"]
     captured = capsys.readouterr()
     assert "3 / 3" in captured.err
     record = ExportRecord.objects.get()
@@ -408,7 +414,7 @@ def test_the_line_list_writes_hostile_text_as_inert_strings():
     assert workbook.line_list_sheet(wb, rows) == len(texts)
     buffer = io.BytesIO()
     wb.save(buffer)
-    sheet = load_workbook(io.BytesIO(buffer.getvalue()))[workbook.LINE_LIST]
+    sheet = load_workbook(io.BytesIO(buffer.getvalue()))[workbook.LINE_LIST_TITLE]
     cells = [cell for row in sheet.iter_rows(min_row=2) for cell in row if isinstance(cell.value, str)]
     assert len([c for c in cells if HOSTILE_PAYLOAD in c.value]) == 6 * len(texts)
     assert not [(c.coordinate, c.value) for c in cells if c.data_type != "s" or not is_inert(c.value)]

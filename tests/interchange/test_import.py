@@ -145,9 +145,10 @@ def test_round_trip_to_the_funders_workbook_and_back(tmp_path, admin_user):
     call_command("export_report", facility=[corpus.FACILITY], start="2025-01-01", end="2025-12-31", out=str(out),
                  profile="Sans masquage", user=admin_user.username, stdout=io.StringIO(), stderr=io.StringIO())
     wb = openpyxl.load_workbook(out, read_only=True)
+    from dashboards.workbook import sheet_title
 
     def rows(sheet):
-        return [list(row) for row in wb[sheet].iter_rows(min_row=4, values_only=True)]
+        return [list(row) for row in wb[sheet_title(sheet)].iter_rows(min_row=4, values_only=True)]
 
     pyramid = {row[0]: row[1:4] for row in rows("age_pyramid")}
     assert pyramid["0–5 mois"] == [1, 1, 2]  # Lina 2 months, Noé 1 month
@@ -164,7 +165,7 @@ def test_round_trip_to_the_funders_workbook_and_back(tmp_path, admin_user):
     bayley = {row[0]: row[1:5] for row in rows("bayley_change")}
     assert bayley["Cognitif"] == [1, 85, 95, 10]
     assert bayley["Langage"] == [1, 90, 100, 10]
-    lines = [list(row) for row in wb["line_list"].iter_rows(min_row=2, values_only=True)]
+    lines = [list(row) for row in wb[sheet_title("line_list")].iter_rows(min_row=2, values_only=True)]
     assert sorted(row[3] for row in lines) == [1, 2, 14]  # one row per stay: age at admission in months
     # Every sheet holds the very cells of the report's tables, which the hand-computed test above checks
     # through the indicators: nothing is lost or changed on the way to Excel.
@@ -180,7 +181,7 @@ def test_round_trip_to_the_funders_workbook_and_back(tmp_path, admin_user):
         expected = [[str(cell) if not isinstance(cell, int | float) and cell is not None else cell
                      for cell in row] for row in table.rows]
         assert written == expected, name
-    cover = {row[0]: row[1] for row in wb["couverture"].iter_rows(values_only=True) if len(row) > 1 and row[0]}
+    cover = {row[0]: row[1] for row in wb["Couverture"].iter_rows(values_only=True) if len(row) > 1 and row[0]}
     assert cover["Profil"] == "Sans masquage"
     assert "aucun masquage" in cover["Seuil des petits effectifs"]
 
