@@ -8,3 +8,10 @@ OPEN_ALERTS = "admissions.open_alerts"
 # () -> a django.db.models.Prefetch of a reverse relation of Stay whose rows join the stay's timeline
 # (assessments: its assessments of the stay, `stay.assessments`).
 STAY_PREFETCH = "admissions.stay_prefetch"
+
+# (user, *, stay) -> [(label, url)]: the stay page's links to pages of the apps built on admissions
+# (journal: the stay's journal, chronology and care plan).
+STAY_LINKS = "admissions.stay_links"
+
+# (user, *, family) -> [(label, url)]: the family page's links (journal: the family's journal).
+FAMILY_LINKS = "admissions.family_links"

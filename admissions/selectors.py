@@ -113,6 +113,16 @@ def open_alerts(*, user: AbstractBaseUser, stay_id: int | None = None, family_id
             for alert in alerts_of(user=user, stay_id=stay_id, family_id=family_id)]
 
 
+def stay_links(*, user: AbstractBaseUser, stay: Stay) -> list[tuple[str, str]]:
+    """The stay page's links to pages of the apps built on admissions (admissions/hooks.py)."""
+    return [link for links_of in registry.contributions(hooks.STAY_LINKS) for link in links_of(user=user, stay=stay)]
+
+
+def family_links(*, user: AbstractBaseUser, family: Family) -> list[tuple[str, str]]:
+    return [link for links_of in registry.contributions(hooks.FAMILY_LINKS)
+            for link in links_of(user=user, family=family)]
+
+
 def occupancy_by_facility(*, user: AbstractBaseUser, permission: str = access.VIEW_RECORDS) -> list[dict]:
     """Places used today per facility the user may see (one aggregate query), by the board's rule."""
     today = timezone.localdate()

@@ -154,6 +154,7 @@ def family_detail(request: HttpRequest, pk: int) -> HttpResponse:
     audit.known_facility(request, family, family.facility_id)
     return render(request, "admissions/family_detail.html", {
         "family": family, "alerts": selectors.open_alerts(user=request.user, family_id=family.pk),
+        "links": selectors.family_links(user=request.user, family=family),
         "can_edit": bool(access.facilities_of(family) & access.facility_ids(request.user, access.EDIT_ADMISSIONS)),
     })
 
@@ -396,6 +397,7 @@ def stay_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "admissions/stay_detail.html", {
         "stay": stay, "mode": mode, "timeline": selectors.stay_timeline(stay=stay),
         "alerts": selectors.open_alerts(user=request.user, stay_id=stay.pk),
+        "links": selectors.stay_links(user=request.user, stay=stay),
         "can_assess": access.has_permission(request.user, access.EDIT_ASSESSMENTS, stay.facility_id),
         "can_admissions": can_admissions, "can_care": can_care,
         "days": (until - stay.admitted_on).days,

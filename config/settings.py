@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "admissions",
     "assessments",
     "documents",
+    "journal",
     "dashboards",
     "interchange",
 ]

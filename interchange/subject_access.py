@@ -37,6 +37,7 @@ from admissions.models import (
     SynthesisMeeting,
 )
 from assessments.models import Alert, Assessment
+from journal.models import Confidentiality, Note
 from unit import access
 from unit.cells import safe_text
 from unit.models import Facility
@@ -92,6 +93,10 @@ def _querysets(person: Person) -> list[tuple[str, type[models.Model], models.Que
         (_("Réunions"), SynthesisMeeting, SynthesisMeeting.objects.filter(stay__in=stays).order_by("held_on", "pk")),
         (_("Interventions"), Intervention, Intervention.objects.filter(of_stays).order_by("done_on", "pk")),
         (_("Signalements"), Signalement, Signalement.objects.filter(of_stays).order_by("made_on", "pk")),
+        # Restricted notes (psychotherapy content) are read by their author and the therapists only: the
+        # administrator who answers the request never reads them, so they never leave in this export.
+        (_("Journal"), Note, Note.objects.filter(of_stays, confidentiality=Confidentiality.TEAM)
+         .order_by("written_at", "pk")),
     ]
 
 

@@ -17,7 +17,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from admissions import services as adm
 from assessments import services as ass
+from journal import services as journal_services
 from tests import factories, page_matrix
+from tests.journal import factories as journal_factories
 from tests.page_matrix import ROLES
 from unit import access, history
 
@@ -55,9 +57,14 @@ def _world(facility, prefix):
     in_error = adm.diagnosis_add(user=None, stay=stay, child=child, timepoint="entry", classification="icd11",
                                  code="6B44")
     history.record_mark_in_error(user=None, obj=in_error, reason="Saisi par erreur : matrice")
+    # A team note by someone else: a carer of the facility reads it, only its author corrects it.
+    note = journal_factories.note(author=therapist, stay=stay)
+    template = journal_services.note_template_save(user=None, facility=facility, kind="other", title="Modèle",
+                                                   sections="Rubrique")
     return SimpleNamespace(facility=facility, family=family, child=child, adult=mother, stay=stay,
                            presence=presence, request=request, assessment=assessment,
-                           alert=assessment.alerts.get(), export=export, in_error=in_error)
+                           alert=assessment.alerts.get(), export=export, in_error=in_error, note=note,
+                           template=template)
 
 
 def obj(attr, permission, **extra):
@@ -121,6 +128,16 @@ MATRIX: dict[str, Line] = {
     "assessments:assessment_edit": obj("assessment", access.EDIT_ASSESSMENTS),
     "assessments:child_trajectory": obj("child", access.VIEW_RECORDS),
     "assessments:alert_acknowledge": obj("alert", access.EDIT_ASSESSMENTS, post_only=True),
+    "journal:search": Line(access.VIEW_RECORDS),
+    "journal:stay_journal": obj("stay", access.VIEW_RECORDS),
+    "journal:stay_journal_csv": obj("stay", access.VIEW_RECORDS),
+    "journal:stay_note_create": obj("stay", access.EDIT_CARE),
+    "journal:family_journal": obj("family", access.VIEW_RECORDS),
+    "journal:family_note_create": obj("family", access.EDIT_CARE),
+    # Only its author corrects a note: every other carer of the facility is refused.
+    "journal:note_correct": obj("note", access.EDIT_CARE, allowed=frozenset({403})),
+    "journal:templates": Line(access.ADMINISTER),
+    "journal:template_edit": obj("template", access.ADMINISTER),
     "dashboards:index": Line(access.VIEW_DASHBOARDS), "dashboards:report_json": Line(access.VIEW_DASHBOARDS),
     "dashboards:table_csv": Line(access.VIEW_DASHBOARDS),
     "dashboards:exports": Line(access.EXPORT_REPORTS),

@@ -22,12 +22,14 @@ VIEW_DASHBOARDS = "view_dashboards"
 EXPORT_REPORTS = "export_reports"
 IMPORT_DATA = "import_data"
 ADMINISTER = "administer"
+# Restricted journal notes (psychotherapy content): their author and the facility's therapists only.
+READ_RESTRICTED = "read_restricted"
 
 # The permission matrix of docs/security.md. A role grants its permissions only in the
 # facilities of the membership that carries it.
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Membership.Role.ADMISSIONS: frozenset({VIEW_RECORDS, EDIT_ADMISSIONS, EDIT_CARE}),
-    Membership.Role.THERAPIST: frozenset({VIEW_RECORDS, EDIT_CARE, EDIT_ASSESSMENTS}),
+    Membership.Role.THERAPIST: frozenset({VIEW_RECORDS, EDIT_CARE, EDIT_ASSESSMENTS, READ_RESTRICTED}),
     Membership.Role.MANAGER: frozenset({VIEW_RECORDS, VIEW_DASHBOARDS, EXPORT_REPORTS}),
     # Reporting officers work on aggregates and pseudonymised line lists, not on named records: every
     # sheet of the import but `facilities` writes named records, so they import nothing.
@@ -184,7 +186,12 @@ def facilities_of(obj: Model) -> set[int]:
 
 
 def can_reach(user: AbstractBaseUser | AnonymousUser, obj: Model, permission: str = VIEW_RECORDS) -> bool:
-    return bool(facilities_of(obj) & facility_ids(user, permission))
+    """`permission` in a facility of `obj`, and, for a record that says who may read it (`readable_by(user)`,
+    a restricted journal note), that the user is one of them."""
+    if not facilities_of(obj) & facility_ids(user, permission):
+        return False
+    readable_by = getattr(obj, "readable_by", None)
+    return readable_by is None or bool(readable_by(user))
 
 
 def facilities_holding(obj: Model) -> set[int]:

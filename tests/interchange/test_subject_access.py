@@ -80,7 +80,8 @@ def test_the_workbook_holds_the_childs_records_and_their_full_history(world_a, o
     sheets = _sheets(subject_access_workbook(child, {world_a.facility.pk}))
 
     assert list(sheets) == ["Périmètre", "Personne", "Famille", "Demandes", "Séjours", "Présences", "Diagnostics",
-                            "Évaluations", "Alertes", "Réunions", "Interventions", "Signalements", "Historique"]
+                            "Évaluations", "Alertes", "Réunions", "Interventions", "Signalements", "Journal",
+                            "Historique"]
     person = dict(zip(sheets["Personne"][0], sheets["Personne"][1], strict=True))
     assert (person["prénom"], person["poids de naissance (g)"]) == ("Zéphyrine", 3100)
     assert sheets["Famille"][1][0] == world_a.family.pk

@@ -93,9 +93,15 @@ def _world(facility):
     in_error = adm.diagnosis_add(user=None, stay=stay, child=child, timepoint="entry", classification="icd11",
                                  code="6B40", primary=False)
     history.record_mark_in_error(user=None, obj=in_error, reason="Saisi par erreur : test")
+    from journal.services import note_template_save
+    from tests.journal.factories import note
+
     return SimpleNamespace(facility=facility, family=family, child=child, adult=mother, stay=stay,
                            presence=presence, request=stay.request, assessment=assessment,
-                           alert=assessment.alerts.get(), export=export, in_error=in_error)
+                           alert=assessment.alerts.get(), export=export, in_error=in_error,
+                           note=note(author=factories.user(), stay=stay),
+                           template=note_template_save(user=None, facility=facility, kind="other", title="Modèle",
+                                                       sections="Rubrique"))
 
 
 @pytest.fixture

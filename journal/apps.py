@@ -1,0 +1,30 @@
+"""App configuration of the daily record (journal, and what it adds to the admissions pages)."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+from unit.registry import registry
+
+
+class JournalConfig(AppConfig):
+    name = "journal"
+    verbose_name = _("Journal")
+
+    def ready(self) -> None:
+        _register()
+
+
+def _register() -> None:
+    # What the foundation and the admissions pages must know of the journal (unit/registry.py).
+    from admissions import hooks  # noqa: PLC0415
+    from journal import views  # noqa: PLC0415 - views import the models, not loaded before ready()
+    from unit import access  # noqa: PLC0415
+
+    registry.history_app("journal")
+    registry.entered_in_error("journal.note", access.EDIT_CARE)
+    registry.navigation("journal:search", _("Journal"), order=15,
+                        shown=lambda user, perms: access.VIEW_RECORDS in perms)
+    registry.navigation("journal:templates", _("Modèles de note"), order=90,
+                        shown=lambda user, perms: access.ADMINISTER in perms)
+    registry.contribute(hooks.STAY_LINKS, views.stay_link)
+    registry.contribute(hooks.FAMILY_LINKS, views.family_link)

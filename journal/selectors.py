@@ -1,0 +1,84 @@
+"""Reads of the daily record, scoped by the access module and by the confidentiality of each note."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import QuerySet
+from django.http import Http404
+
+from journal import confidentiality, note_templates
+from journal.models import Note, NoteTemplate
+from unit import access
+
+SEARCH_LIMIT = 200
+
+
+def notes_visible(*, user: AbstractBaseUser) -> QuerySet[Note]:
+    """The notes the user may read: in the facilities where they read records, restricted ones only when
+    they wrote them or are a therapist of the note's facility. Every page, search and export starts here."""
+    notes = access.scope(Note.objects.filter(entered_in_error=False), user)
+    readable = confidentiality.readable_q(
+        user_id=user.pk if user.is_authenticated else None,
+        restricted_facility_ids=access.facility_ids(user, access.READ_RESTRICTED))
+    return notes.filter(readable).select_related("author", "facility")
+
+
+def notes_of_stay(*, user: AbstractBaseUser, stay_id: int) -> QuerySet[Note]:
+    return notes_visible(user=user).filter(stay_id=stay_id)
+
+
+def notes_of_family(*, user: AbstractBaseUser, family_id: int) -> QuerySet[Note]:
+    """The family's notes: those about the family as a whole and those of its stays."""
+    return notes_visible(user=user).filter(family_id=family_id).select_related("stay", "stay__child")
+
+
+def note_search(*, user: AbstractBaseUser, text: str = "", kind: str = "", facility_code: str = "",
+                since: date | None = None, until: date | None = None) -> list[Note]:
+    notes = notes_visible(user=user).select_related("family", "stay", "stay__child")
+    if text.strip():
+        notes = notes.filter(text__icontains=text.strip())
+    if kind:
+        notes = notes.filter(kind=kind)
+    if facility_code:
+        notes = notes.filter(facility__code=facility_code)
+    if since:
+        notes = notes.filter(written_at__date__gte=since)
+    if until:
+        notes = notes.filter(written_at__date__lte=until)
+    return list(notes[:SEARCH_LIMIT])
+
+
+def note_for_correction(*, user: AbstractBaseUser, pk: int) -> Note:
+    """The note if the user may read it (404 otherwise); only its author corrects it (the service says so)."""
+    note = notes_visible(user=user).select_related("stay", "stay__child", "family").filter(pk=pk).first()
+    if note is None:
+        raise Http404
+    return note
+
+
+def family_note_facilities(*, user: AbstractBaseUser, family) -> QuerySet:
+    """Where the user may write a note about the family: the facilities following it where they write care."""
+    writable = access.facilities_of(family) & access.facility_ids(user, access.EDIT_CARE)
+    return access.facilities_for(user, access.EDIT_CARE).filter(pk__in=writable).order_by("name")
+
+
+def templates_for(*, facility_id: int) -> list[note_templates.Template]:
+    """The templates offered in a facility: those its administrator chose, else the product's defaults."""
+    rows = list(NoteTemplate.objects.filter(facility_id=facility_id))
+    if not rows:
+        return list(note_templates.DEFAULTS)
+    return [note_templates.Template(str(row.pk), row.kind, row.title, tuple(row.headings()))
+            for row in rows if row.active]
+
+
+def templates_administered(*, user: AbstractBaseUser) -> QuerySet[NoteTemplate]:
+    return access.scope(NoteTemplate.objects.all(), user, access.ADMINISTER).select_related("facility")
+
+
+def template_for_edit(*, user: AbstractBaseUser, pk: int) -> NoteTemplate:
+    template = templates_administered(user=user).filter(pk=pk).first()
+    if template is None:
+        raise Http404
+    return template

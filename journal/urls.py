@@ -1,0 +1,18 @@
+"""URLs of the daily record."""
+
+from django.urls import path
+
+from journal import views
+
+app_name = "journal"
+urlpatterns = [
+    path("search/", views.search, name="search"),
+    path("stays/<int:pk>/", views.stay_journal, name="stay_journal"),
+    path("stays/<int:pk>/new/", views.stay_note_create, name="stay_note_create"),
+    path("stays/<int:pk>/csv/", views.stay_journal_csv, name="stay_journal_csv"),
+    path("families/<int:pk>/", views.family_journal, name="family_journal"),
+    path("families/<int:pk>/new/", views.family_note_create, name="family_note_create"),
+    path("notes/<int:pk>/correct/", views.note_correct, name="note_correct"),
+    path("templates/", views.templates, name="templates"),
+    path("templates/<int:pk>/", views.template_edit, name="template_edit"),
+]

@@ -1,0 +1,224 @@
+"""Pages of the daily record: parse, call one service, respond."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from admissions import selectors as admission_selectors
+from admissions.models import Stay
+from journal import forms, note_templates, selectors, services
+from unit import access, audit
+from unit.audit import EXPORT, READ, audited, not_audited
+from unit.cells import safe_text
+from unit.history import ConflictError
+
+FORM_METHODS = ("GET", "HEAD", "POST")
+
+
+def _attach(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            for message in errors:
+                form.add_error(field if field in form.fields else None, message)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)
+
+
+def _form_page(request: HttpRequest, form, *, context: dict, save: Callable[[dict], object], success: str,
+               back: str, template: str = "journal/note_form.html") -> HttpResponse:
+    """Validate `form`, call `save(cleaned_data)` (a service), redirect to `back`; errors keep every input."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(form.cleaned_data)
+        except ConflictError as error:
+            _attach(form, error)
+            form.data = form.data.copy()
+            form.data["version"] = error.current.version
+        except ValidationError as error:
+            _attach(form, error)
+        else:
+            messages.success(request, success)
+            return redirect(back)
+    return render(request, template, {**context, "form": form},
+                  status=400 if request.method == "POST" else 200)
+
+
+def _template_initial(request: HttpRequest, facility_id: int) -> tuple[list, dict]:
+    """The facility's templates, and the initial values of the form when one is chosen (?template=)."""
+    now = timezone.localtime()
+    initial = {"written_on": now.date(), "written_time": now.time().replace(second=0, microsecond=0)}
+    templates = selectors.templates_for(facility_id=facility_id)
+    chosen = next((t for t in templates if t.key == request.GET.get("template")), None)
+    if chosen is not None:
+        initial |= {"kind": chosen.kind, "text": note_templates.body(chosen.headings)}
+    return templates, initial | {"chosen": chosen}
+
+
+# ---------------------------------------------------------------- a stay's journal
+
+
+@audited(READ, "admissions.stay", pk_kwarg="pk")
+def stay_journal(request: HttpRequest, pk: int) -> HttpResponse:
+    stay = admission_selectors.stay_for_form(user=request.user, pk=pk, permission=access.VIEW_RECORDS)
+    audit.known_facility(request, stay, stay.facility_id)
+    return render(request, "journal/journal.html", {
+        "stay": stay, "family": stay.child.family,
+        "notes": selectors.notes_of_stay(user=request.user, stay_id=stay.pk),
+        "can_write": access.has_permission(request.user, access.EDIT_CARE, stay.facility_id),
+        "new_url": reverse("journal:stay_note_create", args=[stay.pk]),
+        "csv_url": reverse("journal:stay_journal_csv", args=[stay.pk]),
+    })
+
+
+@audited(READ, "admissions.stay", pk_kwarg="pk", methods=FORM_METHODS)
+def stay_note_create(request: HttpRequest, pk: int) -> HttpResponse:
+    stay = admission_selectors.stay_for_form(user=request.user, pk=pk, permission=access.EDIT_CARE)
+    templates, initial = _template_initial(request, stay.facility_id)
+    form = forms.NoteForm(request.POST if request.method == "POST" else None, initial=initial)
+    back = reverse("journal:stay_journal", args=[stay.pk])
+    return _form_page(request, form, context={"stay": stay, "family": stay.child.family, "templates": templates,
+                                              "chosen": initial["chosen"], "title": _("Nouvelle note")},
+                      save=lambda d: services.note_write(
+                          user=request.user, stay=stay, kind=d["kind"], written_at=form.written_at(),
+                          text=d["text"], confidentiality=d["confidentiality"]),
+                      success=_("Note enregistrée."), back=back)
+
+
+@audited(EXPORT, "admissions.stay", pk_kwarg="pk")
+def stay_journal_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    """The stay's journal as the user reads it (restricted notes only for their readers), one note a line."""
+    stay = admission_selectors.stay_for_form(user=request.user, pk=pk, permission=access.VIEW_RECORDS)
+    audit.known_facility(request, stay, stay.facility_id)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="journal-sejour-{stay.pk}.csv"'
+    response.write("\ufeff")  # Excel reads UTF-8 with its mark
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow([_("Date et heure"), _("Type de note"), _("Auteur"), _("Confidentialité"), _("Texte")])
+    for note in selectors.notes_of_stay(user=request.user, stay_id=stay.pk):
+        writer.writerow([timezone.localtime(note.written_at).strftime("%d/%m/%Y %H:%M"),
+                         safe_text(note.get_kind_display()), safe_text(note.author.get_username()),
+                         safe_text(note.get_confidentiality_display()), safe_text(note.text)])
+    return response
+
+
+# ---------------------------------------------------------------- a family's journal
+
+
+@audited(READ, "admissions.family", pk_kwarg="pk")
+def family_journal(request: HttpRequest, pk: int) -> HttpResponse:
+    family = admission_selectors.family_detail(user=request.user, pk=pk)
+    audit.known_facility(request, family, family.facility_id)
+    can_write = bool(access.facilities_of(family) & access.facility_ids(request.user, access.EDIT_CARE))
+    return render(request, "journal/journal.html", {
+        "family": family, "notes": selectors.notes_of_family(user=request.user, family_id=family.pk),
+        "can_write": can_write, "new_url": reverse("journal:family_note_create", args=[family.pk]),
+    })
+
+
+@audited(READ, "admissions.family", pk_kwarg="pk", methods=FORM_METHODS)
+def family_note_create(request: HttpRequest, pk: int) -> HttpResponse:
+    family = admission_selectors.family_detail(user=request.user, pk=pk)
+    facilities = selectors.family_note_facilities(user=request.user, family=family)
+    first = facilities.first()
+    if first is None:
+        raise PermissionDenied
+    templates, initial = _template_initial(request, first.pk)
+    form = forms.FamilyNoteForm(request.POST if request.method == "POST" else None, initial=initial,
+                                facilities=facilities)
+    back = reverse("journal:family_journal", args=[family.pk])
+    return _form_page(request, form, context={"family": family, "templates": templates,
+                                              "chosen": initial["chosen"], "title": _("Nouvelle note")},
+                      save=lambda d: services.note_write(
+                          user=request.user, family=family, facility=d["facility"], kind=d["kind"],
+                          written_at=form.written_at(), text=d["text"], confidentiality=d["confidentiality"]),
+                      success=_("Note enregistrée."), back=back)
+
+
+# ---------------------------------------------------------------- correction, search
+
+
+@audited(READ, "journal.note", pk_kwarg="pk", methods=FORM_METHODS)
+def note_correct(request: HttpRequest, pk: int) -> HttpResponse:
+    note = selectors.note_for_correction(user=request.user, pk=pk)
+    audit.known_facility(request, note, note.facility_id)
+    if note.author_id != request.user.pk or not access.has_permission(request.user, access.EDIT_CARE,
+                                                                      note.facility_id):
+        raise PermissionDenied  # only its author corrects a note; others read its history
+    local = timezone.localtime(note.written_at)
+    initial = {"kind": note.kind, "confidentiality": note.confidentiality, "text": note.text,
+               "written_on": local.date(), "written_time": local.time().replace(second=0, microsecond=0),
+               "version": note.version}
+    form = forms.NoteCorrectionForm(request.POST if request.method == "POST" else None, initial=initial)
+    back = (reverse("journal:stay_journal", args=[note.stay_id]) if note.stay_id
+            else reverse("journal:family_journal", args=[note.family_id]))
+    return _form_page(request, form, context={"stay": note.stay, "family": note.family, "note": note,
+                                              "title": _("Corriger la note")},
+                      save=lambda d: services.note_correct(
+                          user=request.user, note=note, expected_version=d["version"], reason=d["reason"],
+                          kind=d["kind"], written_at=form.written_at(), text=d["text"],
+                          confidentiality=d["confidentiality"]),
+                      success=_("Correction enregistrée ; la version précédente reste dans l'historique."),
+                      back=back)
+
+
+@audited(READ, "journal.note", search_params=("q", "kind", "since", "until", "facility"))
+def search(request: HttpRequest) -> HttpResponse:
+    access.require(request.user, access.VIEW_RECORDS)
+    form = forms.NoteSearchForm(request.GET or None)
+    notes = None
+    if form.is_valid() and any(form.cleaned_data.values()):
+        d = form.cleaned_data
+        notes = selectors.note_search(user=request.user, text=d["q"], kind=d["kind"], since=d["since"],
+                                      until=d["until"], facility_code=request.GET.get("facility", ""))
+    return render(request, "journal/search.html", {"form": form, "notes": notes, "limit": selectors.SEARCH_LIMIT})
+
+
+# ---------------------------------------------------------------- templates (administrators)
+
+
+@not_audited("the note templates of the facilities the user administers: headings, no record")
+def templates(request: HttpRequest) -> HttpResponse:
+    access.require(request.user, access.ADMINISTER)
+    facilities = access.facilities_for(request.user, access.ADMINISTER)
+    form = forms.NoteTemplateForm(request.POST if request.method == "POST" else None, facilities=facilities)
+    return _form_page(
+        request, form, template="journal/templates.html",
+        context={"rows": selectors.templates_administered(user=request.user),
+                 "defaults": note_templates.DEFAULTS},
+        save=lambda d: services.note_template_save(user=request.user, **d),
+        success=_("Modèle enregistré."), back=reverse("journal:templates"))
+
+
+@not_audited("a note template: headings, no record")
+def template_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    access.require(request.user, access.ADMINISTER)
+    template = selectors.template_for_edit(user=request.user, pk=pk)
+    facilities = access.facilities_for(request.user, access.ADMINISTER)
+    initial = {"facility": template.facility, "kind": template.kind, "title": template.title,
+               "sections": template.sections, "active": template.active}
+    form = forms.NoteTemplateForm(request.POST if request.method == "POST" else None, initial=initial,
+                                  facilities=facilities)
+    return _form_page(
+        request, form, template="journal/template_edit.html", context={"template": template},
+        save=lambda d: services.note_template_save(user=request.user, template=template, **d),
+        success=_("Modèle enregistré."), back=reverse("journal:templates"))
+
+
+def stay_link(*, user, stay: Stay) -> list[tuple[str, str]]:
+    """The stay page's link to its journal (admissions.hooks.STAY_LINKS)."""
+    return [(_("Journal"), reverse("journal:stay_journal", args=[stay.pk]))]
+
+
+def family_link(*, user, family) -> list[tuple[str, str]]:
+    """The family page's link to its journal (admissions.hooks.FAMILY_LINKS)."""
+    return [(_("Journal"), reverse("journal:family_journal", args=[family.pk]))]
