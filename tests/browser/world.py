@@ -88,6 +88,7 @@ def axe_violations(page, impacts=("serious", "critical")) -> list[dict]:
     result = page.evaluate("""async () => {
         const r = await axe.run(document, {resultTypes: ['violations']});
         return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
-            nodes: v.nodes.slice(0, 5).map(n => n.target.join(' ') + ' :: ' + (n.failureSummary || '').slice(0, 300))}));
+            nodes: v.nodes.slice(0, 5).map(n => n.target.join(' ') + ' :: ' +
+                                          (n.failureSummary || '').slice(0, 300))}));
     }""")
     return [v for v in result if v["impact"] in impacts]
