@@ -15,7 +15,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_filing_a_paper_and_a_consent_on_the_family_page(page, live_server, screenshot, tmp_path):
     facility = factories.facility(code="upb-doc")
-    user = factories.user(role="admissions", facility=facility, username="clinicienne")
+    factories.user(role="admissions", facility=facility, username="clinicienne")
     family = factories.family(facility=facility, reference="UPB-2026-031")
     child = factories.child(family=family)
     mother = factories.adult(family=family)
