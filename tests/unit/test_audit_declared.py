@@ -93,7 +93,7 @@ def _world(facility):
     in_error = adm.diagnosis_add(user=None, stay=stay, child=child, timepoint="entry", classification="icd11",
                                  code="6B40", primary=False)
     history.record_mark_in_error(user=None, obj=in_error, reason="Saisi par erreur : test")
-    from journal.services import note_template_save
+    from journal.services import goal_add, note_template_save
     from tests.journal.factories import note
 
     return SimpleNamespace(facility=facility, family=family, child=child, adult=mother, stay=stay,
@@ -101,7 +101,10 @@ def _world(facility):
                            alert=assessment.alerts.get(), export=export, in_error=in_error,
                            note=note(author=factories.user(), stay=stay),
                            template=note_template_save(user=None, facility=facility, kind="other", title="Modèle",
-                                                       sections="Rubrique"))
+                                                       sections="Rubrique"),
+                           goal=goal_add(user=None, stay=stay, domain="network", title="Relais"),
+                           meeting=adm.meeting_add(user=None, stay=stay, held_on=date(2025, 10, 1),
+                                                   participants="équipe"))
 
 
 @pytest.fixture
