@@ -29,3 +29,9 @@ def _register() -> None:
                         shown=lambda user, perms: access.ADMINISTER in perms)
     registry.contribute(hooks.STAY_LINKS, views.stay_link)
     registry.contribute(hooks.FAMILY_LINKS, views.family_link)
+    # The end of a dossier's life (documents/hooks.py): notes count as contacts, their texts are anonymised.
+    from documents import hooks as documents_hooks  # noqa: PLC0415
+    from journal import retention  # noqa: PLC0415
+
+    registry.contribute(documents_hooks.LAST_CONTACT, retention.last_note_day)
+    registry.contribute(documents_hooks.ANONYMISE_RECORDS, retention.notes_to_anonymise)
