@@ -279,8 +279,11 @@ def stay_timeline(*, stay: Stay) -> list[dict]:
             events.append({"date": signalement.made_on, "kind": "signalement", "object": signalement})
     for assessment in stay.assessments.all():
         events.append({"date": assessment.assessed_on, "kind": "assessment", "object": assessment})
+    for events_of in registry.contributions(hooks.STAY_EVENTS):
+        events.extend({**event, "object": None} for event in events_of(stay))
     if stay.discharged_on:
         events.append({"date": stay.discharged_on, "kind": "discharge", "object": stay})
     order = {"admission": 0, "presence_start": 1, "diagnosis": 2, "assessment": 3, "meeting": 3, "intervention": 3,
              "signalement": 3, "presence_end": 4, "discharge": 5}
-    return sorted(events, key=lambda e: (e["date"] or stay.admitted_on, order[e["kind"]]))
+    # An event another app contributes (hooks.STAY_EVENTS) sits with the stay's events of its day.
+    return sorted(events, key=lambda e: (e["date"] or stay.admitted_on, order.get(e["kind"], 3)))

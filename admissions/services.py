@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
-from admissions import eligibility, stay_dates
+from admissions import eligibility, hooks, stay_dates
 from admissions.models import (
     AdmissionRequest,
     Adult,
@@ -44,6 +44,7 @@ from unit import access
 from unit.ages import birth_date_problem
 from unit.history import record_save
 from unit.models import NON_RESIDENTIAL_KINDS, Facility
+from unit.registry import registry
 from unit.vocabularies import codes
 
 User = AbstractBaseUser
@@ -256,6 +257,7 @@ def request_create(*, user: User | None, facility: Facility, family: Family, rec
         raise ValidationError(
             {"children": _("Indiquez le ou les enfants concernés, ou la date prévue d'accouchement.")}
         )
+    _check_sharing(family=family, facility=facility, on=received_on)
     request = AdmissionRequest(
         facility=facility, family=family, received_on=received_on, requester=requester,
         referrer_category=referrer_category, referrer_organisation=referrer_organisation,
@@ -267,6 +269,17 @@ def request_create(*, user: User | None, facility: Facility, family: Family, rec
         request.children.set(children)
     _store_verdict(request, {})
     return record_save(request, user=user, reason=_("Vérification initiale des critères"))
+
+
+def _check_sharing(*, family: Family, facility: Facility, on: date) -> None:
+    """A dossier reaching a facility that holds no live record of it yet is shared: the apps built on
+    admissions may refuse it (documents: without the family's `network_sharing` consent; hooks.SHARING_CHECKS)."""
+    if family.pk is None or facility.pk in family.holding_facility_ids():
+        return
+    for check in registry.contributions(hooks.SHARING_CHECKS):
+        problem = check(family=family, facility=facility, on=on)
+        if problem:
+            raise ValidationError(problem, code="sharing_refused")
 
 
 def request_criteria(request: AdmissionRequest) -> list[eligibility.Criterion]:
@@ -390,6 +403,7 @@ def _stay_admit_check_dates_and_request(*, facility: Facility, child: Child, adm
                                         override_reason: str) -> None:
     """The admission's dates, and the request it answers (or the written reason for admitting without one)."""
     _not_in_future("admitted_on", admitted_on, _("La date d'admission"))
+    _check_sharing(family=child.family, facility=facility, on=admitted_on)
     _refuse("admitted_on", admission_birth_problem(child.birth_date, admitted_on))
     if planned_end_on is not None:
         _refuse("planned_end_on", planned_end_problem(admitted_on, planned_end_on))

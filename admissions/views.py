@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from admissions import forms, selectors, services
+from admissions import forms, hooks, selectors, services
 from admissions.models import (
     AdmissionRequest,
     Adult,
@@ -27,6 +27,7 @@ from admissions.rules import Period, admission_mode
 from unit import access, audit
 from unit.audit import READ, audited, not_audited
 from unit.history import ConflictError
+from unit.registry import registry
 
 
 def _attach(form, error: ValidationError) -> None:
@@ -154,6 +155,7 @@ def family_detail(request: HttpRequest, pk: int) -> HttpResponse:
     audit.known_facility(request, family, family.facility_id)
     return render(request, "admissions/family_detail.html", {
         "family": family, "alerts": selectors.open_alerts(user=request.user, family_id=family.pk),
+        "sections": [section(request, family=family) for section in registry.contributions(hooks.FAMILY_SECTIONS)],
         "links": selectors.family_links(user=request.user, family=family),
         "can_edit": bool(access.facilities_of(family) & access.facility_ids(request.user, access.EDIT_ADMISSIONS)),
     })
@@ -401,6 +403,7 @@ def stay_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_assess": access.has_permission(request.user, access.EDIT_ASSESSMENTS, stay.facility_id),
         "can_admissions": can_admissions, "can_care": can_care,
         "days": (until - stay.admitted_on).days,
+        "sections": [section(request, stay=stay) for section in registry.contributions(hooks.STAY_SECTIONS)],
     })
 
 

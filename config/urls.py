@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("interchange.urls")),
     path("admissions/", include("admissions.urls")),
     path("assessments/", include("assessments.urls")),
+    path("documents/", include("documents.urls")),
     path("journal/", include("journal.urls")),
     path("dashboards/", include("dashboards.urls")),
     path("admin/", admin.site.urls),

@@ -58,7 +58,8 @@ class Document(ClinicalRecord):
     content_type = models.CharField(_("format"), max_length=100, editable=False)
     extension = models.CharField(_("extension"), max_length=10, editable=False)
     size = models.PositiveBigIntegerField(_("taille (octets)"), editable=False)
-    sha256 = models.CharField(_("empreinte SHA-256"), max_length=64, editable=False)
+    # Blank once an anonymisation erased the content (a fingerprint could still confirm a known paper).
+    sha256 = models.CharField(_("empreinte SHA-256"), max_length=64, blank=True, editable=False)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                     related_name="+", verbose_name=_("déposé par"))
     # Set when an anonymisation decision erased the content (the row stays, with no file behind it).

@@ -37,6 +37,7 @@ from admissions.models import (
     SynthesisMeeting,
 )
 from assessments.models import Alert, Assessment
+from documents.models import Consent, Document
 from journal.models import Confidentiality, Note
 from unit import access
 from unit.cells import safe_text
@@ -93,6 +94,12 @@ def _querysets(person: Person) -> list[tuple[str, type[models.Model], models.Que
         (_("Réunions"), SynthesisMeeting, SynthesisMeeting.objects.filter(stay__in=stays).order_by("held_on", "pk")),
         (_("Interventions"), Intervention, Intervention.objects.filter(of_stays).order_by("done_on", "pk")),
         (_("Signalements"), Signalement, Signalement.objects.filter(of_stays).order_by("made_on", "pk")),
+        # The papers' descriptions (kind, title, dates, who filed them), not their contents: those are
+        # handed over from the dossier's page, each download audited.
+        (_("Documents"), Document, Document.objects.filter(of_stays).order_by("document_date", "pk")),
+        # An adult's own consents; a child's data are governed by what the family's adults agreed to.
+        (_("Consentements"), Consent, (Consent.objects.filter(adult=person) if isinstance(person, Adult)
+                                       else Consent.objects.filter(family=family)).order_by("scope", "pk")),
         # Restricted notes (psychotherapy content) are read by their author and the therapists only: the
         # administrator who answers the request never reads them, so they never leave in this export.
         (_("Journal"), Note, Note.objects.filter(of_stays, confidentiality=Confidentiality.TEAM)

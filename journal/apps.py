@@ -21,10 +21,17 @@ def _register() -> None:
     from unit import access  # noqa: PLC0415
 
     registry.history_app("journal")
-    registry.entered_in_error("journal.note", access.EDIT_CARE)
+    for model in ("note", "caregoal", "goalreview", "parentparticipation"):
+        registry.entered_in_error(f"journal.{model}", access.EDIT_CARE)
     registry.navigation("journal:search", _("Journal"), order=15,
                         shown=lambda user, perms: access.VIEW_RECORDS in perms)
     registry.navigation("journal:templates", _("Modèles de note"), order=90,
                         shown=lambda user, perms: access.ADMINISTER in perms)
     registry.contribute(hooks.STAY_LINKS, views.stay_link)
     registry.contribute(hooks.FAMILY_LINKS, views.family_link)
+    # The end of a dossier's life (documents/hooks.py): notes count as contacts, their texts are anonymised.
+    from documents import hooks as documents_hooks  # noqa: PLC0415
+    from journal import retention  # noqa: PLC0415
+
+    registry.contribute(documents_hooks.LAST_CONTACT, retention.last_note_day)
+    registry.contribute(documents_hooks.ANONYMISE_RECORDS, retention.notes_to_anonymise)

@@ -81,3 +81,14 @@ def stay(*, facility: Facility, child: Child | None = None, admitted_on: date = 
                            received_on=min(admitted_on, date(2025, 9, 1)))
     extra.setdefault("residence_before", "family_home")
     return adm.stay_admit(user=by, facility=facility, child=child, request=req, admitted_on=admitted_on, **extra)
+
+
+def sharing_consent(*, family: Family, on: date = date(2024, 1, 1), by=None):
+    """The family's consent to sharing its dossier with the network (documents): a request or a stay in a
+    facility that does not hold the dossier yet needs it. Given by the family's first adult (a mother is
+    added when it has none)."""
+    from tests.documents import factories as doc_factories
+
+    first = family.adults.filter(entered_in_error=False).order_by("pk").first() or adult(family=family, by=by)
+    return doc_factories.consent(facility=family.facility, adult=first, scope="network_sharing", decided_on=on,
+                                 by=by)

@@ -15,7 +15,8 @@ from django.http import Http404
 from tests import factories
 
 ROOT = Path(__file__).resolve().parent.parent
-SELECTOR_MODULES = ["admissions.selectors", "assessments.selectors", "dashboards.selectors", "unit.selectors"]
+SELECTOR_MODULES = ["admissions.selectors", "assessments.selectors", "dashboards.selectors", "documents.selectors",
+                    "unit.selectors"]
 
 
 def _public_functions(module_name: str):

@@ -57,14 +57,21 @@ def _world(facility, prefix):
     in_error = adm.diagnosis_add(user=None, stay=stay, child=child, timepoint="entry", classification="icd11",
                                  code="6B44")
     history.record_mark_in_error(user=None, obj=in_error, reason="Saisi par erreur : matrice")
+    from tests.documents import factories as doc_factories
+
+    document = doc_factories.document(facility=facility, family=family, stay=stay)
+    consent = doc_factories.consent(facility=facility, adult=mother, scope="photos")
     # A team note by someone else: a carer of the facility reads it, only its author corrects it.
     note = journal_factories.note(author=therapist, stay=stay)
     template = journal_services.note_template_save(user=None, facility=facility, kind="other", title="Modèle",
                                                    sections="Rubrique")
-    return SimpleNamespace(facility=facility, family=family, child=child, adult=mother, stay=stay,
+    goal = journal_services.goal_add(user=None, stay=stay, domain="network", title="Relais")
+    meeting = adm.meeting_add(user=None, stay=stay, held_on=date(2025, 10, 1), participants="équipe")
+    return SimpleNamespace(document=document, consent=consent, facility=facility, family=family, child=child,
+                           adult=mother, stay=stay,
                            presence=presence, request=request, assessment=assessment,
                            alert=assessment.alerts.get(), export=export, in_error=in_error, note=note,
-                           template=template)
+                           template=template, goal=goal, meeting=meeting)
 
 
 def obj(attr, permission, **extra):
@@ -128,6 +135,12 @@ MATRIX: dict[str, Line] = {
     "assessments:assessment_edit": obj("assessment", access.EDIT_ASSESSMENTS),
     "assessments:child_trajectory": obj("child", access.VIEW_RECORDS),
     "assessments:alert_acknowledge": obj("alert", access.EDIT_ASSESSMENTS, post_only=True),
+    "documents:upload": obj("family", access.EDIT_CARE),
+    "documents:download": obj("document", access.VIEW_RECORDS),
+    "documents:consent_add": obj("family", access.EDIT_CARE),
+    "documents:consent_withdraw": obj("consent", access.EDIT_CARE),
+    "documents:retention": Line(access.ADMINISTER),
+    "documents:anonymise": obj("family", access.ADMINISTER),
     "journal:search": Line(access.VIEW_RECORDS),
     "journal:stay_journal": obj("stay", access.VIEW_RECORDS),
     "journal:stay_journal_csv": obj("stay", access.VIEW_RECORDS),
@@ -136,6 +149,10 @@ MATRIX: dict[str, Line] = {
     "journal:family_note_create": obj("family", access.EDIT_CARE),
     # Only its author corrects a note: every other carer of the facility is refused.
     "journal:note_correct": obj("note", access.EDIT_CARE, allowed=frozenset({403})),
+    "journal:care_plan": obj("stay", access.VIEW_RECORDS),
+    "journal:goal_add": obj("stay", access.EDIT_CARE),
+    "journal:goal_edit": obj("goal", access.EDIT_CARE),
+    "journal:meeting_review": obj("meeting", access.EDIT_CARE),
     "journal:templates": Line(access.ADMINISTER),
     "journal:template_edit": obj("template", access.ADMINISTER),
     "dashboards:index": Line(access.VIEW_DASHBOARDS), "dashboards:report_json": Line(access.VIEW_DASHBOARDS),

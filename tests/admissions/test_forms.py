@@ -203,6 +203,7 @@ def test_a_reference_known_only_outside_the_users_facilities_answers_as_a_missin
 
 def test_a_reference_the_user_can_see_is_refused_as_a_duplicate(login, facility_a, facility_b, users_b):
     shared = factories.family(facility=facility_a, reference="UPB-2026-009")
+    factories.sharing_consent(family=shared)
     factories.request(facility=facility_b, family=shared, expected_due_date=date(2026, 1, 1))
     factories.family(facility=facility_b, reference="UPB-2026-010")
     client = login(users_b["admissions"])

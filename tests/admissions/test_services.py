@@ -79,6 +79,7 @@ def test_event_dates_in_the_future_are_refused(facility_a, event):
 def test_second_active_residential_stay_is_refused(facility_a, facility_b):
     stay = factories.stay(facility=facility_a, admitted_on=date(2025, 9, 10))
     child = stay.child
+    factories.sharing_consent(family=child.family)
     req = factories.accepted_request(facility=facility_b, family=child.family, children=[child])
     with pytest.raises(ValidationError) as error:
         services.stay_admit(user=None, facility=facility_b, child=child, request=req, admitted_on=date(2025, 10, 1),
@@ -90,6 +91,7 @@ def test_second_active_residential_stay_is_refused(facility_a, facility_b):
 def test_home_support_alongside_a_residential_stay_is_allowed(facility_a):
     home = factories.facility(kind="home_support", code="ads")
     stay = factories.stay(facility=facility_a)
+    factories.sharing_consent(family=stay.child.family)
     req = factories.accepted_request(facility=home, family=stay.child.family, children=[stay.child])
     services.stay_admit(user=None, facility=home, child=stay.child, request=req, admitted_on=date(2025, 10, 1),
                         residence_before="family_home")

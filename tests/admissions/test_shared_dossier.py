@@ -25,6 +25,7 @@ def shared(facility_a, facility_b, users_a, users_b):
     child = factories.child(family=family, by=users_a["admissions"])
     mother = factories.adult(family=family, by=users_a["admissions"])
     stay = factories.stay(facility=facility_a, child=child, by=users_a["admissions"])
+    factories.sharing_consent(family=family)
     request_b = factories.request(facility=facility_b, family=family, children=[child], by=users_b["admissions"],
                                   received_on=date(2025, 10, 1))
     return family, child, mother, stay, request_b

@@ -80,8 +80,8 @@ def test_the_workbook_holds_the_childs_records_and_their_full_history(world_a, o
     sheets = _sheets(subject_access_workbook(child, {world_a.facility.pk}))
 
     assert list(sheets) == ["Périmètre", "Personne", "Famille", "Demandes", "Séjours", "Présences", "Diagnostics",
-                            "Évaluations", "Alertes", "Réunions", "Interventions", "Signalements", "Journal",
-                            "Historique"]
+                            "Évaluations", "Alertes", "Réunions", "Interventions", "Signalements", "Documents",
+                            "Consentements", "Journal", "Historique"]
     person = dict(zip(sheets["Personne"][0], sheets["Personne"][1], strict=True))
     assert (person["prénom"], person["poids de naissance (g)"]) == ("Zéphyrine", 3100)
     assert sheets["Famille"][1][0] == world_a.family.pk
@@ -125,6 +125,29 @@ def test_an_adults_workbook_holds_her_stays_and_her_own_assessments(world_a, oth
     text = _text(sheets)
     assert "F53.0" in text and "R62.0" not in text
     assert "Hortense" not in text
+
+
+@pytest.mark.django_db
+def test_documents_and_consents_are_in_the_workbook_described_not_their_content(world_a, other_family, users_a):
+    from documents import services as doc_services
+    from tests.documents import factories as doc_factories
+
+    letter = doc_factories.document(facility=world_a.facility, family=world_a.family, stay=world_a.stay,
+                                    title="Courrier de la maternité", by=users_a["admissions"])
+    doc_factories.document(facility=other_family.facility, family=other_family.family, title="Pas la sienne")
+    consent = doc_factories.consent(facility=world_a.facility, adult=world_a.mother, scope="photos")
+    doc_services.consent_withdraw(user=None, facility=world_a.facility, consent=consent,
+                                  withdrawn_on=date(2025, 10, 1), reason="Ne souhaite plus")
+    for person in (world_a.child, world_a.mother):
+        sheets = _sheets(subject_access_workbook(person, {world_a.facility.pk}))
+        assert _ids(sheets, "Documents") == [letter.pk]
+        assert _ids(sheets, "Consentements") == [consent.pk]
+        text = _text(sheets)
+        assert "Courrier de la maternité" in text and "Pas la sienne" not in text
+        assert "%PDF" not in text
+        consent_versions = [row for row in sheets["Historique"][1:] if row[0] == "consentement"
+                            and row[7] == "statut"]
+        assert [(row[8], row[9]) for row in consent_versions] == [("—", "Donné"), ("Donné", "Retiré")]
 
 
 @pytest.mark.django_db
@@ -189,6 +212,7 @@ OTHERS_HOLD = "D'autres structures détiennent des données de cette personne"
 @pytest.fixture
 def shared(world_a, facility_b, users_b):
     """Facility A's family also asks facility B: B holds one request of its own, nothing else."""
+    factories.sharing_consent(family=world_a.family)
     world_a.request_b = factories.request(facility=facility_b, family=world_a.family, children=[world_a.child],
                                           received_on=ADMITTED + timedelta(days=30), by=users_b["admissions"])
     return world_a

@@ -93,15 +93,23 @@ def _world(facility):
     in_error = adm.diagnosis_add(user=None, stay=stay, child=child, timepoint="entry", classification="icd11",
                                  code="6B40", primary=False)
     history.record_mark_in_error(user=None, obj=in_error, reason="Saisi par erreur : test")
-    from journal.services import note_template_save
+    from tests.documents import factories as doc_factories
+
+    document = doc_factories.document(facility=facility, family=family, stay=stay)
+    consent = doc_factories.consent(facility=facility, adult=mother, scope="photos")
+    from journal.services import goal_add, note_template_save
     from tests.journal.factories import note
 
-    return SimpleNamespace(facility=facility, family=family, child=child, adult=mother, stay=stay,
+    return SimpleNamespace(document=document, consent=consent, facility=facility, family=family, child=child,
+                           adult=mother, stay=stay,
                            presence=presence, request=stay.request, assessment=assessment,
                            alert=assessment.alerts.get(), export=export, in_error=in_error,
                            note=note(author=factories.user(), stay=stay),
                            template=note_template_save(user=None, facility=facility, kind="other", title="Modèle",
-                                                       sections="Rubrique"))
+                                                       sections="Rubrique"),
+                           goal=goal_add(user=None, stay=stay, domain="network", title="Relais"),
+                           meeting=adm.meeting_add(user=None, stay=stay, held_on=date(2025, 10, 1),
+                                                   participants="équipe"))
 
 
 @pytest.fixture
