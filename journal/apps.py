@@ -21,7 +21,8 @@ def _register() -> None:
     from unit import access  # noqa: PLC0415
 
     registry.history_app("journal")
-    registry.entered_in_error("journal.note", access.EDIT_CARE)
+    for model in ("note", "caregoal", "goalreview", "parentparticipation"):
+        registry.entered_in_error(f"journal.{model}", access.EDIT_CARE)
     registry.navigation("journal:search", _("Journal"), order=15,
                         shown=lambda user, perms: access.VIEW_RECORDS in perms)
     registry.navigation("journal:templates", _("Modèles de note"), order=90,

@@ -9,8 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from admissions.forms import DATE_WIDGET, ServiceForm, VersionedForm
-from journal.models import Confidentiality, NoteKind
+from journal.models import Confidentiality, GoalDomain, GoalStatus, NoteKind
+from journal.services import Participation, Review
 from unit import fields
+from unit.forms import SafeTextMixin
 
 TIME_WIDGET = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
@@ -73,3 +75,83 @@ class NoteTemplateForm(ServiceForm):
     def __init__(self, *args, facilities, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["facility"].queryset = facilities
+
+
+# ---------------------------------------------------------------- care plan
+
+NEW_GOAL_ROWS = 2
+
+
+class GoalForm(ServiceForm):
+    submit_label = _("Enregistrer l'objectif")
+    domain = forms.ChoiceField(label=_("Domaine"), choices=GoalDomain.choices)
+    title = forms.CharField(label=_("Objectif"), max_length=300)
+    actions = forms.CharField(label=_("Actions"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    responsible = fields.ModelChoiceField(label=_("Professionnel responsable"), queryset=None, required=False)
+    target_on = forms.DateField(label=_("Échéance"), required=False, widget=DATE_WIDGET)
+
+    def __init__(self, *args, staff, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["responsible"].queryset = staff
+
+
+class GoalEditForm(GoalForm, VersionedForm):
+    submit_label = _("Enregistrer")
+    reason = forms.CharField(label=_("Motif de la modification"), max_length=300)
+
+
+class MeetingReviewForm(SafeTextMixin, forms.Form):
+    """One synthesis meeting's review of the plan: each open goal, the parents, new goals (rows left empty
+    are ignored)."""
+
+    def __init__(self, *args, goals, parents, staff, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.goals, self.parents = list(goals), list(parents)
+        for goal in self.goals:
+            self.fields[f"status_{goal.pk}"] = forms.ChoiceField(label=_("Statut"), choices=GoalStatus.choices,
+                                                                 initial=goal.status)
+            self.fields[f"evaluation_{goal.pk}"] = forms.CharField(
+                label=_("Évaluation"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+        for adult in self.parents:
+            self.fields[f"present_{adult.pk}"] = forms.BooleanField(label=_("Présent"), required=False)
+            self.fields[f"agreed_{adult.pk}"] = forms.BooleanField(label=_("D'accord"), required=False)
+            self.fields[f"comments_{adult.pk}"] = forms.CharField(label=_("Commentaires"), required=False)
+        for n in range(NEW_GOAL_ROWS):
+            self.fields[f"new{n}_domain"] = forms.ChoiceField(label=_("Domaine"), required=False,
+                                                              choices=[("", "—"), *GoalDomain.choices])
+            self.fields[f"new{n}_title"] = forms.CharField(label=_("Objectif"), required=False, max_length=300)
+            self.fields[f"new{n}_actions"] = forms.CharField(label=_("Actions"), required=False)
+            self.fields[f"new{n}_responsible"] = fields.ModelChoiceField(label=_("Responsable"), queryset=staff,
+                                                                         required=False)
+            self.fields[f"new{n}_target_on"] = forms.DateField(label=_("Échéance"), required=False,
+                                                               widget=DATE_WIDGET)
+
+    def clean(self):
+        data = super().clean()
+        for n in range(NEW_GOAL_ROWS):
+            if data.get(f"new{n}_title") and not data.get(f"new{n}_domain"):
+                self.add_error(f"new{n}_domain", _("Choisissez le domaine du nouvel objectif."))
+        return data
+
+    def rows(self):
+        return {
+            "goals": [(goal, self[f"status_{goal.pk}"], self[f"evaluation_{goal.pk}"]) for goal in self.goals],
+            "parents": [(adult, self[f"present_{adult.pk}"], self[f"agreed_{adult.pk}"],
+                         self[f"comments_{adult.pk}"]) for adult in self.parents],
+            "new": [[self[f"new{n}_{name}"] for name in ("domain", "title", "actions", "responsible", "target_on")]
+                    for n in range(NEW_GOAL_ROWS)],
+        }
+
+    def reviews(self) -> dict[int, Review]:
+        d = self.cleaned_data
+        return {goal.pk: Review(d[f"status_{goal.pk}"], d[f"evaluation_{goal.pk}"]) for goal in self.goals}
+
+    def participation(self) -> list[Participation]:
+        d = self.cleaned_data
+        return [Participation(adult, d[f"present_{adult.pk}"], d[f"agreed_{adult.pk}"], d[f"comments_{adult.pk}"])
+                for adult in self.parents]
+
+    def new_goals(self) -> list[dict]:
+        d = self.cleaned_data
+        return [{name: d[f"new{n}_{name}"] for name in ("domain", "title", "actions", "responsible", "target_on")}
+                for n in range(NEW_GOAL_ROWS) if d.get(f"new{n}_title")]

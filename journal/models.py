@@ -103,3 +103,119 @@ class NoteTemplate(TrackedModel):
 
     def headings(self) -> list[str]:
         return [line.strip() for line in self.sections.splitlines() if line.strip()]
+
+
+# ---------------------------------------------------------------- care plan (projet de soin individualisé)
+
+
+class GoalDomain(models.TextChoices):
+    CHILD_DEVELOPMENT = "child_development", _("Développement de l'enfant")
+    PARENT_CHILD_RELATIONSHIP = "parent_child_relationship", _("Lien parent-enfant")
+    PARENTAL_HEALTH = "parental_health", _("Santé des parents")
+    PARENTING_SKILLS = "parenting_skills", _("Compétences parentales")
+    SOCIAL_HOUSING = "social_housing", _("Logement, ressources et droits")
+    PROTECTION = "protection", _("Sécurité de l'enfant et mandat")
+    NETWORK = "network", _("Relais après la sortie")
+
+
+class GoalStatus(models.TextChoices):
+    PLANNED = "planned", _("Prévu")
+    IN_PROGRESS = "in_progress", _("En cours")
+    ACHIEVED = "achieved", _("Atteint")
+    PARTLY_ACHIEVED = "partly_achieved", _("Partiellement atteint")
+    NOT_ACHIEVED = "not_achieved", _("Non atteint")
+    ABANDONED = "abandoned", _("Abandonné")
+
+
+# A goal is open while it is planned or in progress: each synthesis meeting reviews the open goals.
+OPEN_STATUSES = (GoalStatus.PLANNED, GoalStatus.IN_PROGRESS)
+
+
+class CareGoal(ClinicalRecord):
+    """A goal of the stay's care plan: its domain, the actions, who carries it and by when; its status and
+    latest evaluation as the last synthesis meeting left them (each review is a `GoalReview`)."""
+
+    stay = models.ForeignKey(Stay, on_delete=models.PROTECT, related_name="care_goals", verbose_name=_("séjour"))
+    domain = models.CharField(_("domaine"), max_length=30, choices=GoalDomain.choices)
+    title = models.CharField(_("objectif"), max_length=300)
+    actions = models.TextField(_("actions"), blank=True)
+    responsible = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+", verbose_name=_("professionnel responsable"))
+    target_on = models.DateField(_("échéance"), null=True, blank=True)
+    status = models.CharField(_("statut"), max_length=20, choices=GoalStatus.choices, default=GoalStatus.PLANNED)
+    evaluation = models.TextField(_("dernière évaluation"), blank=True)
+    # The synthesis meeting that set the goal, when it was set at one.
+    set_at = models.ForeignKey("admissions.SynthesisMeeting", on_delete=models.PROTECT, null=True, blank=True,
+                               related_name="goals_set", verbose_name=_("fixé en réunion"))
+
+    class Meta:
+        verbose_name = _("objectif du projet de soin")
+        verbose_name_plural = _("objectifs du projet de soin")
+        ordering = ["domain", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @classmethod
+    def facility_scope(cls, ids: list[int]) -> Q:
+        return Q(stay__facility_id__in=ids)
+
+    def facility_ids(self) -> set[int]:
+        return {self.stay.facility_id}
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+
+class GoalReview(ClinicalRecord):
+    """What one synthesis meeting said of one goal: its status then and the evaluation."""
+
+    goal = models.ForeignKey(CareGoal, on_delete=models.PROTECT, related_name="reviews", verbose_name=_("objectif"))
+    meeting = models.ForeignKey("admissions.SynthesisMeeting", on_delete=models.PROTECT, related_name="goal_reviews",
+                                verbose_name=_("réunion de synthèse"))
+    status = models.CharField(_("statut"), max_length=20, choices=GoalStatus.choices)
+    evaluation = models.TextField(_("évaluation"), blank=True)
+
+    class Meta:
+        verbose_name = _("revue d'objectif")
+        verbose_name_plural = _("revues d'objectif")
+        ordering = ["meeting__held_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["goal", "meeting"], name="goal_review_once_per_meeting",
+                                    violation_error_message=_("Cet objectif est déjà revu à cette réunion.")),
+        ]
+
+    @classmethod
+    def facility_scope(cls, ids: list[int]) -> Q:
+        return Q(goal__stay__facility_id__in=ids)
+
+    def facility_ids(self) -> set[int]:
+        return {self.goal.stay.facility_id}
+
+
+class ParentParticipation(ClinicalRecord):
+    """A parent at a synthesis meeting that reviewed the plan: present or not, agreeing or not, their words."""
+
+    meeting = models.ForeignKey("admissions.SynthesisMeeting", on_delete=models.PROTECT,
+                                related_name="parent_participations", verbose_name=_("réunion de synthèse"))
+    adult = models.ForeignKey("admissions.Adult", on_delete=models.PROTECT, related_name="plan_participations",
+                              verbose_name=_("parent"))
+    present = models.BooleanField(_("présent"), default=False)
+    agreed = models.BooleanField(_("d'accord avec le projet"), default=False)
+    comments = models.TextField(_("commentaires du parent"), blank=True)
+
+    class Meta:
+        verbose_name = _("participation d'un parent")
+        verbose_name_plural = _("participations des parents")
+        ordering = ["meeting__held_on", "adult__role", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "adult"], name="participation_once_per_meeting"),
+        ]
+
+    @classmethod
+    def facility_scope(cls, ids: list[int]) -> Q:
+        return Q(meeting__stay__facility_id__in=ids)
+
+    def facility_ids(self) -> set[int]:
+        return {self.meeting.stay.facility_id}

@@ -4,13 +4,24 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
+from admissions.models import Adult, SynthesisMeeting
 from journal import confidentiality, note_templates
-from journal.models import Note, NoteTemplate
+from journal.models import (
+    OPEN_STATUSES,
+    CareGoal,
+    GoalDomain,
+    GoalReview,
+    Note,
+    NoteTemplate,
+    ParentParticipation,
+)
 from unit import access
+from unit.models import Membership
 
 SEARCH_LIMIT = 200
 
@@ -82,3 +93,57 @@ def template_for_edit(*, user: AbstractBaseUser, pk: int) -> NoteTemplate:
     if template is None:
         raise Http404
     return template
+
+
+# ---------------------------------------------------------------- care plan
+
+
+def care_plan(*, user: AbstractBaseUser, stay_id: int) -> dict:
+    """The stay's care plan as the printable page shows it: goals by domain with their reviews, and the
+    synthesis meetings with the parents' participation (a fixed number of queries)."""
+    goals = list(access.scope(CareGoal.objects.filter(stay_id=stay_id, entered_in_error=False), user)
+                 .select_related("responsible", "set_at")
+                 .prefetch_related(Prefetch("reviews", queryset=GoalReview.objects.filter(
+                     entered_in_error=False).select_related("meeting")))
+                 .order_by("domain", "pk"))
+    meetings = list(access.scope(SynthesisMeeting.objects.filter(stay_id=stay_id, entered_in_error=False), user)
+                    .prefetch_related(Prefetch("parent_participations", queryset=ParentParticipation.objects.filter(
+                        entered_in_error=False).select_related("adult")))
+                    .annotate(reviewed=Count("goal_reviews"))
+                    .order_by("held_on", "pk"))
+    labels = dict(GoalDomain.choices)
+    by_domain: dict[str, list[CareGoal]] = {}
+    for goal in goals:
+        by_domain.setdefault(goal.domain, []).append(goal)
+    return {"domains": [(code, labels[code], by_domain[code]) for code in GoalDomain.values if code in by_domain],
+            "goals": goals, "meetings": meetings}
+
+
+def care_staff(*, facility_id: int) -> QuerySet:
+    """Who may carry a goal: the facility's care professionals (`edit_care` there)."""
+    roles = [role for role, perms in access.ROLE_PERMISSIONS.items() if access.EDIT_CARE in perms]
+    staff = Membership.objects.filter(facility_id=facility_id, role__in=roles, active=True).values("user_id")
+    return get_user_model().objects.filter(pk__in=staff, is_active=True).order_by("username")
+
+
+def meeting_for_review(*, user: AbstractBaseUser, pk: int) -> SynthesisMeeting:
+    return access.object_for(user=user, pk=pk, permission=access.EDIT_CARE,
+                             queryset_or_model=SynthesisMeeting.objects.select_related(
+                                 "stay", "stay__facility", "stay__child", "stay__child__family"))
+
+
+def goals_to_review(*, meeting: SynthesisMeeting) -> list[CareGoal]:
+    """The open goals a meeting reviews: set before it (or outside any meeting), not closed."""
+    return list(CareGoal.objects.filter(
+        Q(set_at__isnull=True) | Q(set_at__held_on__lt=meeting.held_on), stay_id=meeting.stay_id,
+        entered_in_error=False, status__in=OPEN_STATUSES).order_by("domain", "pk"))
+
+
+def meeting_parents(*, meeting: SynthesisMeeting) -> QuerySet[Adult]:
+    return Adult.objects.filter(family_id=meeting.stay.child.family_id, entered_in_error=False).order_by("role", "pk")
+
+
+def goal_for_edit(*, user: AbstractBaseUser, pk: int) -> CareGoal:
+    return access.object_for(user=user, pk=pk, permission=access.EDIT_CARE,
+                             queryset_or_model=CareGoal.objects.select_related("stay", "stay__child",
+                                                                                "stay__child__family"))

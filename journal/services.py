@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from admissions.models import Family, Stay
-from journal.models import Note, NoteTemplate
+from admissions.models import Adult, Family, Stay, SynthesisMeeting
+from journal.models import (
+    OPEN_STATUSES,
+    CareGoal,
+    GoalReview,
+    GoalStatus,
+    Note,
+    NoteTemplate,
+    ParentParticipation,
+)
 from unit import access
 from unit.history import record_save
 from unit.models import Facility
@@ -93,3 +104,98 @@ def note_template_save(*, user: User | None, facility: Facility, kind: str, titl
     if not template.sections:
         raise ValidationError({"sections": _("Un modèle a au moins une rubrique.")})
     return record_save(template, user=user, reason=reason)
+
+
+# ---------------------------------------------------------------- care plan
+
+
+def _responsible_in_facility(responsible: User | None, stay: Stay) -> None:
+    if responsible is not None and not access.has_permission(responsible, access.EDIT_CARE, stay.facility_id):
+        raise ValidationError({"responsible": _("Le responsable est un professionnel de soin de la structure.")})
+
+
+@transaction.atomic
+def goal_add(*, user: User | None, stay: Stay, domain: str, title: str, actions: str = "",
+             responsible: User | None = None, target_on: date | None = None,
+             meeting: SynthesisMeeting | None = None, reason: str = "Objectif du projet de soin") -> CareGoal:
+    """A goal of the stay's care plan, set at a synthesis meeting or on its own (at admission)."""
+    if meeting is not None and meeting.stay_id != stay.pk:
+        raise ValidationError(_("La réunion n'est pas celle de ce séjour."))
+    _responsible_in_facility(responsible, stay)
+    goal = CareGoal(stay=stay, domain=domain, title=title.strip(), actions=actions.strip(), responsible=responsible,
+                    target_on=target_on, set_at=meeting)
+    return record_save(goal, user=user, reason=reason)
+
+
+GOAL_FIELDS = ("domain", "title", "actions", "responsible", "target_on")
+
+
+@transaction.atomic
+def goal_update(*, user: User | None, goal: CareGoal, expected_version: int, reason: str,
+                **changes: object) -> CareGoal:
+    """Correct what a goal says (not its status: a synthesis meeting reviews that)."""
+    unknown = set(changes) - set(GOAL_FIELDS)
+    if unknown:
+        raise ValueError(f"Not correctable here: {sorted(unknown)}")
+    if "responsible" in changes:
+        _responsible_in_facility(changes["responsible"], goal.stay)
+    for name, value in changes.items():
+        setattr(goal, name, value)
+    return record_save(goal, user=user, reason=reason, expected_version=expected_version)
+
+
+@dataclass(frozen=True)
+class Review:
+    status: str
+    evaluation: str = ""
+
+
+@dataclass(frozen=True)
+class Participation:
+    adult: Adult
+    present: bool
+    agreed: bool
+    comments: str = ""
+
+
+@transaction.atomic
+def meeting_review_goals(*, user: User | None, meeting: SynthesisMeeting, reviews: Mapping[int, Review],
+                         new_goals: Iterable[Mapping[str, object]] = (),
+                         participation: Iterable[Participation] = ()) -> list[GoalReview]:
+    """A synthesis meeting reviews every open goal of the stay (a status and an evaluation each), may set new
+    goals and records the parents' participation; the plan's history then reads as the story of the stay."""
+    stay = meeting.stay
+    if meeting.entered_in_error:
+        raise ValidationError(_("Cette réunion est marquée « saisie par erreur »."))
+    if GoalReview.objects.filter(meeting=meeting).exists():
+        raise ValidationError(_("Cette réunion a déjà revu le projet de soin."))
+    # Open goals set before this meeting (or outside any meeting): those set at a later one are not its to review.
+    open_goals = {goal.pk: goal for goal in CareGoal.objects.select_for_update(of=("self",)).filter(
+        Q(set_at__isnull=True) | Q(set_at__held_on__lt=meeting.held_on),
+        stay=stay, entered_in_error=False, status__in=OPEN_STATUSES)}
+    missing = sorted(set(open_goals) - set(reviews))
+    foreign = sorted(set(reviews) - set(open_goals))
+    if foreign:
+        raise ValidationError(_("Seuls les objectifs ouverts de ce séjour sont revus."))
+    if missing:
+        raise ValidationError(_("Chaque objectif ouvert est revu : %(titles)s.") % {
+            "titles": ", ".join(open_goals[pk].title for pk in missing)})
+    why = _("Revue en réunion de synthèse du %(day)s") % {"day": meeting.held_on.strftime("%d/%m/%Y")}
+    done = []
+    for pk, review in reviews.items():
+        if review.status not in GoalStatus.values:
+            raise ValidationError(_("Statut inconnu : « %(value)s ».") % {"value": review.status})
+        goal = open_goals[pk]
+        done.append(record_save(GoalReview(goal=goal, meeting=meeting, status=review.status,
+                                           evaluation=review.evaluation.strip()), user=user, reason=why))
+        goal.status, goal.evaluation = review.status, review.evaluation.strip()
+        record_save(goal, user=user, reason=why)
+    for new in new_goals:
+        goal_add(user=user, stay=stay, meeting=meeting, reason=_("Fixé en réunion de synthèse du %(day)s") % {
+            "day": meeting.held_on.strftime("%d/%m/%Y")}, **new)
+    for part in participation:
+        if part.adult.family_id != stay.child.family_id:
+            raise ValidationError(_("Seuls les parents de la famille participent au projet."))
+        record_save(ParentParticipation(meeting=meeting, adult=part.adult, present=part.present, agreed=part.agreed,
+                                        comments=part.comments.strip()), user=user, reason=why)
+    return done

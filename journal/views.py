@@ -183,6 +183,64 @@ def search(request: HttpRequest) -> HttpResponse:
     return render(request, "journal/search.html", {"form": form, "notes": notes, "limit": selectors.SEARCH_LIMIT})
 
 
+# ---------------------------------------------------------------- care plan
+
+
+@audited(READ, "admissions.stay", pk_kwarg="pk")
+def care_plan(request: HttpRequest, pk: int) -> HttpResponse:
+    """The stay's care plan, printable: goals by domain with their reviews, meetings and the parents' part."""
+    stay = admission_selectors.stay_for_form(user=request.user, pk=pk, permission=access.VIEW_RECORDS)
+    audit.known_facility(request, stay, stay.facility_id)
+    return render(request, "journal/care_plan.html", {
+        "stay": stay, "family": stay.child.family, **selectors.care_plan(user=request.user, stay_id=stay.pk),
+        "can_edit": access.has_permission(request.user, access.EDIT_CARE, stay.facility_id),
+        "printed_at": timezone.localtime(),
+    })
+
+
+@audited(READ, "admissions.stay", pk_kwarg="pk", methods=FORM_METHODS)
+def goal_add(request: HttpRequest, pk: int) -> HttpResponse:
+    stay = admission_selectors.stay_for_form(user=request.user, pk=pk, permission=access.EDIT_CARE)
+    form = forms.GoalForm(request.POST if request.method == "POST" else None,
+                          staff=selectors.care_staff(facility_id=stay.facility_id))
+    return _form_page(request, form, context={"stay": stay, "family": stay.child.family,
+                                              "title": _("Nouvel objectif du projet de soin")},
+                      save=lambda d: services.goal_add(user=request.user, stay=stay, **d),
+                      success=_("Objectif enregistré."), back=reverse("journal:care_plan", args=[stay.pk]))
+
+
+@audited(READ, "journal.caregoal", pk_kwarg="pk", methods=FORM_METHODS)
+def goal_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    goal = selectors.goal_for_edit(user=request.user, pk=pk)
+    initial = {name: getattr(goal, name) for name in services.GOAL_FIELDS} | {"version": goal.version}
+    form = forms.GoalEditForm(request.POST if request.method == "POST" else None, initial=initial,
+                              staff=selectors.care_staff(facility_id=goal.stay.facility_id))
+    return _form_page(request, form, context={"stay": goal.stay, "family": goal.stay.child.family,
+                                              "title": _("Modifier l'objectif")},
+                      save=lambda d: services.goal_update(
+                          user=request.user, goal=goal, expected_version=d["version"], reason=d["reason"],
+                          **{name: d[name] for name in services.GOAL_FIELDS}),
+                      success=_("Objectif modifié."), back=reverse("journal:care_plan", args=[goal.stay_id]))
+
+
+@audited(READ, "admissions.synthesismeeting", pk_kwarg="pk", methods=FORM_METHODS)
+def meeting_review(request: HttpRequest, pk: int) -> HttpResponse:
+    """A synthesis meeting reviews the open goals, records the parents' participation and sets new goals."""
+    meeting = selectors.meeting_for_review(user=request.user, pk=pk)
+    stay = meeting.stay
+    form = forms.MeetingReviewForm(request.POST if request.method == "POST" else None,
+                                   goals=selectors.goals_to_review(meeting=meeting),
+                                   parents=selectors.meeting_parents(meeting=meeting),
+                                   staff=selectors.care_staff(facility_id=stay.facility_id))
+    return _form_page(request, form, template="journal/meeting_review.html",
+                      context={"stay": stay, "family": stay.child.family, "meeting": meeting},
+                      save=lambda d: services.meeting_review_goals(
+                          user=request.user, meeting=meeting, reviews=form.reviews(), new_goals=form.new_goals(),
+                          participation=form.participation()),
+                      success=_("Revue du projet de soin enregistrée."),
+                      back=reverse("journal:care_plan", args=[stay.pk]))
+
+
 # ---------------------------------------------------------------- templates (administrators)
 
 
@@ -215,10 +273,11 @@ def template_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def stay_link(*, user, stay: Stay) -> list[tuple[str, str]]:
-    """The stay page's link to its journal (admissions.hooks.STAY_LINKS)."""
-    return [(_("Journal"), reverse("journal:stay_journal", args=[stay.pk]))]
+    """The stay page's links to its journal and care plan (admissions.hooks.STAY_LINKS)."""
+    return [(_("Journal du séjour"), reverse("journal:stay_journal", args=[stay.pk])),
+            (_("Projet de soin"), reverse("journal:care_plan", args=[stay.pk]))]
 
 
 def family_link(*, user, family) -> list[tuple[str, str]]:
     """The family page's link to its journal (admissions.hooks.FAMILY_LINKS)."""
-    return [(_("Journal"), reverse("journal:family_journal", args=[family.pk]))]
+    return [(_("Journal de la famille"), reverse("journal:family_journal", args=[family.pk]))]

@@ -65,11 +65,13 @@ def _world(facility, prefix):
     note = journal_factories.note(author=therapist, stay=stay)
     template = journal_services.note_template_save(user=None, facility=facility, kind="other", title="Modèle",
                                                    sections="Rubrique")
+    goal = journal_services.goal_add(user=None, stay=stay, domain="network", title="Relais")
+    meeting = adm.meeting_add(user=None, stay=stay, held_on=date(2025, 10, 1), participants="équipe")
     return SimpleNamespace(document=document, consent=consent, facility=facility, family=family, child=child,
                            adult=mother, stay=stay,
                            presence=presence, request=request, assessment=assessment,
                            alert=assessment.alerts.get(), export=export, in_error=in_error, note=note,
-                           template=template)
+                           template=template, goal=goal, meeting=meeting)
 
 
 def obj(attr, permission, **extra):
@@ -147,6 +149,10 @@ MATRIX: dict[str, Line] = {
     "journal:family_note_create": obj("family", access.EDIT_CARE),
     # Only its author corrects a note: every other carer of the facility is refused.
     "journal:note_correct": obj("note", access.EDIT_CARE, allowed=frozenset({403})),
+    "journal:care_plan": obj("stay", access.VIEW_RECORDS),
+    "journal:goal_add": obj("stay", access.EDIT_CARE),
+    "journal:goal_edit": obj("goal", access.EDIT_CARE),
+    "journal:meeting_review": obj("meeting", access.EDIT_CARE),
     "journal:templates": Line(access.ADMINISTER),
     "journal:template_edit": obj("template", access.ADMINISTER),
     "dashboards:index": Line(access.VIEW_DASHBOARDS), "dashboards:report_json": Line(access.VIEW_DASHBOARDS),

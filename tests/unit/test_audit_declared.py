@@ -97,7 +97,7 @@ def _world(facility):
 
     document = doc_factories.document(facility=facility, family=family, stay=stay)
     consent = doc_factories.consent(facility=facility, adult=mother, scope="photos")
-    from journal.services import note_template_save
+    from journal.services import goal_add, note_template_save
     from tests.journal.factories import note
 
     return SimpleNamespace(document=document, consent=consent, facility=facility, family=family, child=child,
@@ -106,7 +106,10 @@ def _world(facility):
                            alert=assessment.alerts.get(), export=export, in_error=in_error,
                            note=note(author=factories.user(), stay=stay),
                            template=note_template_save(user=None, facility=facility, kind="other", title="Modèle",
-                                                       sections="Rubrique"))
+                                                       sections="Rubrique"),
+                           goal=goal_add(user=None, stay=stay, domain="network", title="Relais"),
+                           meeting=adm.meeting_add(user=None, stay=stay, held_on=date(2025, 10, 1),
+                                                   participants="équipe"))
 
 
 @pytest.fixture
