@@ -151,7 +151,8 @@ REPORT_DEFINITIONS = (
 
 
 def _pct(value: float | None) -> str:
-    return "—" if value is None else f"{value * 100:.1f} %"
+    # French number format: « 61,5 % » (decimal comma; the JSON keeps the fraction).
+    return "—" if value is None else f"{value * 100:.1f} %".replace(".", ",")
 
 
 def _num(value) -> str:

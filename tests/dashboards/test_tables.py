@@ -1,5 +1,6 @@
 """The dashboard's tables show each figure beside the previous period's, from hand-built rows (no database)."""
 
+import re
 from datetime import date
 from types import SimpleNamespace
 
@@ -123,3 +124,11 @@ def test_diagnoses_are_shown_by_their_label_with_the_code_beside(db):
     assert built["diagnosis_entry_exit"].rows[0][:2] == [
         "Trouble réactionnel de l'attachement (6B44)", "Trouble de l'alimentation du nourrisson (FEED-DIS)"]
     assert built["parent_diagnoses"].rows[0][0] == "Trouble dépressif à épisode unique (6A70)"
+
+
+def test_shares_are_written_the_french_way(tables):
+    """The occupancy and shares read « 61.5 % » before: the French write a decimal comma."""
+    built, _figures = tables
+    note = built["age_pyramid"].note
+    assert "%" in note and not re.search(r"\d\.\d %", note)
+    assert re.search(r"\d,\d %", note)
