@@ -62,6 +62,11 @@ office-deps:
 	@command -v soffice >/dev/null && command -v pdftotext >/dev/null || (apt-get update -qq && \
 		apt-get install -y -qq --no-install-recommends libreoffice-calc poppler-utils >/dev/null)
 
+# The README's screenshots (docs/screenshots), taken by a browser test on a small demo unit.
+.PHONY: screenshots
+screenshots: messages browser-deps
+	DOCS_SCREENSHOTS=1 $(PY) -m pytest -m browser tests/browser/test_readme_screenshots.py -q
+
 # Everything the whole suite drives outside Python: Chromium, LibreOffice, poppler.
 test-deps: browser-deps office-deps
 

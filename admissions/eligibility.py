@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from unit.ages import age_in_months, age_in_years, pregnancy_weeks_on
 
 MET, NOT_MET, UNKNOWN = "met", "not_met", "unknown"
@@ -114,3 +116,19 @@ def _all_children_within(
         min_months <= a and (a <= max_months if max_inclusive else a < max_months) for a in ages
     )
     return (MET if within else NOT_MET), "age_months:" + ",".join(str(a) for a in ages)
+
+
+def explain(why: str | None) -> str:
+    """Say in words how a computed criterion got its answer."""
+    if not why:
+        return _("pas encore vérifié")
+    kind, _sep, values = why.partition(":")
+    if kind == "age_months":
+        return _("âge à l'admission : %(v)s mois") % {"v": values}
+    if kind == "age_years":
+        return _("âge à l'admission : %(v)s ans") % {"v": values}
+    if kind == "pregnancy_weeks":
+        return _("grossesse de %(v)s semaines à l'admission") % {"v": values}
+    return {"no_birth_date": _("date de naissance manquante"),
+            "no_birth_or_due_date": _("ni date de naissance ni date prévue d'accouchement"),
+            "no_admission_date": _("date d'admission envisagée manquante")}.get(kind, why)

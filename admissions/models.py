@@ -7,6 +7,8 @@ from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
+from admissions.eligibility import explain
+from unit.labels import label as vocabulary_label
 from unit.models import (
     ClinicalQuerySet,
     ClinicalRecord,
@@ -73,7 +75,7 @@ class Child(ClinicalRecord):
     IDENTITY_FIELDS = ("family", "first_name", "last_name", "sex", "birth_date", "gestational_weeks",
                        "gestational_days", "birth_weight_g")
 
-    family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="children")
+    family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="children", verbose_name=_("famille"))
     first_name = models.CharField(_("prénom"), max_length=100)
     last_name = models.CharField(_("nom"), max_length=100)
     sex = models.CharField(_("sexe"), max_length=1, choices=vocabulary_choices("sex"))
@@ -119,7 +121,7 @@ class Adult(ClinicalRecord):
     # Who the adult is; the region of residence changes with a move and any facility following the family updates it.
     IDENTITY_FIELDS = ("family", "role", "first_name", "last_name", "birth_date", "nationality")
 
-    family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="adults")
+    family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="adults", verbose_name=_("famille"))
     role = models.CharField(_("rôle"), max_length=20, choices=vocabulary_choices("adult_role"))
     first_name = models.CharField(_("prénom"), max_length=100)
     last_name = models.CharField(_("nom"), max_length=100)
@@ -178,7 +180,7 @@ class AdmissionRequest(ClinicalRecord):
 
     facility = models.ForeignKey(Facility, on_delete=models.PROTECT, related_name="requests",
                                  verbose_name=_("structure"))
-    family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="requests")
+    family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="requests", verbose_name=_("famille"))
     received_on = models.DateField(_("date de réception"))
     requester = models.CharField(_("demandeur"), max_length=20, choices=vocabulary_choices("requester"))
     referrer_category = models.CharField(_("réseau envoyeur"), max_length=40,
@@ -228,7 +230,28 @@ class AdmissionRequest(ClinicalRecord):
         indexes = [models.Index(fields=["facility", "received_on"])]
 
     def __str__(self) -> str:
-        return f"{self.family} · {self.received_on:%Y-%m-%d}"
+        return f"{self.family} · {self.received_on:%d/%m/%Y}"
+
+    def history_value(self, field_name: str, value) -> str | list[tuple[str, str]] | None:
+        """The eligibility answers and verdict as the history page shows them: one row per criterion."""
+        if field_name not in ("eligibility_answers", "eligibility_details") or not isinstance(value, dict):
+            return None
+        criteria = {c.code: c.label for c in self.facility.criteria.all()}
+
+        def named(codes) -> str:
+            return ", ".join(str(criteria.get(code, code)) for code in codes)
+
+        if field_name == "eligibility_answers":
+            return [(str(criteria.get(code, code)), vocabulary_label("answer", answer))
+                    for code, answer in value.items()]
+        rows = [(str(_("verdict")), str(dict(self.Verdict.choices).get(value.get("verdict"), value.get("verdict"))))]
+        computed = value.get("computed") or {}
+        rows += [(str(criteria.get(code, code)), explain(why)) for code, why in computed.items()]
+        if value.get("failing"):
+            rows.append((str(_("critères non remplis")), named(value["failing"])))
+        if value.get("missing"):
+            rows.append((str(_("réponses manquantes")), named(value["missing"])))
+        return rows
 
     @property
     def status(self) -> str:
@@ -315,7 +338,7 @@ class Stay(ClinicalRecord):
         ]
 
     def __str__(self) -> str:
-        return f"{self.child} · {self.facility.code} · {self.admitted_on:%Y-%m-%d}"
+        return f"{self.child} · {self.facility.name} · {self.admitted_on:%d/%m/%Y}"
 
     @classmethod
     def facility_scope(cls, ids: list[int]) -> Q:
@@ -329,7 +352,7 @@ class Stay(ClinicalRecord):
 class PresencePeriod(ClinicalRecord):
     """An adult admitted with the child, from `start` to `end` (open while the stay goes on)."""
 
-    stay = models.ForeignKey(Stay, on_delete=models.PROTECT, related_name="presence_periods")
+    stay = models.ForeignKey(Stay, on_delete=models.PROTECT, related_name="presence_periods", verbose_name=_("séjour"))
     adult = models.ForeignKey(Adult, on_delete=models.PROTECT, related_name="presence_periods",
                               verbose_name=_("adulte"))
     start = models.DateField(_("du"))
@@ -378,9 +401,11 @@ class DiagnosisCode(TrackedModel):
 
 
 class Diagnosis(ClinicalRecord):
-    stay = models.ForeignKey(Stay, on_delete=models.PROTECT, related_name="diagnoses")
-    child = models.ForeignKey(Child, on_delete=models.PROTECT, null=True, blank=True, related_name="diagnoses")
-    adult = models.ForeignKey(Adult, on_delete=models.PROTECT, null=True, blank=True, related_name="diagnoses")
+    stay = models.ForeignKey(Stay, on_delete=models.PROTECT, related_name="diagnoses", verbose_name=_("séjour"))
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, null=True, blank=True, related_name="diagnoses",
+                       verbose_name=_("enfant"))
+    adult = models.ForeignKey(Adult, on_delete=models.PROTECT, null=True, blank=True, related_name="diagnoses",
+                       verbose_name=_("adulte"))
     timepoint = models.CharField(_("moment"), max_length=10, choices=vocabulary_choices("diagnosis_timepoint"))
     classification = models.CharField(_("classification"), max_length=10,
                                       choices=vocabulary_choices("diagnosis_classification"))
@@ -411,7 +436,7 @@ class Diagnosis(ClinicalRecord):
 
 
 class SynthesisMeeting(ClinicalRecord):
-    stay = models.ForeignKey(Stay, on_delete=models.PROTECT, related_name="meetings")
+    stay = models.ForeignKey(Stay, on_delete=models.PROTECT, related_name="meetings", verbose_name=_("séjour"))
     held_on = models.DateField(_("date"))
     participants = models.TextField(_("participants"))
     evaluation = models.TextField(_("évaluation de l'évolution"), blank=True)
@@ -431,9 +456,12 @@ class SynthesisMeeting(ClinicalRecord):
 
 
 class Intervention(ClinicalRecord):
-    facility = models.ForeignKey(Facility, on_delete=models.PROTECT, related_name="interventions")
-    family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="interventions")
-    stay = models.ForeignKey(Stay, on_delete=models.PROTECT, null=True, blank=True, related_name="interventions")
+    facility = models.ForeignKey(Facility, on_delete=models.PROTECT, related_name="interventions",
+                       verbose_name=_("structure"))
+    family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="interventions",
+                       verbose_name=_("famille"))
+    stay = models.ForeignKey(Stay, on_delete=models.PROTECT, null=True, blank=True, related_name="interventions",
+                       verbose_name=_("séjour"))
     kind = models.CharField(_("type"), max_length=30, choices=vocabulary_choices("intervention_kind"))
     done_on = models.DateField(_("date"))
     duration_min = models.PositiveIntegerField(_("durée (min)"), null=True, blank=True,
@@ -449,9 +477,11 @@ class Intervention(ClinicalRecord):
 
 
 class Signalement(ClinicalRecord):
-    facility = models.ForeignKey(Facility, on_delete=models.PROTECT, related_name="signalements")
-    family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="signalements")
-    stay = models.ForeignKey(Stay, on_delete=models.PROTECT, null=True, blank=True, related_name="signalements")
+    facility = models.ForeignKey(Facility, on_delete=models.PROTECT, related_name="signalements",
+                       verbose_name=_("structure"))
+    family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="signalements", verbose_name=_("famille"))
+    stay = models.ForeignKey(Stay, on_delete=models.PROTECT, null=True, blank=True, related_name="signalements",
+                       verbose_name=_("séjour"))
     made_on = models.DateField(_("date"))
     addressee = models.CharField(_("destinataire"), max_length=200)
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from admissions import forms, hooks, selectors, services
+from admissions import eligibility, forms, hooks, selectors, services
 from admissions.models import (
     AdmissionRequest,
     Adult,
@@ -273,8 +273,8 @@ def _render_request(request, req, *, can_edit: bool, which: str = "", bound_form
         context_forms[f"{which}_form"] = bound_form
     details = req.eligibility_details or {}
     answers, computed = req.eligibility_answers or {}, details.get("computed", {})
-    computed_rows = [{"criterion": c, "answer": answers.get(c.code, "unknown"), "why": _explain(computed.get(c.code))}
-                     for c in rows if c.rule != "manual"]
+    computed_rows = [{"criterion": c, "answer": answers.get(c.code, "unknown"),
+                      "why": eligibility.explain(computed.get(c.code))} for c in rows if c.rule != "manual"]
     return render(request, "admissions/request_detail.html", {
         "req": req, "criteria": rows, "details": details, "computed_rows": computed_rows,
         "answers": req.eligibility_answers or {}, **context_forms, "can_edit": can_edit,
@@ -335,22 +335,6 @@ def request_evaluate(request: HttpRequest, pk: int) -> JsonResponse:
         "failing": [labels.get(code, code) for code in verdict.failing],
         "missing": [labels.get(code, code) for code in verdict.missing],
     })
-
-
-def _explain(why: str | None) -> str:
-    """Say in words how a computed criterion got its answer."""
-    if not why:
-        return _("pas encore vérifié")
-    kind, _sep, values = why.partition(":")
-    if kind == "age_months":
-        return _("âge à l'admission : %(v)s mois") % {"v": values}
-    if kind == "age_years":
-        return _("âge à l'admission : %(v)s ans") % {"v": values}
-    if kind == "pregnancy_weeks":
-        return _("grossesse de %(v)s semaines à l'admission") % {"v": values}
-    return {"no_birth_date": _("date de naissance manquante"),
-            "no_birth_or_due_date": _("ni date de naissance ni date prévue d'accouchement"),
-            "no_admission_date": _("date d'admission envisagée manquante")}.get(kind, why)
 
 
 def _verdict_label(code: str) -> str:

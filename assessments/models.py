@@ -47,7 +47,7 @@ class Assessment(ClinicalRecord):
         ]
 
     def __str__(self) -> str:
-        return f"{self.instrument} · {self.assessed_on:%Y-%m-%d}"
+        return f"{self.instrument_name} · {self.assessed_on:%d/%m/%Y}"
 
     @classmethod
     def facility_scope(cls, ids: list[int]) -> Q:
@@ -63,6 +63,24 @@ class Assessment(ClinicalRecord):
     def _tool(self):
         return instruments.registry().get(self.instrument)
 
+    def history_value(self, field_name: str, value) -> str | list[tuple[str, str]] | None:
+        """The instrument by its name, scores by their labels, bands and flags by their labels (history page)."""
+        tool = self._tool()
+        if tool is None:
+            return None
+        lang = get_language() or "fr"
+        if field_name == "instrument":
+            return tool.name
+        if field_name in ("scores", "derived") and isinstance(value, dict):
+            return [(tool.score_label(code, lang), _number(score)) for code, score in value.items()]
+        if field_name == "bands" and isinstance(value, dict):
+            return [(tool.score_label(code, lang), _band_label(tool, code, band, lang)) for code, band in value.items()]
+        if field_name == "flags" and isinstance(value, list):
+            return " · ".join(tool.flag_label(code, lang) for code in value)
+        if field_name == "warnings" and isinstance(value, list):
+            return " ".join(str(item) for item in value)
+        return None
+
     @property
     def instrument_name(self) -> str:
         """The instrument's name (« Bayley-4 »), never its code."""
@@ -77,10 +95,22 @@ class Assessment(ClinicalRecord):
         return [tool.flag_label(code, lang) if tool else code for code in self.flags]
 
 
+def _number(value) -> str:
+    return f"{value:g}".replace(".", ",") if isinstance(value, float) else str(value)
+
+
+def _band_label(tool, score_code: str, band_code: str, lang: str) -> str:
+    for band in tool.bands.get(score_code, ()):
+        if band.code == band_code:
+            return band.label(lang)
+    return band_code
+
+
 class Alert(TrackedModel):
     """A finding that must be seen (EPDS item 10 above 0): visible until a clinician acknowledges it."""
 
-    assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="alerts")
+    assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="alerts",
+                       verbose_name=_("évaluation"))
     code = models.CharField(_("signal"), max_length=40)
     acknowledged_at = models.DateTimeField(_("pris en compte le"), null=True, blank=True)
     acknowledged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
@@ -126,7 +156,8 @@ class ExpectedAssessment(TrackedModel):
         MOTHER = "mother", _("chaque mère admise")
         FATHER = "father", _("chaque père admis")
 
-    facility = models.ForeignKey(Facility, on_delete=models.CASCADE, related_name="expected_assessments")
+    facility = models.ForeignKey(Facility, on_delete=models.CASCADE, related_name="expected_assessments",
+                       verbose_name=_("structure"))
     instrument = models.CharField(_("instrument"), max_length=30)
     subject = models.CharField(_("pour"), max_length=10, choices=Subject.choices, default=Subject.CHILD)
     anchor = models.CharField(_("repère"), max_length=20, choices=Anchor.choices)

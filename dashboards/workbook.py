@@ -414,6 +414,11 @@ def _chart(ws, table: Table, n_rows: int, spec: SheetChart, plan: _ChartPlan) ->
         chart.y_axis.number_format = "0;0"  # counts to the left read positive
         chart.y_axis.majorGridlines = None
         chart.x_axis.tickLblPos = "low"  # the bands' names outside the bars
+        peak = max([1] + [abs(v) for series in plan.values for v in series if v is not None])
+        step = next(s for s in (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 10**9) if s * 3 >= peak)
+        peak = math.ceil(peak / step) * step
+        chart.y_axis.scaling.min, chart.y_axis.scaling.max = -peak, peak  # one scale for both sexes
+        chart.y_axis.majorUnit = step
     chart.x_axis.delete = False
     chart.y_axis.delete = False
     return chart

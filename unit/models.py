@@ -147,7 +147,8 @@ class EligibilityCriterion(TrackedModel):
         PREGNANCY_OR_CHILD = "pregnancy_or_child", _("Grossesse ou âge de l'enfant, calculé")
         AGE_YEARS = "age_years", _("Âge (années), calculé")
 
-    facility = models.ForeignKey(Facility, on_delete=models.CASCADE, related_name="criteria")
+    facility = models.ForeignKey(Facility, on_delete=models.CASCADE, related_name="criteria",
+                       verbose_name=_("structure"))
     code = models.SlugField(_("code"), max_length=60)
     role = models.CharField(_("rôle"), max_length=10, choices=Role.choices)
     rule = models.CharField(_("règle"), max_length=30, choices=Rule.choices, default=Rule.MANUAL)
@@ -181,8 +182,10 @@ class Membership(TrackedModel):
         REPORTING = "reporting", _("Rapports")
         ADMIN = "admin", _("Administrateur")
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
-    facility = models.ForeignKey(Facility, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships",
+                       verbose_name=_("utilisateur"))
+    facility = models.ForeignKey(Facility, on_delete=models.CASCADE, related_name="memberships",
+                       verbose_name=_("structure"))
     role = models.CharField(_("rôle"), max_length=20, choices=Role.choices)
     active = models.BooleanField(_("active"), default=True)
 

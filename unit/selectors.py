@@ -10,6 +10,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import models
 from django.db.models import QuerySet
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from unit import access
@@ -21,6 +23,9 @@ class Change:
     field: str
     old: str
     new: str
+    # A structured value (scores, answers to criteria) as rows (label, value) of a small table; "" in old/new.
+    old_rows: tuple[tuple[str, str], ...] = ()
+    new_rows: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -37,20 +42,78 @@ class Version:
 HIDDEN_FIELDS = {"version", "updated_at", "created_at", "pseudonym_secret"}
 KINDS = {"+": "created", "~": "changed", "-": "deleted"}
 
+Shown = str | list[tuple[str, str]]
 
-def _display(model: type[models.Model], field_name: str, value) -> str:
-    if value is None or value == "":
-        return "—"
-    try:
-        field = model._meta.get_field(field_name)
-    except Exception:  # noqa: BLE001 - a field dropped from the model still shows its raw value
+
+def _person_name(user) -> str:
+    """A user as colleagues know them: full name, the login only when no name was entered."""
+    return (user.get_full_name() or user.get_username()) if user is not None else "système"
+
+
+class _Reader:
+    """Turns the stored values of one record's versions into what a person reads (related records fetched once)."""
+
+    def __init__(self, obj: models.Model):
+        self.obj = obj
+        self.model = type(obj)
+        self._related: dict[tuple[type, object], str] = {}
+
+    def _related_name(self, field: models.ForeignKey, pk) -> str:
+        target = field.related_model
+        key = (target, pk)
+        if key not in self._related:
+            found = target._default_manager.filter(pk=pk).first()
+            if found is None:
+                self._related[key] = f"{target._meta.verbose_name} {pk}"
+            elif isinstance(found, get_user_model()):
+                self._related[key] = _person_name(found)
+            else:
+                self._related[key] = str(found)
+        return self._related[key]
+
+    def shown(self, field_name: str, value) -> Shown:
+        if value is None or value == "" or value == [] or value == {}:
+            return "—"
+        try:
+            field = self.model._meta.get_field(field_name)
+        except Exception:  # noqa: BLE001 - a field dropped from the model still shows its raw value
+            return str(value)
+        # The model says how its coded or structured fields read (instrument names, scores, answers).
+        own = getattr(self.obj, "history_value", None)
+        if own is not None:
+            said = own(field_name, value)
+            if said is not None:
+                return said
+        if field.choices:
+            return str(dict(field.flatchoices).get(value, value))
+        if field.many_to_one or field.one_to_one:
+            return self._related_name(field, value)
+        if isinstance(field, models.DateTimeField):
+            return date_format(localtime(value), "d/m/Y H:i") if hasattr(value, "hour") else str(value)
+        if isinstance(field, models.DateField):
+            return value.strftime("%d/%m/%Y") if hasattr(value, "strftime") else str(value)
+        if isinstance(field, models.BooleanField):
+            return "oui" if value else "non"
+        if isinstance(value, dict):
+            return [(str(key), _plain(item)) for key, item in value.items()]
+        if isinstance(value, list):
+            return ", ".join(_plain(item) for item in value)
         return str(value)
-    if field.choices:
-        return str(dict(field.flatchoices).get(value, value))
-    if isinstance(field, models.DateField) and not isinstance(field, models.DateTimeField):
-        return value.strftime("%d/%m/%Y") if hasattr(value, "strftime") else str(value)
-    if isinstance(field, models.BooleanField):
-        return "oui" if value else "non"
+
+    def change(self, label: str, field_name: str, old, new) -> Change:
+        before, after = self.shown(field_name, old), self.shown(field_name, new)
+        return Change(label, before if isinstance(before, str) else "", after if isinstance(after, str) else "",
+                      tuple(before) if isinstance(before, list) else (),
+                      tuple(after) if isinstance(after, list) else ())
+
+
+def _plain(value) -> str:
+    if isinstance(value, float):
+        return f"{value:g}".replace(".", ",")
+    if isinstance(value, dict):
+        return " · ".join(f"{key} : {_plain(item)}" for key, item in value.items())
+    if isinstance(value, list):
+        return ", ".join(_plain(item) for item in value)
     return str(value)
 
 
@@ -70,9 +133,10 @@ def facility_codes(*, ids: set[int]) -> dict[int, str]:
 
 
 def history_of(*, obj: models.Model) -> list[Version]:
-    """Every version of `obj`, newest first, each with its field-by-field changes."""
+    """Every version of `obj`, newest first, each with its field-by-field changes as people read them."""
     records = list(obj.history.select_related("history_user").order_by("history_date", "history_id"))
     model = type(obj)
+    reader = _Reader(obj)
     versions: list[Version] = []
     previous = None
     for number, record in enumerate(records, start=1):
@@ -83,16 +147,15 @@ def history_of(*, obj: models.Model) -> list[Version]:
                     continue
                 value = getattr(record, field.attname)
                 if value not in (None, "", [], {}):
-                    changes.append(Change(str(field.verbose_name), "—", _display(model, field.name, value)))
+                    changes.append(reader.change(str(field.verbose_name), field.name, None, value))
         else:
             delta = record.diff_against(previous, excluded_fields=list(HIDDEN_FIELDS))
             for change in delta.changes:
                 label = str(model._meta.get_field(change.field).verbose_name)
-                changes.append(Change(label, _display(model, change.field, change.old),
-                                      _display(model, change.field, change.new)))
-        who = record.history_user.get_username() if record.history_user else "système"
-        versions.append(Version(number, record.history_date, who, record.history_change_reason or "",
-                                KINDS.get(record.history_type, record.history_type), changes))
+                changes.append(reader.change(label, change.field, change.old, change.new))
+        versions.append(Version(number, record.history_date, _person_name(record.history_user),
+                                record.history_change_reason or "", KINDS.get(record.history_type, record.history_type),
+                                changes))
         previous = record
     versions.reverse()
     return versions

@@ -157,7 +157,9 @@ def test_round_trip_to_the_funders_workbook_and_back(tmp_path, admin_user):
     assert (requests["Reçues"], requests["Acceptées"], requests["Liste d'attente"], requests["Refusées"],
             requests["Sans décision"]) == (6, 3, 1, 1, 1)
     flows = {(row[0], row[1]): row[2] for row in rows("diagnosis_entry_exit")}
-    assert flows == {("6B40", "6B40"): 1, ("6B40", "QA00"): 1}
+    # Each diagnosis by its recorded title with the code beside it.
+    ptsd = "Trouble de stress post-traumatique (6B40)"
+    assert flows == {(ptsd, ptsd): 1, (ptsd, "Examen de santé (QA00)"): 1}
     interventions = {row[0]: row[1] for row in rows("interventions")}
     assert sorted(interventions.values()) == [1, 2]  # home visit 1, phone consultation 2
     bayley = {row[0]: row[1:5] for row in rows("bayley_change")}

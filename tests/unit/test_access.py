@@ -61,5 +61,6 @@ def test_scope_filters_families_and_stays_by_facility(facility_a, facility_b, us
 def test_family_is_reached_from_the_facility_that_hosts_its_child(facility_a, facility_b, users_b):
     fam = factories.family(facility=facility_a)
     child = factories.child(family=fam)
+    factories.sharing_consent(family=fam)
     factories.stay(facility=facility_b, child=child)
     assert list(access.scope(Family.objects.all(), users_b["admissions"])) == [fam]
