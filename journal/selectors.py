@@ -9,7 +9,9 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
+from admissions import selectors as admission_selectors
 from admissions.models import Adult, SynthesisMeeting
+from assessments.models import Alert
 from journal import confidentiality, note_templates
 from journal.models import (
     OPEN_STATUSES,
@@ -147,3 +149,16 @@ def goal_for_edit(*, user: AbstractBaseUser, pk: int) -> CareGoal:
     return access.object_for(user=user, pk=pk, permission=access.EDIT_CARE,
                              queryset_or_model=CareGoal.objects.select_related("stay", "stay__child",
                                                                                 "stay__child__family"))
+
+
+# ---------------------------------------------------------------- chronology
+
+
+def chronology(*, user: AbstractBaseUser, stay_id: int) -> tuple:
+    """The stay with every relation its timeline reads, its alerts and the notes the user may read
+    (a fixed number of queries, whatever the length of the stay)."""
+    stay = admission_selectors.stay_detail(user=user, pk=stay_id)
+    alerts = list(access.scope(Alert.objects.filter(assessment__stay_id=stay.pk, assessment__entered_in_error=False),
+                               user))
+    notes = list(notes_of_stay(user=user, stay_id=stay.pk))
+    return stay, alerts, notes

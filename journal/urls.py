@@ -13,6 +13,7 @@ urlpatterns = [
     path("families/<int:pk>/", views.family_journal, name="family_journal"),
     path("families/<int:pk>/new/", views.family_note_create, name="family_note_create"),
     path("notes/<int:pk>/correct/", views.note_correct, name="note_correct"),
+    path("stays/<int:pk>/chronology/", views.stay_chronology, name="stay_chronology"),
     path("stays/<int:pk>/plan/", views.care_plan, name="care_plan"),
     path("stays/<int:pk>/plan/goals/new/", views.goal_add, name="goal_add"),
     path("goals/<int:pk>/edit/", views.goal_edit, name="goal_edit"),

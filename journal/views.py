@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from admissions import selectors as admission_selectors
 from admissions.models import Stay
-from journal import forms, note_templates, selectors, services
+from journal import chronology, forms, note_templates, selectors, services
 from unit import access, audit
 from unit.audit import EXPORT, READ, audited, not_audited
 from unit.cells import safe_text
@@ -183,6 +183,21 @@ def search(request: HttpRequest) -> HttpResponse:
     return render(request, "journal/search.html", {"form": form, "notes": notes, "limit": selectors.SEARCH_LIMIT})
 
 
+# ---------------------------------------------------------------- chronology
+
+
+@audited(READ, "admissions.stay", pk_kwarg="pk")
+def stay_chronology(request: HttpRequest, pk: int) -> HttpResponse:
+    """One timeline of the stay, filterable by kind (?kind=…, several allowed), printable."""
+    stay, alerts, notes = selectors.chronology(user=request.user, stay_id=pk)
+    audit.known_facility(request, stay, stay.facility_id)
+    kinds = chronology.chosen_kinds(request.GET.getlist("kind"))
+    events = [e for e in chronology.events_of_stay(stay, alerts=alerts, notes=notes) if e.kind in kinds]
+    return render(request, "journal/chronology.html", {
+        "stay": stay, "family": stay.child.family, "events": events, "kinds": chronology.KINDS.items(),
+        "chosen": kinds, "printed_at": timezone.localtime()})
+
+
 # ---------------------------------------------------------------- care plan
 
 
@@ -275,6 +290,7 @@ def template_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def stay_link(*, user, stay: Stay) -> list[tuple[str, str]]:
     """The stay page's links to its journal and care plan (admissions.hooks.STAY_LINKS)."""
     return [(_("Journal du séjour"), reverse("journal:stay_journal", args=[stay.pk])),
+            (_("Chronologie"), reverse("journal:stay_chronology", args=[stay.pk])),
             (_("Projet de soin"), reverse("journal:care_plan", args=[stay.pk]))]
 
 

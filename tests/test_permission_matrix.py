@@ -150,6 +150,7 @@ MATRIX: dict[str, Line] = {
     # Only its author corrects a note: every other carer of the facility is refused.
     "journal:note_correct": obj("note", access.EDIT_CARE, allowed=frozenset({403})),
     "journal:care_plan": obj("stay", access.VIEW_RECORDS),
+    "journal:stay_chronology": obj("stay", access.VIEW_RECORDS),
     "journal:goal_add": obj("stay", access.EDIT_CARE),
     "journal:goal_edit": obj("goal", access.EDIT_CARE),
     "journal:meeting_review": obj("meeting", access.EDIT_CARE),

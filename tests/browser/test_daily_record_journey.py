@@ -79,4 +79,11 @@ def test_journal_and_care_plan(live_server, page, screenshot):
     assert meeting.goal_reviews.count() == 2
     page.emulate_media(media="print")
     screenshot(page, "journal-5-plan-print")
+    page.emulate_media(media="screen")
+    page.goto(f"{live_server.url}/journal/stays/{stay.pk}/chronology/")
+    assert page.locator("[data-kind=note]").count() == 2 and page.locator("[data-kind=meeting]").count() == 1
+    page.uncheck("#kind-note")
+    page.get_by_role("button", name="Filtrer").click()
+    assert page.locator("[data-kind=note]").count() == 0 and page.locator("[data-kind=meeting]").count() == 1
+    screenshot(page, "journal-6-chronology")
     assert page.console_errors == []

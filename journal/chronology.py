@@ -1,0 +1,143 @@
+"""One timeline of a stay: what happened, in date order, from every record of it (plain values out).
+
+The events are built from rows already loaded (`journal.selectors.chronology`): no query here. Each event
+has a kind among `KINDS`, the filter of the page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+from assessments import instruments
+
+KINDS: dict[str, object] = {
+    "stay": _lazy("Admission et sortie"),
+    "decision": _lazy("Demande et décision"),
+    "presence": _lazy("Présence des parents"),
+    "diagnosis": _lazy("Diagnostics"),
+    "assessment": _lazy("Évaluations"),
+    "alert": _lazy("Alertes"),
+    "meeting": _lazy("Réunions de synthèse"),
+    "intervention": _lazy("Interventions"),
+    "signalement": _lazy("Signalements"),
+    "note": _lazy("Notes du journal"),
+}
+# Within a day: the stay opens first and closes last; notes keep their time.
+_ORDER = {"decision": 0, "stay": 1, "presence": 2, "diagnosis": 3, "assessment": 4, "alert": 5, "meeting": 6,
+          "intervention": 6, "signalement": 6, "note": 7}
+
+
+@dataclass(frozen=True)
+class Event:
+    day: date
+    kind: str
+    title: str
+    detail: str = ""
+    at: datetime | None = None  # the time of a note
+    url: str = ""
+    badge: str = ""  # "restricted", "warning", "closing"…
+
+    @property
+    def sort_key(self):
+        closing = self.kind == "stay" and self.badge == "closing"
+        return (self.day, 9 if closing else _ORDER[self.kind], (self.at.hour, self.at.minute) if self.at else (0, 0))
+
+
+def key_scores(assessment) -> str:
+    """The assessment's key scores (those its instrument follows over time) with their bands."""
+    try:
+        instrument = instruments.get(assessment.instrument)
+    except KeyError:
+        return ""
+    lang = get_language() or "fr"
+    values = {**assessment.scores, **assessment.derived}
+    parts = []
+    for code in instrument.trajectory:
+        value = values.get(code)
+        if value is None:
+            continue
+        band = instrument.band_of(code, value)
+        parts.append(f"{instrument.score_label(code, lang)} {value}" + (f" ({band.label(lang)})" if band else ""))
+    return " · ".join(parts)
+
+
+def _who(adult) -> str:
+    return f"{adult.get_role_display()} ({adult.first_name})"
+
+
+def events_of_stay(stay, *, alerts=(), notes=()) -> list[Event]:
+    """Every event of the stay, in date order; `stay` comes with its relations prefetched."""
+    events: list[Event] = []
+    request = stay.request
+    if request is not None:
+        events.append(Event(request.received_on, "decision", _("Demande reçue"),
+                            f"{request.get_referrer_category_display()} · {request.get_reason_display()}",
+                            url=reverse("admissions:request_detail", args=[request.pk])))
+        if request.decided_on:
+            events.append(Event(request.decided_on, "decision", _("Décision : %(d)s") % {
+                "d": request.get_decision_display()}, request.get_refusal_reason_display() or ""))
+    events.append(Event(stay.admitted_on, "stay", _("Admission"), stay.get_residence_before_display()))
+    for period in stay.presence_periods.all():
+        events.append(Event(period.start, "presence", _("Arrivée : %(who)s") % {"who": _who(period.adult)}))
+        if period.end:
+            events.append(Event(period.end, "presence", _("Départ : %(who)s") % {"who": _who(period.adult)}))
+    for diagnosis in stay.diagnoses.all():
+        if diagnosis.entered_in_error:
+            continue
+        subject = _("enfant") if diagnosis.child_id else diagnosis.adult.get_role_display()
+        day = diagnosis.made_on or (stay.discharged_on if diagnosis.timepoint == "exit" else stay.admitted_on)
+        events.append(Event(day or stay.admitted_on, "diagnosis",
+                            _("Diagnostic (%(when)s, %(who)s)") % {"when": diagnosis.get_timepoint_display(),
+                                                                   "who": subject},
+                            f"{diagnosis.code} {diagnosis.label}".strip(),
+                            badge="primary" if diagnosis.primary else ""))
+    for assessment in stay.assessments.all():
+        subject = _who(assessment.adult) if assessment.adult_id else _("enfant")
+        events.append(Event(assessment.assessed_on, "assessment",
+                            _("Évaluation %(instrument)s (%(who)s)") % {"instrument": assessment.instrument,
+                                                                         "who": subject},
+                            key_scores(assessment), url=reverse("assessments:assessment_detail",
+                                                                args=[assessment.pk]),
+                            badge="warning" if assessment.flags else ""))
+    for alert in alerts:
+        state = (_("prise en compte le %(day)s") % {"day": timezone.localtime(alert.acknowledged_at)
+                                                     .strftime("%d/%m/%Y")} if alert.acknowledged_at
+                 else _("non prise en compte"))
+        events.append(Event(timezone.localtime(alert.created_at).date(), "alert",
+                            _("Alerte : %(code)s") % {"code": alert.code}, state,
+                            badge="" if alert.acknowledged_at else "warning"))
+    for meeting in stay.meetings.all():
+        if not meeting.entered_in_error:
+            events.append(Event(meeting.held_on, "meeting", _("Réunion de synthèse"),
+                                " — ".join(t for t in (meeting.participants, meeting.evaluation) if t)))
+    for intervention in stay.interventions.all():
+        if not intervention.entered_in_error:
+            minutes = f" ({intervention.duration_min} min)" if intervention.duration_min else ""
+            events.append(Event(intervention.done_on, "intervention",
+                                _("Intervention : %(kind)s") % {"kind": intervention.get_kind_display()} + minutes))
+    for signalement in stay.signalements.all():
+        if not signalement.entered_in_error:
+            events.append(Event(signalement.made_on, "signalement", _("Signalement"), signalement.addressee,
+                                badge="warning"))
+    for note in notes:
+        local = timezone.localtime(note.written_at)
+        events.append(Event(local.date(), "note", note.get_kind_display(), note.text, at=local.replace(tzinfo=None),
+                            badge=note.confidentiality if note.confidentiality == "restricted" else ""))
+    if stay.discharged_on:
+        events.append(Event(stay.discharged_on, "stay", _("Sortie"),
+                            f"{stay.get_discharge_kind_display()} · {stay.get_residence_after_display()}",
+                            badge="closing"))
+    return sorted(events, key=lambda e: e.sort_key)
+
+
+def chosen_kinds(values: list[str]) -> list[str]:
+    """The kinds a filter asks for (all when none, unknown ones ignored)."""
+    chosen = [kind for kind in KINDS if kind in values]
+    return chosen or list(KINDS)
