@@ -66,7 +66,8 @@ def parse(user, params: QueryDict) -> tuple[list, Period, dict]:
         preset = "year"
         period = Period(date(year, 1, 1), date(year, 12, 31))
     return facilities, period, {"period": preset, "year": period.start.year, "codes": [f.code for f in facilities],
-                                "start": period.start.isoformat(), "end": period.end.isoformat()}
+                                "start": period.start.isoformat(), "end": period.end.isoformat(),
+                                "start_date": period.start, "end_date": period.end}
 
 
 def small_cell_threshold(user, facilities) -> int:

@@ -132,3 +132,11 @@ def test_shares_are_written_the_french_way(tables):
     note = built["age_pyramid"].note
     assert "%" in note and not re.search(r"\d\.\d %", note)
     assert re.search(r"\d,\d %", note)
+
+
+def test_the_exports_page_states_its_period_dd_mm_yyyy(client, facility_a, users_a):
+    """The header read « du 2025-01-01 au 2025-12-31 » before."""
+    client.force_login(users_a["reporting"])
+    page = client.get("/dashboards/exports/?facility=upb-a&year=2025").content.decode()
+    assert "du 01/01/2025 au 31/12/2025" in page
+    assert "2025-01-01 au" not in page
