@@ -71,7 +71,8 @@ def test_a_request_history_shows_the_eligibility_answers_as_a_table(login, facil
 
 
 # Field names that are already the French word.
-FRENCH_AS_IS = {"code", "instrument", "classification", "participants", "scores", "organisation", "extension", "actions"}
+FRENCH_AS_IS = {"code", "instrument", "classification", "participants", "scores", "organisation", "extension",
+                "actions"}
 
 
 def test_every_field_of_a_record_with_a_history_has_a_french_label():
