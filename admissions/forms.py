@@ -27,8 +27,11 @@ def _date(label, *, required=True, initial=None):
 
 
 def _vocab(name, label, *, required=True, blank="—"):
+    # A required list opens on a prompt that is refused, never on its first answer: a browser would send that
+    # answer for whoever did not look, and the reports would count it.
     return forms.ChoiceField(label=label, required=required,
-                             choices=lambda: form_choices(name, blank=blank if not required else None) or [])
+                             choices=lambda: form_choices(name, blank=blank if not required else _("— à choisir —"))
+                             or [])
 
 
 def _not_future(value: date | None, what: str) -> None:
