@@ -11,23 +11,22 @@ from datetime import date, datetime
 
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 
 from assessments import instruments
 
 KINDS: dict[str, object] = {
-    "stay": _lazy("Admission et sortie"),
-    "decision": _lazy("Demande et décision"),
-    "presence": _lazy("Présence des parents"),
-    "diagnosis": _lazy("Diagnostics"),
-    "assessment": _lazy("Évaluations"),
-    "alert": _lazy("Alertes"),
-    "meeting": _lazy("Réunions de synthèse"),
-    "intervention": _lazy("Interventions"),
-    "signalement": _lazy("Signalements"),
-    "note": _lazy("Notes du journal"),
+    "stay": gettext_lazy("Admission et sortie"),
+    "decision": gettext_lazy("Demande et décision"),
+    "presence": gettext_lazy("Présence des parents"),
+    "diagnosis": gettext_lazy("Diagnostics"),
+    "assessment": gettext_lazy("Évaluations"),
+    "alert": gettext_lazy("Alertes"),
+    "meeting": gettext_lazy("Réunions de synthèse"),
+    "intervention": gettext_lazy("Interventions"),
+    "signalement": gettext_lazy("Signalements"),
+    "note": gettext_lazy("Notes du journal"),
 }
 # Within a day: the stay opens first and closes last; notes keep their time.
 _ORDER = {"decision": 0, "stay": 1, "presence": 2, "diagnosis": 3, "assessment": 4, "alert": 5, "meeting": 6,

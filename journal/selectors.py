@@ -8,10 +8,13 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import get_language
 
 from admissions import selectors as admission_selectors
-from admissions.models import Adult, SynthesisMeeting
+from admissions.models import Adult, DiagnosisCode, SynthesisMeeting
 from assessments.models import Alert
+from documents import services as document_services
+from documents.models import ConsentScope
 from journal import confidentiality, note_templates
 from journal.models import (
     OPEN_STATUSES,
@@ -162,3 +165,28 @@ def chronology(*, user: AbstractBaseUser, stay_id: int) -> tuple:
                                user))
     notes = list(notes_of_stay(user=user, stay_id=stay.pk))
     return stay, alerts, notes
+
+
+# ---------------------------------------------------------------- stay summary and discharge letter
+
+
+def diagnosis_code_labels(*, stay) -> dict[tuple[str, str], str]:
+    """(classification, code) -> label of the codes the stay's diagnoses use (one query), for a diagnosis
+    recorded with its code alone."""
+    codes = {d.code for d in stay.diagnoses.all()}
+    if not codes:
+        return {}
+    lang_en = (get_language() or "fr").lower().startswith("en")
+    return {(c.classification, c.code): (c.label_en if lang_en else c.label_fr or c.label_en)
+            for c in DiagnosisCode.objects.filter(code__in=codes)}
+
+
+def stay_summary(*, user: AbstractBaseUser, stay_id: int) -> dict:
+    """The stay with every relation its summary reads, its care plan and the labels of its diagnosis codes
+    (a fixed number of queries, whatever the length of the stay). No journal note is loaded."""
+    stay = admission_selectors.stay_detail(user=user, pk=stay_id)
+    plan = care_plan(user=user, stay_id=stay.pk)
+    return {"stay": stay, "goals": plan["goals"], "meetings": plan["meetings"],
+            "code_labels": diagnosis_code_labels(stay=stay),
+            "network_sharing": document_services.consent_holds(family=stay.child.family,
+                                                               scope=ConsentScope.NETWORK_SHARING)}
