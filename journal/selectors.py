@@ -13,6 +13,7 @@ from django.utils.translation import get_language
 from admissions import selectors as admission_selectors
 from admissions.models import Adult, DiagnosisCode, SynthesisMeeting
 from assessments.models import Alert
+from documents import selectors as document_selectors
 from documents import services as document_services
 from documents.models import ConsentScope
 from journal import confidentiality, note_templates
@@ -162,7 +163,7 @@ def chronology(*, user: AbstractBaseUser, stay_id: int) -> tuple:
     (a fixed number of queries, whatever the length of the stay)."""
     stay = admission_selectors.stay_detail(user=user, pk=stay_id)
     alerts = list(access.scope(Alert.objects.filter(assessment__stay_id=stay.pk, assessment__entered_in_error=False),
-                               user))
+                               user).select_related("assessment"))
     notes = list(notes_of_stay(user=user, stay_id=stay.pk))
     return stay, alerts, notes
 
@@ -190,3 +191,17 @@ def stay_summary(*, user: AbstractBaseUser, stay_id: int) -> dict:
             "code_labels": diagnosis_code_labels(stay=stay),
             "network_sharing": document_services.consent_holds(family=stay.child.family,
                                                                scope=ConsentScope.NETWORK_SHARING)}
+
+
+def family_chronology(*, user: AbstractBaseUser, family_id: int) -> dict:
+    """The family with its requests, every stay of it the user may read with what a timeline reads, and the
+    alerts, notes (restricted ones only for their readers) and documents the user may read: a fixed number
+    of queries, whatever the number of stays, notes or documents."""
+    family = admission_selectors.family_detail(user=user, pk=family_id)
+    stays = admission_selectors.family_stays_detailed(user=user, family_id=family.pk)
+    alerts = list(access.scope(Alert.objects.filter(assessment__stay__child__family_id=family.pk,
+                                                    assessment__entered_in_error=False), user)
+                  .select_related("assessment"))
+    return {"family": family, "stays": stays, "requests": list(family.requests.all()), "alerts": alerts,
+            "notes": list(notes_of_family(user=user, family_id=family.pk)),
+            "documents": list(document_selectors.documents_of_family(user=user, family_id=family.pk))}

@@ -14,6 +14,7 @@ urlpatterns = [
     path("families/<int:pk>/new/", views.family_note_create, name="family_note_create"),
     path("notes/<int:pk>/correct/", views.note_correct, name="note_correct"),
     path("stays/<int:pk>/chronology/", views.stay_chronology, name="stay_chronology"),
+    path("families/<int:pk>/chronology/", views.family_chronology, name="family_chronology"),
     path("stays/<int:pk>/summary/", views.stay_summary, name="stay_summary"),
     path("stays/<int:pk>/summary.pdf", views.stay_summary_pdf, name="stay_summary_pdf"),
     path("stays/<int:pk>/discharge-letter.pdf", views.discharge_letter_pdf, name="discharge_letter_pdf"),

@@ -202,6 +202,21 @@ def stay_chronology(request: HttpRequest, pk: int) -> HttpResponse:
         "chosen": kinds, "printed_at": timezone.localtime()})
 
 
+@audited(READ, "admissions.family", pk_kwarg="pk")
+def family_chronology(request: HttpRequest, pk: int) -> HttpResponse:
+    """One timeline of the family across its stays (and its own notes and documents), filterable, printable."""
+    data = selectors.family_chronology(user=request.user, family_id=pk)
+    family = data["family"]
+    audit.known_facility(request, family, family.facility_id)
+    kinds = chronology.chosen_kinds(request.GET.getlist("kind"))
+    events = [e for e in chronology.events_of_family(family, stays=data["stays"], requests=data["requests"],
+                                                     alerts=data["alerts"], notes=data["notes"],
+                                                     documents=data["documents"]) if e.kind in kinds]
+    return render(request, "journal/family_chronology.html", {
+        "family": family, "events": events, "kinds": chronology.KINDS.items(), "chosen": kinds,
+        "stays": data["stays"], "printed_at": timezone.localtime()})
+
+
 # ---------------------------------------------------------------- stay summary and discharge letter
 
 CONFIDENTIALITY = gettext_lazy(
@@ -391,5 +406,6 @@ def stay_link(*, user, stay: Stay) -> list[tuple[str, str]]:
 
 
 def family_link(*, user, family) -> list[tuple[str, str]]:
-    """The family page's link to its journal (admissions.hooks.FAMILY_LINKS)."""
-    return [(_("Journal de la famille"), reverse("journal:family_journal", args=[family.pk]))]
+    """The family page's links to its journal and chronology (admissions.hooks.FAMILY_LINKS)."""
+    return [(_("Journal de la famille"), reverse("journal:family_journal", args=[family.pk])),
+            (_("Chronologie de la famille"), reverse("journal:family_chronology", args=[family.pk]))]

@@ -151,6 +151,7 @@ MATRIX: dict[str, Line] = {
     "journal:note_correct": obj("note", access.EDIT_CARE, allowed=frozenset({403})),
     "journal:care_plan": obj("stay", access.VIEW_RECORDS),
     "journal:stay_chronology": obj("stay", access.VIEW_RECORDS),
+    "journal:family_chronology": obj("family", access.VIEW_RECORDS),
     "journal:stay_summary": obj("stay", access.VIEW_RECORDS),
     "journal:stay_summary_pdf": obj("stay", access.VIEW_RECORDS),
     "journal:discharge_letter_pdf": obj("stay", access.VIEW_RECORDS),

@@ -1,5 +1,5 @@
 """In Chromium: a therapist writes a restricted note and a handover from a template, a manager does not see the
-restricted one, a synthesis meeting reviews two goals of the care plan, and the stay summary PDF downloads."""
+restricted one, a synthesis meeting reviews two goals of the care plan, the stay summary PDF downloads and the family's chronology opens."""
 
 from datetime import timedelta
 from pathlib import Path
@@ -97,4 +97,13 @@ def test_journal_and_care_plan(live_server, page, screenshot):
         page.get_by_role("link", name="Synthèse en PDF").click()
     assert download.value.suggested_filename == f"synthese-sejour-{stay.pk}.pdf"
     assert Path(download.value.path()).read_bytes().startswith(b"%PDF")
+
+    # The family's chronology, reached from the family page, printable.
+    page.goto(f"{live_server.url}/admissions/families/{family.pk}/")
+    page.get_by_role("link", name="Chronologie de la famille").click()
+    assert page.locator("[data-kind=note]").count() == 2 and page.locator("[data-kind=stay]").count() == 1
+    assert "UPB-2026-031" in page.locator("h1").inner_text()
+    screenshot(page, "journal-8-family-chronology")
+    page.emulate_media(media="print")
+    screenshot(page, "journal-9-family-chronology-print")
     assert page.console_errors == []
