@@ -1,5 +1,6 @@
 """In Chromium: a therapist writes a restricted note and a handover from a template, a manager does not see the
-restricted one, a synthesis meeting reviews two goals of the care plan, the stay summary PDF downloads and the family's chronology opens."""
+restricted one, a synthesis meeting reviews two goals of the care plan, the stay summary PDF downloads and the
+family's chronology opens."""
 
 from datetime import timedelta
 from pathlib import Path
