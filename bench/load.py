@@ -32,7 +32,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from run import PY, ROOT, ensure_postgres, env, free_port, log, machine, seeded  # noqa: E402
+from run import PY, ROOT, ensure_postgres, env, free_port, log, machine, psql, seeded  # noqa: E402
 
 RECORD_P95_MS = 300
 DASHBOARD_P95_MS = 800
@@ -183,11 +183,12 @@ def status(met: bool) -> str:
     return "met" if met else "**MISSED**"
 
 
-def section(result: dict, *, scale: str, command: str, about: str, started: datetime) -> str:
+def section(result: dict, *, scale: str, command: str, about: str, started: datetime, data: str = "") -> str:
     """The load-test section of docs/performance.md."""
     head = (f"## Staff at work: Locust load test, scale {scale}\n\n"
             f"- **Date**: {started.strftime('%Y-%m-%d %H:%M %Z')}\n- **Command**: `{command}`\n"
-            f"- **Machine**: {about}\n")
+            f"- **Machine**: {about}\n" + (f"- **Data**: `seed_volume --scale {scale} --seed 1`: {data} when the "
+                                          "test began\n" if data else ""))
     if "error" in result:
         return f"{head}\nNot measured: {result['error']}.\n"
     v = verdict(result)
@@ -250,6 +251,8 @@ def main() -> None:
     parser.add_argument("--spawn-rate", type=float, default=5)
     parser.add_argument("--run-time", default="5m")
     parser.add_argument("--fresh", action="store_true")
+    parser.add_argument("--no-seed", action="store_true",
+                        help="use the database as it is (seeded by hand with seed_volume): migrations only")
     parser.add_argument("--write", action="store_true", help="write the section of docs/performance.md")
     parser.add_argument("--output", default=str(ROOT / "docs" / "performance.md"))
     args = parser.parse_args()
@@ -257,10 +260,16 @@ def main() -> None:
     started = datetime.now().astimezone()
     about = machine()
     db = {"S": "bench_s", "M": "bench_m", "L": "bench_l"}[args.scale]
-    seeded(db, args.scale, args.fresh)
+    if args.no_seed:
+        subprocess.run([PY, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env(db), check=True)
+    else:
+        seeded(db, args.scale, args.fresh)
+    counts = psql("SELECT (SELECT count(*) FROM admissions_stay) || ' stays, ' || "
+                  "(SELECT count(*) FROM assessments_assessment) || ' assessments, ' || "
+                  "(SELECT count(*) FROM unit_facility) || ' facilities'", db)
     result = run(db, users=args.users, spawn_rate=args.spawn_rate, run_time=args.run_time)
     command = "python bench/load.py " + " ".join(sys.argv[1:])
-    text = section(result, scale=args.scale, command=command, about=about, started=started)
+    text = section(result, scale=args.scale, command=command, about=about, started=started, data=counts)
     print(text)
     if args.write:
         write_section(Path(args.output), text)
