@@ -54,7 +54,8 @@ def index(request: HttpRequest) -> HttpResponse:
     figures = {name: figure for name, figure in charts.build_figures(report, exact).items()
                if k <= 1 or not exact[name].counts}
     sections = [{"key": section.key, "title": section.title, "items": [
-        {"name": name, "table": published[name], "figure": figures.get(name), "figure_id": f"fig-{name}"}
+        {"name": name, "table": published[name], "figure": figures.get(name), "figure_id": f"fig-{name}",
+         "wide": _wide(published[name])}
         for name in names]} for section, names in catalogue.page_sections()]
     extra = [published[name] for name in catalogue.other_tables()]
     return render(request, "dashboards/index.html", {
@@ -62,6 +63,14 @@ def index(request: HttpRequest) -> HttpResponse:
         "query": request.GET.urlencode(), "all_facilities": _choices(request),
         "years": list(range(timezone.localdate().year, timezone.localdate().year - 10, -1)),
     })
+
+
+# A table this wide or this long takes the page's width, under its chart rather than beside it.
+WIDE_FROM_COLUMNS, LONG_FROM_ROWS = 7, 10
+
+
+def _wide(table: Table) -> bool:
+    return len(table.headers) >= WIDE_FROM_COLUMNS or len(table.rows) >= LONG_FROM_ROWS
 
 
 def _choices(request):
