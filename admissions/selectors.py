@@ -95,8 +95,9 @@ def _with_residents(stays: QuerySet) -> QuerySet:
     )
 
 
-def stay_detail(*, user: AbstractBaseUser, pk: int) -> Stay:
-    qs = stays_visible(user=user).select_related("facility", "child", "child__family", "request").prefetch_related(
+def _with_timeline(stays: QuerySet[Stay]) -> QuerySet[Stay]:
+    """The stays with every relation their page and timeline read (a fixed number of queries for any number)."""
+    return stays.select_related("facility", "child", "child__family", "request").prefetch_related(
         Prefetch("presence_periods", queryset=PresencePeriod.objects.filter(entered_in_error=False)
                  .select_related("adult")),
         Prefetch("diagnoses", queryset=Diagnosis.objects.select_related("child", "adult")),
@@ -104,7 +105,16 @@ def stay_detail(*, user: AbstractBaseUser, pk: int) -> Stay:
         "signalements",
         *(prefetch() for prefetch in registry.contributions(hooks.STAY_PREFETCH)),
     )
-    return get_object_or_404(qs, pk=pk)
+
+
+def stay_detail(*, user: AbstractBaseUser, pk: int) -> Stay:
+    return get_object_or_404(_with_timeline(stays_visible(user=user)), pk=pk)
+
+
+def family_stays_detailed(*, user: AbstractBaseUser, family_id: int) -> list[Stay]:
+    """Every stay of the family's children the user may read, each with what its timeline reads."""
+    return list(_with_timeline(stays_visible(user=user).filter(child__family_id=family_id))
+                .order_by("admitted_on", "pk"))
 
 
 def open_alerts(*, user: AbstractBaseUser, stay_id: int | None = None, family_id: int | None = None) -> list:

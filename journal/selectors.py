@@ -8,10 +8,14 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import get_language
 
 from admissions import selectors as admission_selectors
-from admissions.models import Adult, SynthesisMeeting
+from admissions.models import Adult, DiagnosisCode, SynthesisMeeting
 from assessments.models import Alert
+from documents import selectors as document_selectors
+from documents import services as document_services
+from documents.models import ConsentScope
 from journal import confidentiality, note_templates
 from journal.models import (
     OPEN_STATUSES,
@@ -159,6 +163,45 @@ def chronology(*, user: AbstractBaseUser, stay_id: int) -> tuple:
     (a fixed number of queries, whatever the length of the stay)."""
     stay = admission_selectors.stay_detail(user=user, pk=stay_id)
     alerts = list(access.scope(Alert.objects.filter(assessment__stay_id=stay.pk, assessment__entered_in_error=False),
-                               user))
+                               user).select_related("assessment"))
     notes = list(notes_of_stay(user=user, stay_id=stay.pk))
     return stay, alerts, notes
+
+
+# ---------------------------------------------------------------- stay summary and discharge letter
+
+
+def diagnosis_code_labels(*, stay) -> dict[tuple[str, str], str]:
+    """(classification, code) -> label of the codes the stay's diagnoses use (one query), for a diagnosis
+    recorded with its code alone."""
+    codes = {d.code for d in stay.diagnoses.all()}
+    if not codes:
+        return {}
+    lang_en = (get_language() or "fr").lower().startswith("en")
+    return {(c.classification, c.code): (c.label_en if lang_en else c.label_fr or c.label_en)
+            for c in DiagnosisCode.objects.filter(code__in=codes)}
+
+
+def stay_summary(*, user: AbstractBaseUser, stay_id: int) -> dict:
+    """The stay with every relation its summary reads, its care plan and the labels of its diagnosis codes
+    (a fixed number of queries, whatever the length of the stay). No journal note is loaded."""
+    stay = admission_selectors.stay_detail(user=user, pk=stay_id)
+    plan = care_plan(user=user, stay_id=stay.pk)
+    return {"stay": stay, "goals": plan["goals"], "meetings": plan["meetings"],
+            "code_labels": diagnosis_code_labels(stay=stay),
+            "network_sharing": document_services.consent_holds(family=stay.child.family,
+                                                               scope=ConsentScope.NETWORK_SHARING)}
+
+
+def family_chronology(*, user: AbstractBaseUser, family_id: int) -> dict:
+    """The family with its requests, every stay of it the user may read with what a timeline reads, and the
+    alerts, notes (restricted ones only for their readers) and documents the user may read: a fixed number
+    of queries, whatever the number of stays, notes or documents."""
+    family = admission_selectors.family_detail(user=user, pk=family_id)
+    stays = admission_selectors.family_stays_detailed(user=user, family_id=family.pk)
+    alerts = list(access.scope(Alert.objects.filter(assessment__stay__child__family_id=family.pk,
+                                                    assessment__entered_in_error=False), user)
+                  .select_related("assessment"))
+    return {"family": family, "stays": stays, "requests": list(family.requests.all()), "alerts": alerts,
+            "notes": list(notes_of_family(user=user, family_id=family.pk)),
+            "documents": list(document_selectors.documents_of_family(user=user, family_id=family.pk))}
