@@ -130,13 +130,17 @@ def forest(_report, table: Table) -> dict:
     """Mean change with its 95 % interval, per subgroup, one panel per measure (the table's numbers)."""
     rows = [row for row in table.rows if isinstance(row[5], int | float)]
     measures = list(dict.fromkeys(str(row[0]).split(" · ")[0] for row in rows))
+
+    def label(row) -> str:  # « breakdown : group », or the cohort alone
+        parts = str(row[0]).split(" · ")
+        return f"{parts[1]} : {row[1]}" if len(parts) > 1 else str(row[1])
     if not measures:
         return _fig(go.Figure(), table.title)
     figure = make_subplots(rows=1, cols=len(measures), shared_yaxes=True, subplot_titles=measures,
                            horizontal_spacing=0.03)
     for column, measure in enumerate(measures, start=1):
         mine = [row for row in rows if str(row[0]).split(" · ")[0] == measure]
-        labels = [f"{str(row[0]).split(' · ')[1]} : {row[1]}" for row in mine]
+        labels = [label(row) for row in mine]
         plus = [row[7] - row[5] if isinstance(row[7], int | float) else 0 for row in mine]
         minus = [row[5] - row[6] if isinstance(row[6], int | float) else 0 for row in mine]
         figure.add_trace(go.Scatter(
@@ -146,7 +150,7 @@ def forest(_report, table: Table) -> dict:
             showlegend=False), row=1, col=column)
         figure.add_vline(x=0, line_dash="dot", line_color="#666", row=1, col=column)
     figure.update_yaxes(autorange="reversed")
-    height = max(340, 24 * len({str(row[0]).split(" · ")[1] + str(row[1]) for row in rows}) + 120)
+    height = max(340, 24 * len({label(row) for row in rows}) + 120)
     figure.update_layout(title=f"{table.title} — {_('évolution moyenne et IC 95 %')}",
                          **{**LAYOUT, "height": height, "margin": {**LAYOUT["margin"], "l": 260, "t": 80}})
     return figure.to_plotly_json()

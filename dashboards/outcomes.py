@@ -290,3 +290,16 @@ def bayley_change(discharged: Sequence, assessments: Sequence) -> dict:
             "mean_change": _round((rows["exit"] - rows["entry"]).mean(), 1) if n else None,
         }
     return result
+
+
+def cohort_outcomes(data, cohorts: dict[str, Sequence], report_date: date) -> dict[str, dict]:
+    """The outcomes of several cohorts of discharged stays (facilities side by side, discharge years) from one
+    load: one frame of pairs, split by cohort."""
+    every = [s for stays in cohorts.values() for s in stays]
+    pairs = pairs_frame(every, data.assessments, data.presence, data.adults)
+    result = {}
+    for key, stays in cohorts.items():
+        ids = {s.id for s in stays}
+        mine = pairs[pairs["stay_id"].isin(ids)] if not pairs.empty else pairs
+        result[key] = outcomes(mine, stays, data.stay_signalements, data.later_stays, report_date)
+    return result

@@ -38,7 +38,9 @@ class _Unit:
 
 def _units(table: Table) -> list[_Unit]:
     spec = catalogue.declared(table.name)
-    layout = (spec.layout if spec else ()) or (Block(cols=tuple(range(1, len(table.headers)))),)
+    # A table outside the report's declaration (the cohort comparison) carries its own layout.
+    layout = table.extra.get("layout") or (spec.layout if spec else ()) or \
+        (Block(cols=tuple(range(1, len(table.headers)))),)
     units = []
     for spec in layout:
         if isinstance(spec, Means):
