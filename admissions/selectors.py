@@ -242,7 +242,7 @@ def request_detail(*, user: AbstractBaseUser, pk: int, permission: str = access.
 
 def board(*, user: AbstractBaseUser, facility_code: str = "") -> list[dict]:
     """Current residents per facility: places used today (the capacity rule), each child with age, days in
-    stay, parents present."""
+    stay, parents present, and the open alerts on the stay (an EPDS self-harm answer: admissions/hooks.py)."""
     today = timezone.localdate()
     stays = stays_occupying(user=user, day=today)
     if facility_code:
@@ -251,6 +251,9 @@ def board(*, user: AbstractBaseUser, facility_code: str = "") -> list[dict]:
     if facility_code:
         facilities = facilities.filter(code=facility_code)
     by_facility: dict[int, dict] = {f.pk: {"facility": f, "rows": []} for f in facilities}
+    alerts_by_stay: dict[int, list] = {}
+    for alert in open_alerts(user=user):
+        alerts_by_stay.setdefault(alert.assessment.stay_id, []).append(alert)
     for stay in stays:
         entry = by_facility[stay.facility_id]
         present = [p.adult for p in stay.presence_periods.all()
@@ -260,6 +263,7 @@ def board(*, user: AbstractBaseUser, facility_code: str = "") -> list[dict]:
             "age_months": age_in_months(stay.child.birth_date, today),
             "days": (today - stay.admitted_on).days,
             "parents": present,
+            "alerts": alerts_by_stay.get(stay.pk, []),
         })
     for entry in by_facility.values():
         entry["used"] = len(entry["rows"])

@@ -25,4 +25,5 @@ urlpatterns = [
     path("meetings/<int:pk>/review/", views.meeting_review, name="meeting_review"),
     path("templates/", views.templates, name="templates"),
     path("templates/<int:pk>/", views.template_edit, name="template_edit"),
+    path("today/settings/", views.today_settings, name="today_settings"),
 ]

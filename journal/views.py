@@ -21,6 +21,7 @@ from documents import services as document_services
 from documents.models import DocumentKind
 from journal import chronology, forms, note_templates, pdf, selectors, services, summary
 from unit import access, audit
+from unit import views as unit_views
 from unit.audit import EXPORT, READ, audited, not_audited
 from unit.cells import safe_text
 from unit.history import ConflictError
@@ -395,6 +396,48 @@ def template_edit(request: HttpRequest, pk: int) -> HttpResponse:
         request, form, template="journal/template_edit.html", context={"template": template},
         save=lambda d: services.note_template_save(user=request.user, template=template, **d),
         success=_("Modèle enregistré."), back=reverse("journal:templates"))
+
+
+# ---------------------------------------------------------------- the Today page (the home page)
+
+# The order of the sections by what the user does: a therapist starts with alerts and assessments, an
+# admitting clinician with arrivals and departures, a manager or an administrator with what runs late.
+SECTIONS_BY_ROLE = {
+    access.EDIT_ASSESSMENTS: ("alerts", "assessments", "notes", "meetings", "goals", "arrivals", "discharges",
+                              "mandates"),
+    access.EDIT_ADMISSIONS: ("arrivals", "discharges", "alerts", "mandates", "meetings", "goals", "assessments",
+                             "notes"),
+    access.VIEW_RECORDS: ("alerts", "meetings", "goals", "mandates", "arrivals", "discharges", "assessments",
+                          "notes"),
+}
+
+
+@audited(READ)
+def today(request: HttpRequest) -> HttpResponse:
+    """The home page: for whoever reads records, what the day and the week hold in their facilities; for the
+    others (reporting), their facilities and what they may open."""
+    if not access.has_permission(request.user, access.VIEW_RECORDS):
+        return unit_views.home(request)
+    since = services.today_visit_record(user=request.user)
+    held = access.permissions_anywhere(request.user)
+    role = next(permission for permission in SECTIONS_BY_ROLE if permission in held)
+    return render(request, "journal/today.html", {
+        "today": selectors.today(user=request.user, since=since), "sections": SECTIONS_BY_ROLE[role],
+        "facility_names": access.facility_names(request.user),
+        "can_set": access.has_permission(request.user, access.ADMINISTER),
+    })
+
+
+@not_audited("the rhythm of the Today page per facility: no record")
+def today_settings(request: HttpRequest) -> HttpResponse:
+    access.require(request.user, access.ADMINISTER)
+    facilities = access.facilities_for(request.user, access.ADMINISTER)
+    form = forms.TodaySettingsForm(request.POST if request.method == "POST" else None, facilities=facilities)
+    return _form_page(
+        request, form, template="journal/today_settings.html",
+        context={"rows": selectors.today_settings_administered(user=request.user)},
+        save=lambda d: services.today_settings_save(user=request.user, **d),
+        success=_("Réglages enregistrés."), back=reverse("journal:today_settings"))
 
 
 def stay_link(*, user, stay: Stay) -> list[tuple[str, str]]:

@@ -161,6 +161,7 @@ MATRIX: dict[str, Line] = {
     "journal:meeting_review": obj("meeting", access.EDIT_CARE),
     "journal:templates": Line(access.ADMINISTER),
     "journal:template_edit": obj("template", access.ADMINISTER),
+    "journal:today_settings": Line(access.ADMINISTER),
     "dashboards:index": Line(access.VIEW_DASHBOARDS), "dashboards:report_json": Line(access.VIEW_DASHBOARDS),
     "dashboards:table_csv": Line(access.VIEW_DASHBOARDS),
     "dashboards:cohorts": Line(access.VIEW_DASHBOARDS),
