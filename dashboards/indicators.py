@@ -276,8 +276,9 @@ def compute(data: ReportData, start: date, end: date, facility_codes: Sequence[s
     report["interventions"] = _counts(kind for kind, day in data.interventions if start <= day <= end)
     report["signalements"] = sum(1 for day in data.signalements if start <= day <= end)
     report["synthesis_meetings"] = sum(1 for day in data.meetings if start <= day <= end)
-    report["bayley_change"] = outcome_rules.bayley_change(discharged, data.assessments)
-    pairs = outcome_rules.pairs_frame(discharged, data.assessments, data.presence, data.adults)
+    pairs = outcome_rules.pairs_frame(discharged, data.assessments, data.presence, data.adults,
+                                      measures=outcome_rules.ALL_MEASURES)
+    report["bayley_change"] = outcome_rules.bayley_change(pairs)
     report["outcomes"] = outcome_rules.outcomes(pairs, discharged, data.stay_signalements, data.later_stays,
                                                 report_date or end)
     return report

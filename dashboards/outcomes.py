@@ -17,7 +17,6 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from admissions.rules import Period, admission_mode
 from assessments.instruments import registry
 from unit.ages import age_in_months
 
@@ -62,7 +61,6 @@ MEASURE_CODES = tuple(m.code for m in MEASURES)
 BAYLEY_COMPOSITES = ("cog", "lang", "motor", "se", "ab")
 OUTCOME_INSTRUMENTS = ("bayley3", "bayley4", "pirgas", "adbb", "epds")
 
-WITH_FATHER = ("father_only", "both_whole_stay", "both_partial")
 BREAKDOWNS: dict[str, tuple[str, ...]] = {
     "admission_mode": ("with_father", "without_father"),
     "age_band": ("0-5m", "6-11m", "12-23m", "24-35m", "36m+"),
@@ -89,31 +87,27 @@ def _length_group(days: int) -> str:
 
 def stays_frame(discharged: Sequence, presence: Sequence) -> pd.DataFrame:
     """One row per discharged stay with its breakdown keys (the parents' presence over the whole stay)."""
-    periods: dict[int, list[Period]] = {}
-    for row in presence:
-        periods.setdefault(row.stay_id, []).append(Period(row.role, row.start, row.end))
-    rows = []
-    for stay in discharged:
-        mode = admission_mode(periods.get(stay.id, []), stay.admitted_on, stay.discharged_on)
-        rows.append({
-            "stay_id": stay.id, "child_id": stay.child_id, "family_id": stay.family_id,
-            "facility_id": stay.facility_id, "admitted_on": stay.admitted_on, "discharged_on": stay.discharged_on,
-            "admission_mode": "with_father" if mode in WITH_FATHER else "without_father",
-            "age_band": _age_band(age_in_months(stay.birth_date, stay.admitted_on)),
-            "length_of_stay": _length_group((stay.discharged_on - stay.admitted_on).days),
-            "mandate": "voluntary" if stay.mandate in ("", "none") else "judicial",
-        })
+    # Father only, both parents for the whole stay or in part: the admission modes where a father is present at
+    # some time of the stay (admissions.rules.admission_mode), i.e. a father has a presence period in it.
+    with_father = {row.stay_id for row in presence if row.role == "father"}
+    rows = [(stay.id, stay.child_id, stay.family_id, stay.facility_id, stay.admitted_on, stay.discharged_on,
+             "with_father" if stay.id in with_father else "without_father",
+             _age_band(age_in_months(stay.birth_date, stay.admitted_on)),
+             _length_group((stay.discharged_on - stay.admitted_on).days),
+             "voluntary" if stay.mandate in ("", "none") else "judicial") for stay in discharged]
     return pd.DataFrame(rows, columns=["stay_id", "child_id", "family_id", "facility_id", "admitted_on",
                                        "discharged_on", *BREAKDOWNS])
 
 
 def _values(assessments: Sequence, roles: dict[int, str], measures: Sequence[Measure]) -> pd.DataFrame:
     """The long frame of every outcome value: (stay, measure, subject, assessment, date, value)."""
+    by_instrument: dict[str, list[Measure]] = {}
+    for measure in measures:
+        for instrument in measure.instruments:
+            by_instrument.setdefault(instrument, []).append(measure)
     rows = []
     for a in assessments:
-        for measure in measures:
-            if a.instrument not in measure.instruments:
-                continue
+        for measure in by_instrument.get(a.instrument, ()):
             if measure.subject_role and roles.get(a.adult_id) != measure.subject_role:
                 continue
             value = (a.derived if measure.derived else a.scores).get(measure.score)
@@ -138,7 +132,7 @@ def pairs_frame(discharged: Sequence, assessments: Sequence, presence: Sequence,
     values = _values([a for a in assessments if not a.adult_id or (a.stay_id, a.adult_id) in admitted], roles,
                      measures)
     if stays.empty or values.empty:
-        return pd.DataFrame(columns=PAIR_COLUMNS)
+        return pd.DataFrame(columns=[*PAIR_COLUMNS, "entry_case", "exit_case", "direction"])
     frame = values.merge(stays[["stay_id", "admitted_on", "discharged_on"]], on="stay_id")
     on = pd.to_datetime(frame["on"])
     admitted_on, discharged_on = pd.to_datetime(frame["admitted_on"]), pd.to_datetime(frame["discharged_on"])
@@ -158,7 +152,23 @@ def pairs_frame(discharged: Sequence, assessments: Sequence, presence: Sequence,
         "on_exit": "exit_on", "value_entry": "entry", "value_exit": "exit", "instrument_entry": "entry_instrument",
         "instrument_exit": "exit_instrument"})
     pairs = pairs.merge(stays, on="stay_id")
-    return pairs[PAIR_COLUMNS].sort_values(["measure", "stay_id", "subject_id"]).reset_index(drop=True)
+    pairs = pairs[PAIR_COLUMNS].sort_values(["measure", "stay_id", "subject_id"]).reset_index(drop=True)
+    return _judged(pairs, measures)
+
+
+def _judged(pairs: pd.DataFrame, measures: Sequence[Measure]) -> pd.DataFrame:
+    """The pairs with, per row, whether entry and exit are cases and the direction of the change (once, vectorised:
+    every summary of every subgroup reads these columns)."""
+    pairs = pairs.assign(entry_case=False, exit_case=False, direction=0)
+    for measure in measures:
+        mine = pairs["measure"] == measure.code
+        if not mine.any():
+            continue
+        rows = pairs[mine]
+        pairs.loc[mine, "entry_case"] = measure.is_case(rows["entry"]).to_numpy()
+        pairs.loc[mine, "exit_case"] = measure.is_case(rows["exit"]).to_numpy()
+        pairs.loc[mine, "direction"] = _direction(measure, rows).to_numpy()
+    return pairs
 
 
 def pair_records(pairs: pd.DataFrame) -> list[dict]:
@@ -167,11 +177,20 @@ def pair_records(pairs: pd.DataFrame) -> list[dict]:
             for m, stay, a, b in zip(pairs["measure"], pairs["stay_id"], pairs["entry"], pairs["exit"], strict=True)]
 
 
-def _band_rank(instrument: str, score: str, value: float, higher_is_better: bool) -> int | None:
-    """The position of a value among the instrument's bands, better bands ranking higher."""
-    bands = registry()[instrument].bands.get(score, ())
-    ordered = sorted(bands, key=lambda b: b.low, reverse=not higher_is_better)
-    return next((rank for rank, band in enumerate(ordered) if band.contains(value)), None)
+def _band_ranks(instruments: pd.Series, values: pd.Series, score: str, higher_is_better: bool) -> pd.Series:
+    """The position of each value among its instrument's bands, better bands ranking higher (NaN outside)."""
+    ranks = pd.Series(np.nan, index=values.index)
+    for instrument in instruments.unique():
+        bands = sorted(registry()[instrument].bands.get(score, ()), key=lambda b: b.low)
+        if not bands:
+            continue
+        mine = instruments == instrument
+        lows = np.array([band.low for band in bands], dtype=float)
+        position = np.searchsorted(lows, values[mine].to_numpy(dtype=float), side="right") - 1
+        inside = (position >= 0) & (values[mine].to_numpy(dtype=float) <= bands[-1].high)
+        rank = position if higher_is_better else len(bands) - 1 - position
+        ranks[mine] = np.where(inside, rank, np.nan)
+    return ranks
 
 
 def _direction(measure: Measure, pairs: pd.DataFrame) -> pd.Series:
@@ -182,12 +201,9 @@ def _direction(measure: Measure, pairs: pd.DataFrame) -> pd.Series:
         change = pairs["exit"] - pairs["entry"]
         better = -change if not measure.higher_is_better else change
         return np.sign(better.where(better.abs() >= measure.band_points, 0)).astype(int)
-    entry = [_band_rank(i, measure.score, v, measure.higher_is_better)
-             for i, v in zip(pairs["entry_instrument"], pairs["entry"], strict=True)]
-    exit_ = [_band_rank(i, measure.score, v, measure.higher_is_better)
-             for i, v in zip(pairs["exit_instrument"], pairs["exit"], strict=True)]
-    return pd.Series([int(np.sign(b - a)) if a is not None and b is not None else 0
-                      for a, b in zip(entry, exit_, strict=True)], index=pairs.index)
+    entry = _band_ranks(pairs["entry_instrument"], pairs["entry"], measure.score, measure.higher_is_better)
+    exit_ = _band_ranks(pairs["exit_instrument"], pairs["exit"], measure.score, measure.higher_is_better)
+    return np.sign((exit_ - entry).fillna(0)).astype(int)
 
 
 def _round(value: float, digits: int) -> float:
@@ -208,8 +224,8 @@ def summary(measure: Measure, pairs: pd.DataFrame) -> dict:
         half = float(stats.t.ppf(0.975, n - 1)) * sd / math.sqrt(n)
         ci95 = [_round(mean - half, 1), _round(mean + half, 1)]
         effect = _round(mean / sd, 2) if sd > 0 else None
-    case_in, case_out = measure.is_case(pairs["entry"]), measure.is_case(pairs["exit"])
-    direction = _direction(measure, pairs)
+    case_in, case_out = pairs["entry_case"].astype(bool), pairs["exit_case"].astype(bool)
+    direction = pairs["direction"]
     return {
         "n": n, "entry_mean": _round(pairs["entry"].mean(), 1), "exit_mean": _round(pairs["exit"].mean(), 1),
         "mean_change": _round(mean, 1), "ci95": ci95, "effect_size": effect,
@@ -272,16 +288,16 @@ def outcomes(pairs: pd.DataFrame, discharged: Sequence, stay_signalements, later
 
 
 BAYLEY_MEASURES = tuple(Measure(f"bayley_{c}", BAYLEY, c, False, True, "lt", 85, None) for c in BAYLEY_COMPOSITES)
+# Every measure a report reads: the outcomes' and the two Bayley composites only `bayley_change` shows.
+ALL_MEASURES = (*MEASURES, *(m for m in BAYLEY_MEASURES if m.code not in MEASURE_CODES))
 
 
-def bayley_change(discharged: Sequence, assessments: Sequence) -> dict:
-    """`bayley_change`: the five Bayley composites with the outcomes' windows (the first three are the Bayley
-    measures of `outcomes`)."""
-    pairs = pairs_frame(discharged, [a for a in assessments if a.instrument in BAYLEY], [], [],
-                        measures=BAYLEY_MEASURES)
+def bayley_change(pairs: pd.DataFrame) -> dict:
+    """`bayley_change` from the pairs of every measure (ALL_MEASURES): the five Bayley composites with the
+    outcomes' windows (the first three are the Bayley measures of `outcomes`)."""
     result = {}
     for composite, measure in zip(BAYLEY_COMPOSITES, BAYLEY_MEASURES, strict=True):
-        rows = pairs[pairs["measure"] == measure.code]
+        rows = pairs[pairs["measure"] == measure.code] if not pairs.empty else pairs
         n = len(rows)
         result[composite] = {
             "n": n,
