@@ -101,19 +101,19 @@ def stays_frame(discharged: Sequence, presence: Sequence) -> pd.DataFrame:
 
 def _values(assessments: Sequence, roles: dict[int, str], measures: Sequence[Measure]) -> pd.DataFrame:
     """The long frame of every outcome value: (stay, measure, subject, assessment, date, value)."""
-    by_instrument: dict[str, list[Measure]] = {}
-    for measure in measures:
-        for instrument in measure.instruments:
-            by_instrument.setdefault(instrument, []).append(measure)
+    by_instrument: dict[str, list[tuple[str, bool, str, str]]] = {}
+    for m in measures:
+        for instrument in m.instruments:
+            by_instrument.setdefault(instrument, []).append((m.code, m.derived, m.score, m.subject_role))
     rows = []
+    append = rows.append
     for a in assessments:
-        for measure in by_instrument.get(a.instrument, ()):
-            if measure.subject_role and roles.get(a.adult_id) != measure.subject_role:
+        for code, derived, key, role in by_instrument.get(a.instrument, ()):
+            if role and roles.get(a.adult_id) != role:
                 continue
-            value = (a.derived if measure.derived else a.scores).get(measure.score)
-            if value is None:
-                continue
-            rows.append((a.stay_id, measure.code, a.adult_id or 0, a.id, a.assessed_on, float(value), a.instrument))
+            value = (a.derived if derived else a.scores).get(key)
+            if value is not None:
+                append((a.stay_id, code, a.adult_id or 0, a.id, a.assessed_on, float(value), a.instrument))
     return pd.DataFrame(rows, columns=["stay_id", "measure", "subject_id", "assessment_id", "on", "value",
                                        "instrument"])
 
