@@ -76,7 +76,8 @@ def seeded(db: str, scale: str, fresh: bool) -> float:
     if exists and not fresh:
         comment = psql(f"SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = '{db}'")
         if comment.startswith(marker + " seconds="):
-            log(f"{db}: scale {scale} already seeded, reused ({comment})")
+            log(f"{db}: scale {scale} already seeded, reused ({comment}); migrations applied")
+            subprocess.run([PY, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env(db), check=True)
             return float(comment.rsplit("=", 1)[1])
     log(f"{db}: creating and seeding scale {scale} (seed {SEED})…")
     psql(f"DROP DATABASE IF EXISTS {db} WITH (FORCE)")
