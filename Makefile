@@ -7,7 +7,7 @@ NODE_STAMP := node_modules/.installed-$(shell cksum package-lock.json | cut -d' 
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install messages migrate demo run test test-postgres lint browser-deps office-deps test-deps clean
+.PHONY: install messages migrate demo run test test-postgres lint browser-deps office-deps pdf-deps test-deps clean
 
 # uv (from PyPI) installs the same pinned ranges as pip, several times faster.
 $(STAMP): pyproject.toml
@@ -35,7 +35,10 @@ demo: migrate
 
 # The server and the background-job worker (imports, exports: docs/deploy.md), stopped together: the
 # trap ends the worker whenever the server stops (Ctrl+C, an error, a kill).
+# Without the PDF libraries every page still works; the PDFs then say in French how to install them.
 run: demo
+	@$(MAKE) --no-print-directory pdf-deps || echo "WARNING: the PDF libraries (make pdf-deps) could not be" \
+		"installed: the stay summary and discharge letter PDFs will be unavailable" >&2
 	$(PY) manage.py demo_logins --url http://$(HOST):$(PORT)/
 	@$(PY) manage.py db_worker --no-reload --interval 1 -v 0 & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
@@ -62,20 +65,27 @@ office-deps:
 	@command -v soffice >/dev/null && command -v pdftotext >/dev/null || (apt-get update -qq && \
 		apt-get install -y -qq --no-install-recommends libreoffice-calc poppler-utils >/dev/null)
 
+# Pango and HarfBuzz for WeasyPrint (the stay summary and discharge letter PDFs): WeasyPrint's own list for
+# Debian >= 11, and a font with the French accents. WeasyPrint itself comes from PyPI (pyproject.toml).
+PDF_LIBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
+pdf-deps:
+	@dpkg -s $(PDF_LIBS) >/dev/null 2>&1 || (apt-get update -qq && \
+		apt-get install -y -qq --no-install-recommends $(PDF_LIBS) >/dev/null)
+
 # The README's screenshots (docs/screenshots), taken by a browser test on a small demo unit.
 .PHONY: screenshots
 screenshots: messages browser-deps
 	DOCS_SCREENSHOTS=1 $(PY) -m pytest -m browser tests/browser/test_readme_screenshots.py -q
 
-# Everything the whole suite drives outside Python: Chromium, LibreOffice, poppler.
-test-deps: browser-deps office-deps
+# Everything the whole suite drives outside Python: Chromium, LibreOffice, poppler, Pango.
+test-deps: browser-deps office-deps pdf-deps
 
 # Production: gunicorn behind a TLS reverse proxy (docs/deploy.md), static files collected and served by
 # whitenoise. SECRET_KEY and ALLOWED_HOSTS come from the environment; DATABASE_URL names PostgreSQL.
 # Imports and exports run in a separate worker: `make worker` with the same environment (or the systemd
 # unit of docs/deploy.md); without it they wait in the queue.
 WORKERS ?= $(shell echo $$((2 * $$(nproc 2>/dev/null || echo 1) + 1)))
-.PHONY: serve worker bench
+.PHONY: serve worker bench bench-load
 serve: messages
 	@test -n "$$SECRET_KEY" || { echo "ERROR: make serve needs SECRET_KEY in the environment" \
 		"(e.g. export SECRET_KEY=\$$(python3 -c 'import secrets; print(secrets.token_urlsafe(50))'))" >&2; exit 2; }
@@ -96,8 +106,17 @@ worker: install
 
 # Benchmarks on PostgreSQL (throw-away databases bench_s and bench_l; writes docs/performance.md).
 # Long, and never part of `make test` or CI.
+# Locust (the load test of both) comes from the optional `bench` extra of pyproject.toml.
 bench: messages
+	$(VENV)/bin/uv pip install -q --python $(PY) -e ".[test,bench]"
 	$(PY) bench/run.py $(BENCH_ARGS)
+
+# The load test alone (a unit's staff at work, Locust against gunicorn on PostgreSQL), written into its
+# section of docs/performance.md: `make bench-load BENCH_SCALE=S LOAD_ARGS="--run-time 60s"` to try it small.
+BENCH_SCALE ?= L
+bench-load: messages
+	$(VENV)/bin/uv pip install -q --python $(PY) -e ".[test,bench]"
+	$(PY) bench/load.py --scale $(BENCH_SCALE) --write $(LOAD_ARGS)
 
 # The layers (pyproject.toml [tool.importlinter], docs/architecture.md): apps import downward only.
 lint: install

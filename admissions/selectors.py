@@ -95,8 +95,9 @@ def _with_residents(stays: QuerySet) -> QuerySet:
     )
 
 
-def stay_detail(*, user: AbstractBaseUser, pk: int) -> Stay:
-    qs = stays_visible(user=user).select_related("facility", "child", "child__family", "request").prefetch_related(
+def _with_timeline(stays: QuerySet[Stay]) -> QuerySet[Stay]:
+    """The stays with every relation their page and timeline read (a fixed number of queries for any number)."""
+    return stays.select_related("facility", "child", "child__family", "request").prefetch_related(
         Prefetch("presence_periods", queryset=PresencePeriod.objects.filter(entered_in_error=False)
                  .select_related("adult")),
         Prefetch("diagnoses", queryset=Diagnosis.objects.select_related("child", "adult")),
@@ -104,7 +105,16 @@ def stay_detail(*, user: AbstractBaseUser, pk: int) -> Stay:
         "signalements",
         *(prefetch() for prefetch in registry.contributions(hooks.STAY_PREFETCH)),
     )
-    return get_object_or_404(qs, pk=pk)
+
+
+def stay_detail(*, user: AbstractBaseUser, pk: int) -> Stay:
+    return get_object_or_404(_with_timeline(stays_visible(user=user)), pk=pk)
+
+
+def family_stays_detailed(*, user: AbstractBaseUser, family_id: int) -> list[Stay]:
+    """Every stay of the family's children the user may read, each with what its timeline reads."""
+    return list(_with_timeline(stays_visible(user=user).filter(child__family_id=family_id))
+                .order_by("admitted_on", "pk"))
 
 
 def open_alerts(*, user: AbstractBaseUser, stay_id: int | None = None, family_id: int | None = None) -> list:
@@ -242,7 +252,7 @@ def request_detail(*, user: AbstractBaseUser, pk: int, permission: str = access.
 
 def board(*, user: AbstractBaseUser, facility_code: str = "") -> list[dict]:
     """Current residents per facility: places used today (the capacity rule), each child with age, days in
-    stay, parents present."""
+    stay, parents present, and the open alerts on the stay (an EPDS self-harm answer: admissions/hooks.py)."""
     today = timezone.localdate()
     stays = stays_occupying(user=user, day=today)
     if facility_code:
@@ -251,6 +261,9 @@ def board(*, user: AbstractBaseUser, facility_code: str = "") -> list[dict]:
     if facility_code:
         facilities = facilities.filter(code=facility_code)
     by_facility: dict[int, dict] = {f.pk: {"facility": f, "rows": []} for f in facilities}
+    alerts_by_stay: dict[int, list] = {}
+    for alert in open_alerts(user=user):
+        alerts_by_stay.setdefault(alert.assessment.stay_id, []).append(alert)
     for stay in stays:
         entry = by_facility[stay.facility_id]
         present = [p.adult for p in stay.presence_periods.all()
@@ -260,6 +273,7 @@ def board(*, user: AbstractBaseUser, facility_code: str = "") -> list[dict]:
             "age_months": age_in_months(stay.child.birth_date, today),
             "days": (today - stay.admitted_on).days,
             "parents": present,
+            "alerts": alerts_by_stay.get(stay.pk, []),
         })
     for entry in by_facility.values():
         entry["used"] = len(entry["rows"])

@@ -4,7 +4,12 @@ administration."""
 from django.contrib import admin
 from django.urls import include, path
 
+from journal import views as journal_views
+
 urlpatterns = [
+    # The home page is the Today page of the daily record; it shows the foundation's own home page to a user
+    # who reads no record (reporting).
+    path("", journal_views.today, name="home"),
     path("", include("unit.urls")),
     path("", include("interchange.urls")),
     path("admissions/", include("admissions.urls")),

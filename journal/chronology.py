@@ -1,37 +1,39 @@
-"""One timeline of a stay: what happened, in date order, from every record of it (plain values out).
+"""One timeline of a stay, or of a family across its stays: what happened, in date order, from every record
+of it (plain values out).
 
-The events are built from rows already loaded (`journal.selectors.chronology`): no query here. Each event
-has a kind among `KINDS`, the filter of the page.
+The events are built from rows already loaded (`journal.selectors.chronology`, `family_chronology`): no query
+here. Each event has a kind among `KINDS`, the filter of the page; a family's events also say which stay
+they belong to (`context`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 
 from assessments import instruments
 
 KINDS: dict[str, object] = {
-    "stay": _lazy("Admission et sortie"),
-    "decision": _lazy("Demande et décision"),
-    "presence": _lazy("Présence des parents"),
-    "diagnosis": _lazy("Diagnostics"),
-    "assessment": _lazy("Évaluations"),
-    "alert": _lazy("Alertes"),
-    "meeting": _lazy("Réunions de synthèse"),
-    "intervention": _lazy("Interventions"),
-    "signalement": _lazy("Signalements"),
-    "note": _lazy("Notes du journal"),
+    "stay": gettext_lazy("Admission et sortie"),
+    "decision": gettext_lazy("Demande et décision"),
+    "presence": gettext_lazy("Présence des parents"),
+    "diagnosis": gettext_lazy("Diagnostics"),
+    "assessment": gettext_lazy("Évaluations"),
+    "alert": gettext_lazy("Alertes"),
+    "meeting": gettext_lazy("Réunions de synthèse"),
+    "intervention": gettext_lazy("Interventions"),
+    "signalement": gettext_lazy("Signalements"),
+    "note": gettext_lazy("Notes du journal"),
+    "document": gettext_lazy("Documents"),
 }
 # Within a day: the stay opens first and closes last; notes keep their time.
 _ORDER = {"decision": 0, "stay": 1, "presence": 2, "diagnosis": 3, "assessment": 4, "alert": 5, "meeting": 6,
-          "intervention": 6, "signalement": 6, "note": 7}
+          "intervention": 6, "signalement": 6, "document": 6, "note": 7}
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,7 @@ class Event:
     at: datetime | None = None  # the time of a note
     url: str = ""
     badge: str = ""  # "restricted", "warning", "closing"…
+    context: str = ""  # on a family's timeline: the stay (child, facility, admission) or the family
 
     @property
     def sort_key(self):
@@ -73,16 +76,10 @@ def _who(adult) -> str:
 
 
 def events_of_stay(stay, *, alerts=(), notes=()) -> list[Event]:
-    """Every event of the stay, in date order; `stay` comes with its relations prefetched."""
+    """Every event of the stay, in date order; `stay` comes with its relations prefetched (its documents too)."""
     events: list[Event] = []
-    request = stay.request
-    if request is not None:
-        events.append(Event(request.received_on, "decision", _("Demande reçue"),
-                            f"{request.get_referrer_category_display()} · {request.get_reason_display()}",
-                            url=reverse("admissions:request_detail", args=[request.pk])))
-        if request.decided_on:
-            events.append(Event(request.decided_on, "decision", _("Décision : %(d)s") % {
-                "d": request.get_decision_display()}, request.get_refusal_reason_display() or ""))
+    if stay.request is not None:
+        events.extend(_request_events(stay.request, ""))
     events.append(Event(stay.admitted_on, "stay", _("Admission"), stay.get_residence_before_display()))
     for period in stay.presence_periods.all():
         events.append(Event(period.start, "presence", _("Arrivée : %(who)s") % {"who": _who(period.adult)}))
@@ -101,7 +98,7 @@ def events_of_stay(stay, *, alerts=(), notes=()) -> list[Event]:
     for assessment in stay.assessments.all():
         subject = _who(assessment.adult) if assessment.adult_id else _("enfant")
         events.append(Event(assessment.assessed_on, "assessment",
-                            _("Évaluation %(instrument)s (%(who)s)") % {"instrument": assessment.instrument,
+                            _("Évaluation %(instrument)s (%(who)s)") % {"instrument": assessment.instrument_name,
                                                                          "who": subject},
                             key_scores(assessment), url=reverse("assessments:assessment_detail",
                                                                 args=[assessment.pk]),
@@ -111,7 +108,7 @@ def events_of_stay(stay, *, alerts=(), notes=()) -> list[Event]:
                                                      .strftime("%d/%m/%Y")} if alert.acknowledged_at
                  else _("non prise en compte"))
         events.append(Event(timezone.localtime(alert.created_at).date(), "alert",
-                            _("Alerte : %(code)s") % {"code": alert.code}, state,
+                            _("Alerte : %(code)s") % {"code": alert.label}, state,
                             badge="" if alert.acknowledged_at else "warning"))
     for meeting in stay.meetings.all():
         if not meeting.entered_in_error:
@@ -126,14 +123,58 @@ def events_of_stay(stay, *, alerts=(), notes=()) -> list[Event]:
         if not signalement.entered_in_error:
             events.append(Event(signalement.made_on, "signalement", _("Signalement"), signalement.addressee,
                                 badge="warning"))
-    for note in notes:
-        local = timezone.localtime(note.written_at)
-        events.append(Event(local.date(), "note", note.get_kind_display(), note.text, at=local.replace(tzinfo=None),
-                            badge=note.confidentiality if note.confidentiality == "restricted" else ""))
+    events.extend(_note_event(note) for note in notes)
+    events.extend(_document_event(document) for document in stay.documents.all())
     if stay.discharged_on:
         events.append(Event(stay.discharged_on, "stay", _("Sortie"),
                             f"{stay.get_discharge_kind_display()} · {stay.get_residence_after_display()}",
                             badge="closing"))
+    return sorted(events, key=lambda e: e.sort_key)
+
+
+def _note_event(note, context: str = "") -> Event:
+    local = timezone.localtime(note.written_at)
+    return Event(local.date(), "note", note.get_kind_display(), note.text, at=local.replace(tzinfo=None),
+                 badge=note.confidentiality if note.confidentiality == "restricted" else "", context=context)
+
+
+def _document_event(document, context: str = "") -> Event:
+    return Event(document.document_date, "document", _("Document : %(kind)s") % {"kind": document.get_kind_display()},
+                 document.title, url=reverse("documents:download", args=[document.pk]), context=context)
+
+
+def _request_events(request, context: str) -> list[Event]:
+    events = [Event(request.received_on, "decision", _("Demande reçue"),
+                    f"{request.get_referrer_category_display()} · {request.get_reason_display()}",
+                    url=reverse("admissions:request_detail", args=[request.pk]), context=context)]
+    if request.decided_on:
+        events.append(Event(request.decided_on, "decision", _("Décision : %(d)s") % {
+            "d": request.get_decision_display()}, request.get_refusal_reason_display() or "", context=context))
+    return events
+
+
+def stay_context(stay) -> str:
+    return f"{stay.child.first_name} · {stay.facility.name} · {stay.admitted_on:%d/%m/%Y}"
+
+
+def events_of_family(family, *, stays, requests=(), alerts=(), notes=(), documents=()) -> list[Event]:
+    """Every event of the family, in date order: each stay's timeline (its notes, alerts and documents among
+    them), the requests that led to no stay the reader sees, and the notes and documents of the family as a
+    whole. Rows come loaded and already scoped to the reader (restricted notes only for their readers)."""
+    family_context = _("Famille %(reference)s") % {"reference": family.reference}
+    events: list[Event] = []
+    stay_requests = set()
+    for stay in stays:
+        context = stay_context(stay)
+        stay_requests.add(stay.request_id)
+        stay_events = events_of_stay(stay, alerts=[a for a in alerts if a.assessment.stay_id == stay.pk],
+                                     notes=[n for n in notes if n.stay_id == stay.pk])
+        events.extend(replace(event, context=context) for event in stay_events)
+    for request in requests:
+        if request.pk not in stay_requests:
+            events.extend(_request_events(request, f"{family_context} · {request.facility.name}"))
+    events.extend(_note_event(note, family_context) for note in notes if note.stay_id is None)
+    events.extend(_document_event(document, family_context) for document in documents if document.stay_id is None)
     return sorted(events, key=lambda e: e.sort_key)
 
 

@@ -77,6 +77,24 @@ class NoteTemplateForm(ServiceForm):
         self.fields["facility"].queryset = facilities
 
 
+class TodaySettingsForm(ServiceForm):
+    submit_label = _("Enregistrer les réglages")
+    facility = fields.ModelChoiceField(label=_("Structure"), queryset=None)
+    meeting_every_weeks = forms.IntegerField(
+        label=_("Une réunion de synthèse toutes les (semaines)"), min_value=1, max_value=26,
+        help_text=_("L'usage : toutes les 4 à 6 semaines de séjour."),
+        error_messages={"min_value": _("Au moins une semaine."), "max_value": _("Au plus 26 semaines."),
+                        "invalid": _("Un nombre entier de semaines.")})
+    alert_overdue_days = forms.IntegerField(
+        label=_("Une alerte est en retard après (jours sans prise en compte)"), min_value=1, max_value=90,
+        error_messages={"min_value": _("Au moins un jour."), "max_value": _("Au plus 90 jours."),
+                        "invalid": _("Un nombre entier de jours.")})
+
+    def __init__(self, *args, facilities, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["facility"].queryset = facilities
+
+
 # ---------------------------------------------------------------- care plan
 
 NEW_GOAL_ROWS = 2

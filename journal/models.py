@@ -1,6 +1,7 @@
 """The unit's daily record: journal notes of a stay or a family, and the note templates of each facility."""
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -219,3 +220,59 @@ class ParentParticipation(ClinicalRecord):
 
     def facility_ids(self) -> set[int]:
         return {self.meeting.stay.facility_id}
+
+
+# ---------------------------------------------------------------- the Today page
+
+
+# The custom of the field: a synthesis meeting every 4 to 6 weeks of a stay (DOMAIN.md, "The daily record");
+# the product expects one every 6 weeks unless the facility's administrator says otherwise.
+DEFAULT_MEETING_EVERY_WEEKS = 6
+# An alert nobody acknowledged within a week is overdue unless the facility's administrator says otherwise.
+DEFAULT_ALERT_OVERDUE_DAYS = 7
+
+
+class TodaySettings(TrackedModel):
+    """A facility's rhythm as the Today page reads it: how often a stay has a synthesis meeting, and after how
+    many days an unacknowledged alert is overdue. A facility without a row uses the defaults above."""
+
+    facility = models.OneToOneField(Facility, on_delete=models.CASCADE, related_name="today_settings",
+                                    verbose_name=_("structure"))
+    meeting_every_weeks = models.PositiveSmallIntegerField(
+        _("réunion de synthèse toutes les (semaines)"), default=DEFAULT_MEETING_EVERY_WEEKS,
+        validators=[MinValueValidator(1), MaxValueValidator(26)])
+    alert_overdue_days = models.PositiveSmallIntegerField(
+        _("alerte en retard après (jours sans prise en compte)"), default=DEFAULT_ALERT_OVERDUE_DAYS,
+        validators=[MinValueValidator(1), MaxValueValidator(90)])
+
+    class Meta:
+        verbose_name = _("réglages de la page Aujourd'hui")
+        verbose_name_plural = _("réglages de la page Aujourd'hui")
+        constraints = [
+            models.CheckConstraint(condition=Q(meeting_every_weeks__gte=1, meeting_every_weeks__lte=26),
+                                   name="today_meeting_every_1_to_26_weeks"),
+            models.CheckConstraint(condition=Q(alert_overdue_days__gte=1, alert_overdue_days__lte=90),
+                                   name="today_alert_overdue_1_to_90_days"),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.facility)
+
+    @classmethod
+    def facility_scope(cls, ids: list[int]) -> Q:
+        return Q(facility_id__in=ids)
+
+
+class TodayVisit(models.Model):
+    """When a user last opened the Today page: its « new notes » are those written since the visit before."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="today_visit")
+    previous_at = models.DateTimeField(null=True, blank=True)
+    last_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("visite de la page Aujourd'hui")
+        verbose_name_plural = _("visites de la page Aujourd'hui")
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.last_at:%d/%m/%Y %H:%M}"

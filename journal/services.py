@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from admissions.models import Adult, Family, Stay, SynthesisMeeting
+from journal import today as today_rules
 from journal.models import (
     OPEN_STATUSES,
     CareGoal,
@@ -22,6 +23,8 @@ from journal.models import (
     Note,
     NoteTemplate,
     ParentParticipation,
+    TodaySettings,
+    TodayVisit,
 )
 from unit import access
 from unit.history import record_save
@@ -199,3 +202,30 @@ def meeting_review_goals(*, user: User | None, meeting: SynthesisMeeting, review
         record_save(ParentParticipation(meeting=meeting, adult=part.adult, present=part.present, agreed=part.agreed,
                                         comments=part.comments.strip()), user=user, reason=why)
     return done
+
+
+# ---------------------------------------------------------------- the Today page
+
+
+def today_settings_save(*, user: User | None, facility: Facility, meeting_every_weeks: int,
+                        alert_overdue_days: int, reason: str = "Réglages de la page Aujourd'hui") -> TodaySettings:
+    """An administrator of the facility sets its rhythm of synthesis meetings and its alert delay."""
+    if user is not None and not access.has_permission(user, access.ADMINISTER, facility):
+        raise PermissionDenied
+    row = TodaySettings.objects.filter(facility=facility).first() or TodaySettings(facility=facility)
+    row.meeting_every_weeks, row.alert_overdue_days = meeting_every_weeks, alert_overdue_days
+    return record_save(row, user=user, reason=reason)
+
+
+def today_visit_record(*, user: User, now: datetime | None = None) -> datetime:
+    """Note that the user opens the Today page now; returns since when its notes are new (a visit, not a
+    clinical record: no history)."""
+    now = now or timezone.now()
+    row = TodayVisit.objects.filter(user=user).first()
+    previous_at, last_at = today_rules.visit(previous_at=row.previous_at if row else None,
+                                             last_at=row.last_at if row else None, now=now)
+    if row is None:
+        TodayVisit.objects.create(user=user, previous_at=previous_at, last_at=last_at)
+    else:
+        TodayVisit.objects.filter(pk=row.pk).update(previous_at=previous_at, last_at=last_at)
+    return today_rules.notes_since(previous_at=previous_at, now=now)

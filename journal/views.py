@@ -9,14 +9,19 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from admissions import selectors as admission_selectors
 from admissions.models import Stay
-from journal import chronology, forms, note_templates, selectors, services
+from documents import services as document_services
+from documents.models import DocumentKind
+from journal import chronology, forms, note_templates, pdf, selectors, services, summary
 from unit import access, audit
+from unit import views as unit_views
 from unit.audit import EXPORT, READ, audited, not_audited
 from unit.cells import safe_text
 from unit.history import ConflictError
@@ -198,6 +203,112 @@ def stay_chronology(request: HttpRequest, pk: int) -> HttpResponse:
         "chosen": kinds, "printed_at": timezone.localtime()})
 
 
+@audited(READ, "admissions.family", pk_kwarg="pk")
+def family_chronology(request: HttpRequest, pk: int) -> HttpResponse:
+    """One timeline of the family across its stays (and its own notes and documents), filterable, printable."""
+    data = selectors.family_chronology(user=request.user, family_id=pk)
+    family = data["family"]
+    audit.known_facility(request, family, family.facility_id)
+    kinds = chronology.chosen_kinds(request.GET.getlist("kind"))
+    events = [e for e in chronology.events_of_family(family, stays=data["stays"], requests=data["requests"],
+                                                     alerts=data["alerts"], notes=data["notes"],
+                                                     documents=data["documents"]) if e.kind in kinds]
+    return render(request, "journal/family_chronology.html", {
+        "family": family, "events": events, "kinds": chronology.KINDS.items(), "chosen": kinds,
+        "stays": data["stays"], "printed_at": timezone.localtime()})
+
+
+# ---------------------------------------------------------------- stay summary and discharge letter
+
+CONFIDENTIALITY = gettext_lazy(
+    "Document confidentiel — données de santé couvertes par le secret professionnel. "
+    "Ne pas diffuser au-delà de ses destinataires.")
+PDF_UNAVAILABLE = gettext_lazy(
+    "La génération des PDF n'est pas installée sur ce serveur (WeasyPrint et les bibliothèques "
+    "Pango du système). Un administrateur l'installe avec « make pdf-deps » puis « make install ». "
+    "En attendant, la page de synthèse s'imprime depuis le navigateur.")
+
+
+def _summary_context(request: HttpRequest, data: dict, *, letter: bool) -> dict:
+    stay, today = data["stay"], timezone.localdate()
+    if letter:
+        sections = summary.letter_sections(stay, goals=data["goals"], code_labels=data["code_labels"], today=today)
+    else:
+        sections = summary.summary_sections(stay, goals=data["goals"], meetings=data["meetings"],
+                                            code_labels=data["code_labels"], today=today)
+    return {"stay": stay, "family": stay.child.family, "s": sections, "letter": letter,
+            "title": _("Lettre de sortie") if letter else _("Synthèse du séjour"),
+            "printed_at": timezone.localtime(), "confidentiality": CONFIDENTIALITY,
+            "network_sharing": data["network_sharing"]}
+
+
+def _letter_pdf(request: HttpRequest, data: dict, *, letter: bool) -> bytes:
+    html = render_to_string("journal/summary/pdf.html", _summary_context(request, data, letter=letter),
+                            request=request)
+    return pdf.render(html)
+
+
+@audited(READ, "admissions.stay", pk_kwarg="pk")
+def stay_summary(request: HttpRequest, pk: int) -> HttpResponse:
+    """The stay summary as a page (printable from the browser), with its PDF and the discharge letter."""
+    data = selectors.stay_summary(user=request.user, stay_id=pk)
+    stay = data["stay"]
+    audit.known_facility(request, stay, stay.facility_id)
+    return render(request, "journal/summary.html", {
+        **_summary_context(request, data, letter=False), "pdf_available": pdf.available(),
+        "pdf_unavailable": PDF_UNAVAILABLE,
+        "can_file": access.has_permission(request.user, access.EDIT_CARE, stay.facility_id)})
+
+
+def _pdf_response(request: HttpRequest, pk: int, *, letter: bool) -> HttpResponse:
+    data = selectors.stay_summary(user=request.user, stay_id=pk)
+    stay = data["stay"]
+    audit.known_facility(request, stay, stay.facility_id)
+    try:
+        content = _letter_pdf(request, data, letter=letter)
+    except pdf.PdfUnavailable:
+        return render(request, "journal/pdf_unavailable.html", {"stay": stay, "message": PDF_UNAVAILABLE},
+                      status=503)
+    response = HttpResponse(content, content_type="application/pdf")
+    name = "lettre-de-sortie" if letter else "synthese-sejour"
+    response["Content-Disposition"] = f'attachment; filename="{name}-{stay.pk}.pdf"'
+    return response
+
+
+@audited(EXPORT, "admissions.stay", pk_kwarg="pk")
+def stay_summary_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The stay summary as a PDF (WeasyPrint): header and confidentiality line on every page; audited."""
+    return _pdf_response(request, pk, letter=False)
+
+
+@audited(EXPORT, "admissions.stay", pk_kwarg="pk")
+def discharge_letter_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The discharge letter, for the services that take over (fewer clinical details: journal/summary.py)."""
+    return _pdf_response(request, pk, letter=True)
+
+
+@audited(READ, "admissions.stay", pk_kwarg="pk", methods=("POST",))
+def discharge_letter_file(request: HttpRequest, pk: int) -> HttpResponse:
+    """File the discharge letter, as generated now, among the stay's documents (documents.services)."""
+    stay = admission_selectors.stay_for_form(user=request.user, pk=pk, permission=access.EDIT_CARE)
+    data = selectors.stay_summary(user=request.user, stay_id=stay.pk)
+    back = reverse("journal:stay_summary", args=[stay.pk])
+    try:
+        content = _letter_pdf(request, data, letter=True)
+        document_services.document_upload(
+            user=request.user, facility=stay.facility, family=stay.child.family, stay=stay,
+            kind=DocumentKind.DISCHARGE_LETTER, document_date=timezone.localdate(), content=content,
+            title=_("Lettre de sortie — %(child)s") % {"child": f"{stay.child.first_name} {stay.child.last_name}"},
+            reason=_("Lettre de sortie générée et classée"))
+    except pdf.PdfUnavailable:
+        messages.error(request, PDF_UNAVAILABLE)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("La lettre de sortie est classée dans les documents du séjour."))
+    return redirect(back)
+
+
 # ---------------------------------------------------------------- care plan
 
 
@@ -287,13 +398,57 @@ def template_edit(request: HttpRequest, pk: int) -> HttpResponse:
         success=_("Modèle enregistré."), back=reverse("journal:templates"))
 
 
+# ---------------------------------------------------------------- the Today page (the home page)
+
+# The order of the sections by what the user does: a therapist starts with alerts and assessments, an
+# admitting clinician with arrivals and departures, a manager or an administrator with what runs late.
+SECTIONS_BY_ROLE = {
+    access.EDIT_ASSESSMENTS: ("alerts", "assessments", "notes", "meetings", "goals", "arrivals", "discharges",
+                              "mandates"),
+    access.EDIT_ADMISSIONS: ("arrivals", "discharges", "alerts", "mandates", "meetings", "goals", "assessments",
+                             "notes"),
+    access.VIEW_RECORDS: ("alerts", "meetings", "goals", "mandates", "arrivals", "discharges", "assessments",
+                          "notes"),
+}
+
+
+@audited(READ)
+def today(request: HttpRequest) -> HttpResponse:
+    """The home page: for whoever reads records, what the day and the week hold in their facilities; for the
+    others (reporting), their facilities and what they may open."""
+    if not access.has_permission(request.user, access.VIEW_RECORDS):
+        return unit_views.home(request)
+    since = services.today_visit_record(user=request.user)
+    held = access.permissions_anywhere(request.user)
+    role = next(permission for permission in SECTIONS_BY_ROLE if permission in held)
+    return render(request, "journal/today.html", {
+        "today": selectors.today(user=request.user, since=since), "sections": SECTIONS_BY_ROLE[role],
+        "facility_names": access.facility_names(request.user),
+        "can_set": access.has_permission(request.user, access.ADMINISTER),
+    })
+
+
+@not_audited("the rhythm of the Today page per facility: no record")
+def today_settings(request: HttpRequest) -> HttpResponse:
+    access.require(request.user, access.ADMINISTER)
+    facilities = access.facilities_for(request.user, access.ADMINISTER)
+    form = forms.TodaySettingsForm(request.POST if request.method == "POST" else None, facilities=facilities)
+    return _form_page(
+        request, form, template="journal/today_settings.html",
+        context={"rows": selectors.today_settings_administered(user=request.user)},
+        save=lambda d: services.today_settings_save(user=request.user, **d),
+        success=_("Réglages enregistrés."), back=reverse("journal:today_settings"))
+
+
 def stay_link(*, user, stay: Stay) -> list[tuple[str, str]]:
     """The stay page's links to its journal and care plan (admissions.hooks.STAY_LINKS)."""
     return [(_("Journal du séjour"), reverse("journal:stay_journal", args=[stay.pk])),
             (_("Chronologie"), reverse("journal:stay_chronology", args=[stay.pk])),
-            (_("Projet de soin"), reverse("journal:care_plan", args=[stay.pk]))]
+            (_("Projet de soin"), reverse("journal:care_plan", args=[stay.pk])),
+            (_("Synthèse et lettre de sortie"), reverse("journal:stay_summary", args=[stay.pk]))]
 
 
 def family_link(*, user, family) -> list[tuple[str, str]]:
-    """The family page's link to its journal (admissions.hooks.FAMILY_LINKS)."""
-    return [(_("Journal de la famille"), reverse("journal:family_journal", args=[family.pk]))]
+    """The family page's links to its journal and chronology (admissions.hooks.FAMILY_LINKS)."""
+    return [(_("Journal de la famille"), reverse("journal:family_journal", args=[family.pk])),
+            (_("Chronologie de la famille"), reverse("journal:family_chronology", args=[family.pk]))]

@@ -1,4 +1,5 @@
-"""The foundation's pages: home, sign-in, two-factor, language, history, audit log, records entered in error,
+"""The foundation's pages (its home page, for a user who reads no record, is called by the Today page that
+config/urls.py routes to `/`): sign-in, two-factor, language, history, audit log, records entered in error,
 jobs (the right of access: interchange/urls.py)."""
 
 from django.contrib.auth import views as auth_views
@@ -11,7 +12,6 @@ from unit.audit import not_audited
 _account = not_audited("the user's own account")
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/logout/", _account(auth_views.LogoutView.as_view()), name="logout"),

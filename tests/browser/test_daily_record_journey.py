@@ -1,7 +1,9 @@
 """In Chromium: a therapist writes a restricted note and a handover from a template, a manager does not see the
-restricted one, and a synthesis meeting reviews two goals of the care plan."""
+restricted one, a synthesis meeting reviews two goals of the care plan, the stay summary PDF downloads and the
+family's chronology opens."""
 
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -86,4 +88,23 @@ def test_journal_and_care_plan(live_server, page, screenshot):
     page.get_by_role("button", name="Filtrer").click()
     assert page.locator("[data-kind=note]").count() == 0 and page.locator("[data-kind=meeting]").count() == 1
     screenshot(page, "journal-6-chronology")
+
+    # The stay summary, and its PDF downloaded as the browser receives it.
+    page.goto(f"{live_server.url}/admissions/stays/{stay.pk}/")
+    page.get_by_role("link", name="Synthèse et lettre de sortie").click()
+    assert "Nuits complètes depuis dix jours." in page.locator("[data-testid=goals]").inner_text()
+    screenshot(page, "journal-7-summary")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Synthèse en PDF").click()
+    assert download.value.suggested_filename == f"synthese-sejour-{stay.pk}.pdf"
+    assert Path(download.value.path()).read_bytes().startswith(b"%PDF")
+
+    # The family's chronology, reached from the family page, printable.
+    page.goto(f"{live_server.url}/admissions/families/{family.pk}/")
+    page.get_by_role("link", name="Chronologie de la famille").click()
+    assert page.locator("[data-kind=note]").count() == 2 and page.locator("[data-kind=stay]").count() == 1
+    assert "UPB-2026-031" in page.locator("h1").inner_text()
+    screenshot(page, "journal-8-family-chronology")
+    page.emulate_media(media="print")
+    screenshot(page, "journal-9-family-chronology-print")
     assert page.console_errors == []

@@ -14,6 +14,7 @@ from admissions import services as adm
 from assessments import services as ass
 from journal import chronology
 from tests import factories
+from tests.documents import factories as doc_factories
 from tests.journal.factories import note
 from tests.page_matrix import ROLES, expected_status
 from unit.access import VIEW_RECORDS
@@ -33,6 +34,8 @@ def _populate(stay, therapist, mother, n: int = 1):
                              kind="home_visit", done_on=date(2025, 9, 20 + k), duration_min=60)
         adm.signalement_add(user=therapist, facility=stay.facility, family=stay.child.family, stay=stay,
                             made_on=date(2025, 9, 25 + k), addressee="SPJ")
+        doc_factories.document(facility=stay.facility, family=stay.child.family, stay=stay, title=f"Courrier {k}",
+                               document_date=date(2025, 9, 11), by=therapist)
         note(author=therapist, stay=stay, text=f"Note équipe {k}")
         note(author=therapist, stay=stay, text=f"Secret thérapeutique {k}", confidentiality="restricted",
              written_at=timezone.make_aware(datetime(2025, 9, 16, 10, 0)))  # noqa: DTZ001
