@@ -73,7 +73,7 @@ def test_request_to_discharge(live_server, page, screenshot):
     assert page.locator("[data-testid=admission-mode]").inner_text() == "Mère seule"
     assert f"depuis le {today:%d/%m/%Y}" in page.locator("[data-testid=presence]").inner_text()
 
-    page.get_by_role("link", name="Sortie").click()
+    page.get_by_role("link", name="Sortie", exact=True).click()
     page.select_option("select[name=discharge_kind]", "planned")
     page.select_option("select[name=residence_after]", "home_with_parent")
     page.get_by_role("button", name="Enregistrer la sortie").click()
