@@ -23,6 +23,15 @@ def _fig(figure: go.Figure, title: str) -> dict:
     return figure.to_plotly_json()
 
 
+def _count_axis(values) -> dict:
+    """A count axis steps by whole numbers (plotly ticks 0.5 when the counts are small): 1, 2, 5, 10, 20…"""
+    peak = max([1, *(v for v in values if isinstance(v, int | float))])
+    step = 1
+    while peak / step > 8:
+        step = step * 5 // 2 if str(step)[0] == "2" else step * 2
+    return {"tick0": 0, "dtick": step, "rangemode": "tozero"}
+
+
 def _bars(table: Table, *, horizontal: bool = True) -> dict:
     """Current period beside the previous one, from a table [label, current, previous]."""
     labels = [str(row[0]) for row in table.rows]
@@ -33,8 +42,12 @@ def _bars(table: Table, *, horizontal: bool = True) -> dict:
             figure.add_trace(go.Bar(y=labels, x=values, name=name, orientation="h"))
         else:
             figure.add_trace(go.Bar(x=labels, y=values, name=name))
+    counts = _count_axis(row[column] for row in table.rows for column in (1, 2))
     if horizontal:
         figure.update_yaxes(autorange="reversed")
+        figure.update_xaxes(**counts)
+    else:
+        figure.update_yaxes(**counts)
     return _fig(figure, table.title)
 
 
@@ -179,8 +192,10 @@ def residence_flow(report, _table: Table) -> dict:
 
 def parent_age(_report, table: Table) -> dict:
     ages = [row[0] for row in table.rows]
-    return _fig(go.Figure([go.Bar(x=ages, y=[row[1] for row in table.rows], name=_("Mères")),
-                           go.Bar(x=ages, y=[row[2] for row in table.rows], name=_("Pères"))]), table.title)
+    figure = go.Figure([go.Bar(x=ages, y=[row[1] for row in table.rows], name=_("Mères")),
+                        go.Bar(x=ages, y=[row[2] for row in table.rows], name=_("Pères"))])
+    figure.update_yaxes(**_count_axis(row[column] for row in table.rows for column in (1, 2)))
+    return _fig(figure, table.title)
 
 
 # The kinds of chart a table may declare (`ReportTable.chart`): each draws from the report and its table.

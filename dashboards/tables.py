@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 from dashboards import indicators as ind
 from dashboards.suppression import KNOWN, NONE, SHOWN
 from unit.ages import POST_TERM_FROM_WEEKS, PRETERM_BEFORE_WEEKS
-from unit.labels import label
+from unit.labels import label, month_label
 
 LINE_LIST = "line_list"  # the sheet of the pseudonymised stays, beside the tables' sheets
 
@@ -157,6 +157,12 @@ def _pct(value: float | None) -> str:
     return "—" if value is None else f"{value * 100:.1f} %".replace(".", ",")
 
 
+def _month(iso_month: str) -> str:
+    """« janv. 2025 » for the series' "2025-01"."""
+    year, month = iso_month.split("-")
+    return month_label(int(year), int(month))
+
+
 def _num(value) -> str:
     return "—" if value is None else f"{value:g}"
 
@@ -291,7 +297,7 @@ def length_of_stay(report) -> Body:
 def occupancy(report) -> Body:
     cur, prev = report.indicators, report.previous
     return Body([_("Mois"), _("Enfants présents (moyenne)"), _("Places")],
-                [[m["month"], "—" if m["mean_children"] is None else m["mean_children"], m["capacity"]]
+                [[_month(m["month"]), "—" if m["mean_children"] is None else m["mean_children"], m["capacity"]]
                  for m in report.series["occupancy_by_month"]],
                 _("Taux d'occupation : %(a)s (période précédente %(b)s)") % {
                     "a": _pct(cur["occupancy_rate"]), "b": _pct(prev["occupancy_rate"])})

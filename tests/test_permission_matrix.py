@@ -119,6 +119,7 @@ MATRIX: dict[str, Line] = {
     "admissions:request_admit": obj("request", access.EDIT_ADMISSIONS, post_only=True),
     "admissions:stay_detail": obj("stay", access.VIEW_RECORDS),
     "admissions:stay_edit": obj("stay", access.EDIT_ADMISSIONS),
+    "admissions:stay_admission_date": obj("stay", access.EDIT_ADMISSIONS),
     "admissions:presence_add": obj("stay", access.EDIT_ADMISSIONS),
     "admissions:presence_end": obj("presence", access.EDIT_ADMISSIONS),
     "admissions:diagnosis_add": obj("stay", access.EDIT_CARE),
