@@ -25,9 +25,9 @@ def organisation_of_the_facilities() -> str:
     """The organisation holding the most facilities (the volume generator puts them all in one)."""
     script = ("from django.db.models import Count; from unit.models import Organisation; "
               "o = Organisation.objects.annotate(n=Count('facilities')).order_by('-n').first(); print(o.pk, o.n)")
-    out = subprocess.run([PY, "manage.py", "shell", "-c", script], cwd=ROOT, check=True, capture_output=True,
-                         text=True).stdout.split()
-    return out[0]
+    out = subprocess.run([PY, "manage.py", "shell", "-v", "0", "-c", script], cwd=ROOT, check=True,
+                         capture_output=True, text=True).stdout.strip().splitlines()
+    return out[-1].split()[0]
 
 
 def one_run(organisation: str, year: int) -> tuple[float, float, dict]:

@@ -10,7 +10,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import CharField, Exists, Min, OuterRef, Q, Value
+from django.db.models import CharField, DateField, Exists, ExpressionWrapper, F, Min, OuterRef, Q, Value
 from django.db.models.fields.json import KT
 from django.utils import timezone
 
@@ -26,7 +26,7 @@ from admissions.models import (
 )
 from assessments.models import Assessment
 from dashboards import indicators as ind
-from dashboards.outcomes import OUTCOME_INSTRUMENTS
+from dashboards.outcomes import ENTRY_WINDOW, EXIT_AFTER, EXIT_BEFORE, OUTCOME_INSTRUMENTS
 from unit.models import Facility
 from unit.routers import reporting_reads
 
@@ -188,14 +188,24 @@ def _outcome_assessments(stays_q, stays: list[ind.StayRow], start: date, end: da
         if len(discharged) > INLINE_IDS_LIMIT else discharged
     keys = [KT(f"scores__{key}") for key in SCORE_KEYS] + [KT(f"derived__{key}") for key in DERIVED_KEYS]
     rows = []
+    # Only what can be an entry or an exit value (DOMAIN.md windows): most assessments of a stay are neither.
+    admitted, discharged_on = F("stay__admitted_on"), F("stay__discharged_on")
+    in_windows = Q(assessed_on__gte=admitted, assessed_on__lte=_plus(admitted, ENTRY_WINDOW)) | Q(
+        assessed_on__gte=_plus(discharged_on, -EXIT_BEFORE), assessed_on__lte=_plus(discharged_on, EXIT_AFTER))
     for stay_id, instrument, assessed_on, adult_id, pk, *values in Assessment.objects.filter(
-            stay_id__in=of_discharged, entered_in_error=False, instrument__in=OUTCOME_INSTRUMENTS).values_list(
+            in_windows, stay_id__in=of_discharged, entered_in_error=False,
+            instrument__in=OUTCOME_INSTRUMENTS).values_list(
             "stay_id", "instrument", "assessed_on", "adult_id", "id", *keys):
         scores = {key: float(v) for key, v in zip(SCORE_KEYS, values, strict=False) if v is not None}
         derived = {key: float(v) for key, v in zip(DERIVED_KEYS, values[len(SCORE_KEYS):], strict=True)
                    if v is not None}
         rows.append(ind.AssessmentRow(stay_id, instrument, assessed_on, scores, derived, adult_id, pk))
     return rows
+
+
+def _plus(day, days: int):
+    """A date column moved by a number of days, still a date (both databases)."""
+    return ExpressionWrapper(day + timedelta(days=days), output_field=DateField())
 
 
 def _later_stays(facilities: list[Facility], stays_q, stays: list[ind.StayRow],

@@ -183,3 +183,31 @@ def test_the_outcomes_have_exactly_the_shape_of_domain_md():
     assert list(result["measures"]) == list(outcomes.MEASURE_CODES)
     assert all(list(figures) == list(outcomes.STAT_KEYS) for figures in result["measures"].values())
     assert result["measures"]["pirgas"]["n"] == 0 and result["measures"]["pirgas"]["entry_mean"] is None
+
+
+@pytest.mark.django_db
+def test_the_engine_loads_the_values_on_each_window_edge_and_not_beyond(facility_a):
+    """The database keeps only what can be an entry or an exit value: the edges are inclusive on every database."""
+    from admissions import services as adm
+    from assessments.services import assessment_record
+    from dashboards import engine
+    from tests import factories
+
+    therapist = factories.user(role="therapist", facility=facility_a)
+    admitted, discharged = date(2025, 2, 1), date(2025, 8, 1)
+    child = factories.child(family=factories.family(facility=facility_a), birth_date=date(2024, 12, 1))
+    stay = factories.stay(facility=facility_a, child=child, admitted_on=admitted)
+    days = {admitted + timedelta(days=42): 50, admitted + timedelta(days=43): 51,  # entry edge, one day late
+            discharged - timedelta(days=43): 52, discharged - timedelta(days=42): 53,  # exit window opens
+            discharged + timedelta(days=14): 54, discharged + timedelta(days=15): 55}  # exit edge, one day late
+    # Recorded while the stay is open (the form refuses a date after the discharge; an import may bring one).
+    for day, value in days.items():
+        assessment_record(user=therapist, stay=stay, child=stay.child, instrument_code="pirgas", assessed_on=day,
+                          scores={"score": value})
+    adm.stay_discharge(user=None, stay=stay, discharged_on=discharged, discharge_kind="planned",
+                       residence_after="home_with_parent")
+    data = engine.load([facility_a], *YEAR)
+    assert sorted(a.scores["score"] for a in data.assessments) == [50, 53, 54]
+    report = ind.compute(data, *YEAR, [facility_a.code], report_date=READ_ON)
+    assert (report["outcomes"]["measures"]["pirgas"]["entry_mean"],
+            report["outcomes"]["measures"]["pirgas"]["exit_mean"]) == (50.0, 54.0)
