@@ -108,7 +108,7 @@ def organisation_row(org: dict, large_scale: str) -> tuple:
     if "error" in org:
         return ("organisation", name, f"not measured ({org['error']})", target, None)
     return ("organisation", name, f"{org['median_s']:.2f} s, peak {org['peak_mb']:.0f} MB ({org['facilities']} "
-            f"facilities, {org['stays_active']:,} active stays)", target,
+            f"facilities, {org['stays_active']:,} active stays; the whole process {org['process_s']:.1f} s)", target,
             org["median_s"] <= 1.0 and org["peak_mb"] < 300)
 
 
@@ -371,7 +371,8 @@ def write_report(path: Path, *, table: list[tuple], text: str, about: str, start
         load_section=load_section, linelist="not measured" if lines is None else json.dumps(lines),
         notes=notes, indexes=indexes,
         organisation_runs="not measured" if not org or "error" in org else (
-            f"runs {', '.join(f'{v:.2f}' for v in org['seconds'])} s, peak {org['peak_mb']:.0f} MB"),
+            f"report runs {', '.join(f'{v:.2f}' for v in org['seconds'])} s, the whole process "
+            f"{org['process_s']:.1f} s, peak {org['peak_mb']:.0f} MB, load average {org['load_average']}"),
     ), encoding="utf-8")
 
 

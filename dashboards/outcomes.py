@@ -15,7 +15,6 @@ from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from assessments.instruments import registry
 from unit.ages import age_in_months
@@ -206,6 +205,14 @@ def _direction(measure: Measure, pairs: pd.DataFrame) -> pd.Series:
     return np.sign((exit_ - entry).fillna(0)).astype(int)
 
 
+def t_quantile(p: float, df: int) -> float:
+    """Student's t quantile, from scipy (its special functions: the light part of scipy, imported when first
+    needed so that starting the application does not pay for it)."""
+    from scipy.special import stdtrit  # noqa: PLC0415
+
+    return float(stdtrit(df, p))
+
+
 def _round(value: float, digits: int) -> float:
     return float(round(value, digits))
 
@@ -221,7 +228,7 @@ def summary(measure: Measure, pairs: pd.DataFrame) -> dict:
     ci95 = effect = None
     if n >= 2:
         sd = float(change.std(ddof=1))
-        half = float(stats.t.ppf(0.975, n - 1)) * sd / math.sqrt(n)
+        half = t_quantile(0.975, n - 1) * sd / math.sqrt(n)
         ci95 = [_round(mean - half, 1), _round(mean + half, 1)]
         effect = _round(mean / sd, 2) if sd > 0 else None
     case_in, case_out = pairs["entry_case"].astype(bool), pairs["exit_case"].astype(bool)
