@@ -355,6 +355,23 @@ def bayley_change(report) -> Body:
                   pbay[c]["mean_change"]] for c, v in report.indicators["bayley_change"].items()])
 
 
+CONTACT_STEPS = (
+    ("by_caller", "parent", gettext_lazy("Appelant : parent")),
+    ("by_caller", "relative", gettext_lazy("Appelant : proche")),
+    ("by_caller", "professional", gettext_lazy("Appelant : professionnel du réseau")),
+    ("by_outcome", "advice", gettext_lazy("Suite : conseil donné")),
+    ("by_outcome", "oriented", gettext_lazy("Suite : orienté ailleurs")),
+    ("by_outcome", "request_opened", gettext_lazy("Suite : demande ouverte")),
+)
+
+
+def contacts_without_file(report) -> Body:
+    cur, prev = report.indicators["contacts_without_file"], report.previous["contacts_without_file"]
+    rows = [[_("Contacts sans dossier"), cur["n"], prev["n"]]]
+    rows += [[str(name), cur[group][code], prev[group][code]] for group, code, name in CONTACT_STEPS]
+    return Body(_period_headers(_("Contacts")), rows)
+
+
 # ---------------------------------------------------------------- the declaration
 
 _D = Definition
@@ -542,6 +559,16 @@ TABLES: tuple[ReportTable, ...] = (
             "bayley_change", "Évolution Bayley",
             "Séjours terminés dans la période ayant au moins deux Bayley (III ou 4) : la première est l'entrée, la "
             "dernière la sortie ; par score composite : nombre d'enfants, moyennes et évolution moyenne."),)),
+    ReportTable(
+        "contacts_without_file", gettext_lazy("Contacts sans dossier"), "activity", contacts_without_file,
+        sheet="Contacts sans dossier",
+        # Callers add up to the contacts, and so do outcomes.
+        layout=(Block(cols=(1, 2), rows=(1, 2, 3), total_row=0), Block(cols=(1, 2), rows=(4, 5, 6), total_row=0)),
+        definitions=(_D(
+            "contacts_without_file", "Contacts sans dossier",
+            "Appels et demandes datés dans la période, traités sans ouvrir de dossier (aucun nom n'est gardé) : "
+            "nombre, par appelant (parent, proche, professionnel du réseau) et par suite donnée (conseil, "
+            "orientation ailleurs, demande ouverte)."),)),
 )
 
 
