@@ -85,7 +85,7 @@ test-deps: browser-deps office-deps pdf-deps
 # Imports and exports run in a separate worker: `make worker` with the same environment (or the systemd
 # unit of docs/deploy.md); without it they wait in the queue.
 WORKERS ?= $(shell echo $$((2 * $$(nproc 2>/dev/null || echo 1) + 1)))
-.PHONY: serve worker bench
+.PHONY: serve worker bench bench-load
 serve: messages
 	@test -n "$$SECRET_KEY" || { echo "ERROR: make serve needs SECRET_KEY in the environment" \
 		"(e.g. export SECRET_KEY=\$$(python3 -c 'import secrets; print(secrets.token_urlsafe(50))'))" >&2; exit 2; }
@@ -106,8 +106,17 @@ worker: install
 
 # Benchmarks on PostgreSQL (throw-away databases bench_s and bench_l; writes docs/performance.md).
 # Long, and never part of `make test` or CI.
+# Locust (the load test of both) comes from the optional `bench` extra of pyproject.toml.
 bench: messages
+	$(VENV)/bin/uv pip install -q --python $(PY) -e ".[test,bench]"
 	$(PY) bench/run.py $(BENCH_ARGS)
+
+# The load test alone (a unit's staff at work, Locust against gunicorn on PostgreSQL), written into its
+# section of docs/performance.md: `make bench-load BENCH_SCALE=S LOAD_ARGS="--run-time 60s"` to try it small.
+BENCH_SCALE ?= L
+bench-load: messages
+	$(VENV)/bin/uv pip install -q --python $(PY) -e ".[test,bench]"
+	$(PY) bench/load.py --scale $(BENCH_SCALE) --write $(LOAD_ARGS)
 
 # The layers (pyproject.toml [tool.importlinter], docs/architecture.md): apps import downward only.
 lint: install

@@ -4,7 +4,7 @@ Creates the throw-away databases bench_s and bench_l (scale S and L of `seed_vol
 figure as a ratio against a floor measured in the same run (median of --runs runs), prints the table
 and writes docs/performance.md.
 
-    python bench/run.py [--large L|M] [--runs 5] [--fresh] [--load-seconds 8]
+    python bench/run.py [--large L|M] [--runs 5] [--fresh] [--load-time 5m]
 
 A database already seeded with the same scale, seed and generator (the marker is the database's
 comment) is reused unless --fresh: scale L takes a long while to build on a small machine.
@@ -18,15 +18,11 @@ import json
 import os
 import platform
 import re
-import shutil
-import signal
 import socket
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
-import urllib.request
 from datetime import datetime
 from pathlib import Path
 
@@ -69,7 +65,8 @@ def env(db: str, **extra: str) -> dict[str, str]:
 
 
 def generator_hash() -> str:
-    return hashlib.sha1((ROOT / "unit" / "volume.py").read_bytes()).hexdigest()[:12]
+    sources = (ROOT / "interchange" / "volume.py", ROOT / "interchange" / "volume_rows.py")
+    return hashlib.sha1(b"".join(path.read_bytes() for path in sources)).hexdigest()[:12]
 
 
 def seeded(db: str, scale: str, fresh: bool) -> float:
@@ -128,97 +125,13 @@ def linelist(runs: int) -> dict | None:
     return {"ratio": statistics.median(times), "peak_mb": max(peaks), "runs": times}
 
 
-# ---------------------------------------------------------------- load test
+# ---------------------------------------------------------------- load test (bench/load.py)
 
 
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-def ensure_wrk() -> str | None:
-    if shutil.which("wrk"):
-        return shutil.which("wrk")
-    log("wrk missing: installing it from Debian…")
-    subprocess.run("apt-get install -y -qq wrk >/dev/null 2>&1 || "
-                   "(apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq wrk >/dev/null 2>&1)",
-                   shell=True)
-    return shutil.which("wrk")
-
-
-def wrk(binary: str, target: str, headers: list[str], seconds: int, connections: int) -> dict:
-    command = [binary, "-t", "2", "-c", str(connections), "-d", f"{seconds}s", "--timeout", "10s", "--latency"]
-    for header in headers:
-        command += ["-H", header]
-    out = subprocess.run([*command, target], check=True, capture_output=True, text=True).stdout
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-    requests = int(re.search(r"(\d+) requests in", out).group(1))
-    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    sockets = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
-    errors = int(non_2xx.group(1)) if non_2xx else 0
-    if sockets:
-        errors += sum(int(n) for n in sockets.groups())
-    p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)", out)
-    scale = {"us": 0.001, "ms": 1, "s": 1000}
-    return {"rps": rps, "requests": requests, "errors": errors,
-            "p99_ms": float(p99.group(1)) * scale[p99.group(2)] if p99 else None}
-
-
-def load_test(db: str, runs: int, seconds: int, connections: int = 50) -> dict:
-    binary = ensure_wrk()
-    if binary is None:
-        return {"error": "wrk missing and could not be installed"}
-    var_dir = tempfile.mkdtemp(prefix="bench_var_")
-    cores = os.cpu_count() or 1
-    workers = 2 * cores + 1
-    production = env(db, PROFILE="production", ALLOWED_HOSTS="127.0.0.1,localhost", VAR_DIR=var_dir,
-                     CONN_MAX_AGE="60")
-    subprocess.run([PY, "manage.py", "collectstatic", "--noinput", "-v", "0"], cwd=ROOT, env=production,
-                   check=True)
-    session = json.loads(subprocess.run([PY, "bench/measure.py", "--session"], cwd=ROOT, env=env(db), check=True,
-                                        stdout=subprocess.PIPE, text=True).stdout.strip().splitlines()[-1])
-    port = free_port()
-    server = subprocess.Popen(
-        [str(Path(PY).parent / "gunicorn"), "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
-         "--log-level", "warning"], cwd=ROOT, env=production, start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
-    # What nginx sends (docs/deploy.md): the production profile redirects plain HTTP to HTTPS otherwise.
-    headers = ["X-Forwarded-Proto: https", f"Cookie: sessionid={session['cookie']}"]
-    try:
-        for _ in range(60):
-            try:
-                urllib.request.urlopen(urllib.request.Request(base + "/healthz", headers={"X-Forwarded-Proto":
-                                                                                          "https"}), timeout=2)
-                break
-            except OSError:
-                time.sleep(0.5)
-        check = urllib.request.Request(base + session["stay_url"], headers=dict(h.split(": ", 1) for h in headers))
-        with urllib.request.urlopen(check, timeout=30) as response:
-            if response.status != 200 or "/accounts/login" in response.url:
-                return {"error": f"the stay page answered {response.status} ({response.url})"}
-        log(f"load: gunicorn {workers} workers, {connections} connections, {runs} × {seconds} s per page…")
-        def drained() -> None:
-            """Wait until the requests queued by the previous run are served: each run starts on an idle server."""
-            for _ in range(120):
-                began = time.monotonic()
-                urllib.request.urlopen(urllib.request.Request(base + "/healthz", headers={"X-Forwarded-Proto":
-                                                                                          "https"}), timeout=30)
-                if time.monotonic() - began < 0.1:
-                    return
-                time.sleep(0.5)
-
-        stay, health = [], []
-        for _ in range(runs):
-            drained()
-            stay.append(wrk(binary, base + session["stay_url"], headers, seconds, connections))
-            drained()
-            health.append(wrk(binary, base + "/healthz", headers, seconds, connections))
-        return {"workers": workers, "connections": connections, "seconds": seconds, "stay": stay, "healthz": health}
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
-        shutil.rmtree(var_dir, ignore_errors=True)
 
 
 # ---------------------------------------------------------------- table and report
@@ -256,15 +169,11 @@ REMEDIES = {
         "work (HMAC pseudonym, age and length of stay, safe text, the dates' DD/MM/YYYY cells). Computing "
         "age and length of stay in the query is the next candidate."),
     "load": (
-        "The stay page renders a full template (navigation, timeline of six kinds of events, alerts) from "
-        "12 queries per request (session, user, memberships, the stay and its five kinds of events, its "
-        "assessments, open alerts, the audit entry), where /healthz makes one `SELECT 1`: each page costs "
-        "{load_factor:.1f} times the machine time of /healthz in this run. On 2 cores shared by wrk, "
-        "gunicorn's workers and PostgreSQL the page's throughput is bounded by that time, mostly Python "
-        "(building the queries and their rows, rendering the template). Reaching 0.4 of the trivial view "
-        "would take a page {load_gap:.1f} times cheaper: caching the rendered page per (user, stay, version of "
-        "every record on it) — which needs its own invalidation and was not done on clinical data — or "
-        "giving the web tier cores of its own (PostgreSQL and the load generator on other machines)."),
+        "The load-test section below gives each page's percentiles and the machine's load while it ran. "
+        "On 2 cores shared by Locust, gunicorn's workers and PostgreSQL (and, when this ran, other work on "
+        "the machine) a page's latency is mostly its wait for a core; the pages whose own cost is highest "
+        "(the dashboard's charts, the stay page's timeline) would need that cost cut — fewer queries and "
+        "less template work per request — or cores of their own for the web tier."),
     "write": (
         "The history row is one more INSERT, a round trip inside the service's transaction (which also "
         "locks the row, validates and bumps the version: the information line against a bare UPDATE shows "
@@ -319,14 +228,18 @@ def rows(small: dict, large: dict, large_scale: str, load: dict, lines: dict | N
         ratio, peak = lines["ratio"], lines["peak_mb"]
         table.append(("linelist", name, f"{ratio:.2f}, peak {peak:.0f} MB", LIMITS, ratio <= 1.3 and peak < 200))
     if "error" in load:
-        table.append(("load", "stay page / /healthz under 50 users", f"not measured ({load['error']})",
-                      "≥ 0.4, 0 errors", None))
+        table.append(("load", "staff at work (Locust, 100 users): p95 per page", f"not measured ({load['error']})",
+                      "record pages ≤ 300 ms, dashboard ≤ 800 ms, 0 errors", None))
     else:
-        stay_rps, health_rps = median([r["rps"] for r in load["stay"]]), median([r["rps"] for r in load["healthz"]])
-        errors = sum(r["errors"] for r in load["stay"] + load["healthz"])
-        table.append(("load", f"stay page / /healthz, {load['connections']} concurrent users (throughput)",
-                      f"{stay_rps / health_rps:.2f} ({stay_rps:.0f} / {health_rps:.0f} req/s), {errors} errors",
-                      "≥ 0.4, 0 errors", stay_rps / health_rps >= 0.4 and errors == 0))
+        from load import DASHBOARD_P95_MS, RECORD_P95_MS, verdict  # noqa: I001 - load.py imports this module
+
+        v = verdict(load)
+        worst, dash = v["worst_record"], v["dashboard_page"]
+        figure = (f"worst record page {worst['name']} {worst['p95']:.0f} ms; dashboard "
+                  f"{dash['p95']:.0f} ms; {v['errors']} errors" if worst and dash else "incomplete")
+        table.append(("load", f"staff at work (Locust, {load['users']} users, scale {large_scale}): 95th percentile",
+                      figure, f"record pages ≤ {RECORD_P95_MS} ms, dashboard ≤ {DASHBOARD_P95_MS} ms, 0 errors",
+                      v["records"] and v["dashboard"] and v["errors"] == 0))
     service, plain = median(large["service_ms"]), median(large["bare_ms"])
     no_history = median(large["service_no_history_ms"])
     # The floor is the same write without its history row (the brief's "the same write without");
@@ -364,7 +277,7 @@ def main() -> None:
     parser.add_argument("--large", choices=("L", "M"), default=os.environ.get("BENCH_LARGE", "L"))
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--fresh", action="store_true", default=os.environ.get("BENCH_FRESH") == "1")
-    parser.add_argument("--load-seconds", type=int, default=8)
+    parser.add_argument("--load-time", default="5m", help="Locust's measured time (bench/load.py)")
     parser.add_argument("--output", default=str(ROOT / "docs" / "performance.md"))
     args = parser.parse_args()
     if args.runs < 5:
@@ -378,7 +291,9 @@ def main() -> None:
     rounds = [(measure("bench_s", args.runs), measure(large_db, args.runs)) for _ in range(2)]
     small, large = merged([r[0] for r in rounds]), merged([r[1] for r in rounds])
     lines = linelist(args.runs)
-    load = load_test(large_db, args.runs, args.load_seconds)
+    from load import run as load_run  # noqa: I001 - load.py imports this module
+
+    load = load_run(large_db, users=100, spawn_rate=5, run_time=args.load_time)
     table = rows(small, large, args.large, load, lines)
     text = print_table(table)
     print(text)
@@ -394,21 +309,14 @@ def write_report(path: Path, *, table: list[tuple], text: str, about: str, start
     template = (Path(__file__).resolve().parent / "performance_template.md").read_text(encoding="utf-8")
     seeding = ", ".join(f"{scale} {value / 60:.1f} min" if value >= 120 else f"{scale} {value:.0f} s"
                         for scale, value in seconds.items())
-    load_detail = "not measured" if "error" in load else (
-        f"gunicorn with {load['workers']} sync workers (production profile, PostgreSQL, CONN_MAX_AGE=60), "
-        f"wrk with 2 threads and {load['connections']} connections, {len(load['stay'])} runs of "
-        f"{load['seconds']} s per page; 99th percentile latency: stay page "
-        f"{median([r['p99_ms'] for r in load['stay']]):.0f} ms, /healthz "
-        f"{median([r['p99_ms'] for r in load['healthz']]):.0f} ms")
+    from load import section  # noqa: I001 - load.py imports this module
+
+    load_section = section(load, scale=large_scale, command=command, about=about, started=started)
     plans = large["plans"]
     context = {"sql_scale": median(large["sql_ms"]) / median(small["sql_ms"]), "slowest_ms": plans["slowest_ms"],
                "seq_scans": ", ".join(plans["seq_scans"]) or "none", "parallel": "; ".join(plans["parallel"]) or "none",
                "parallel_scale": median(large["parallel_dashboard_ms"]) / median(small["parallel_dashboard_ms"]),
                "parallel_ratio": median(large["parallel_dashboard_ms"]) / median(large["parallel_sql_ms"])}
-    if "error" not in load:
-        stay_rps = median([r["rps"] for r in load["stay"]])
-        health_rps = median([r["rps"] for r in load["healthz"]])
-        context.update(load_factor=health_rps / stay_rps, load_gap=0.4 * health_rps / stay_rps)
     missed = [key for key, _m, _f, _t, met in table if met is False]
     notes = "\n\n".join(f"- **{next(m for k, m, *_ in table if k == key)}**: {REMEDIES[key].format(**context)}"
                          for key in missed) or "None: every target was met in this run."
@@ -431,7 +339,7 @@ def write_report(path: Path, *, table: list[tuple], text: str, about: str, start
         large_scale=large_scale,
         rows_large=f"{large['rows']['stays']:,} stays, {large['rows']['assessments']:,} assessments",
         consistency="identical on every compared key" if not mismatches else "; ".join(mismatches),
-        load_detail=load_detail, linelist="not measured" if lines is None else json.dumps(lines),
+        load_section=load_section, linelist="not measured" if lines is None else json.dumps(lines),
         notes=notes, indexes=indexes,
     ), encoding="utf-8")
 
