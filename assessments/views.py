@@ -74,8 +74,8 @@ def _save_form(request, form, save, success_url_of, context, template="assessmen
             for warning in assessment.warnings:
                 messages.warning(request, warning)
             return redirect(success_url_of(assessment))
-    reference = context["instrument"].reference(get_language() or "fr") if "instrument" in context else ""
-    return render(request, template, {**context, "form": form, "reference": reference},
+    note = context["instrument"].note(get_language() or "fr") if "instrument" in context else ""
+    return render(request, template, {**context, "form": form, "note": note},
                   status=400 if request.method == "POST" else 200)
 
 
