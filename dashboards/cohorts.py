@@ -45,6 +45,8 @@ def measures_table(results: dict[str, dict]) -> Table:
     """One row per measure and cohort (measures first, so that a measure's cohorts read together)."""
     rows = []
     for code, label in MEASURE_LABELS.items():
+        if not any(figures["measures"][code]["n"] for figures in results.values()):
+            continue  # a measure with no pair in any cohort: nothing to compare
         for cohort, figures in results.items():
             v = figures["measures"][code]
             ci = v["ci95"] or [None, None]
@@ -55,7 +57,7 @@ def measures_table(results: dict[str, dict]) -> Table:
                   _("Évolution moyenne"), _("IC 95 % bas"), _("IC 95 % haut"), _("Sortis de la zone clinique"),
                   _("Entrés dans la zone clinique")], rows,
                  _("Mêmes définitions que la section « Évolution » du tableau de bord, pour les séjours terminés de "
-                   "chaque cohorte."),
+                   "chaque cohorte ; une mesure sans paire dans aucune cohorte n'est pas listée."),
                  extra={"layout": (Means(2, (3, 4, 5, 6, 7)), Block(cols=(8, 9), col_totals=NONE,
                                                                      grand_total=NONE))})
 

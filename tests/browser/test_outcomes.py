@@ -58,3 +58,15 @@ def test_the_outcome_chart_draws_the_numbers_of_its_table(live_server, page, scr
     assert page.console_errors == []
     section.scroll_into_view_if_needed()
     screenshot(page, "dashboard-outcomes")
+
+    # The cohort comparison, from the section's link: the five discharge years of the unit.
+    page.locator("[data-testid=cohorts-link]").click()
+    page.locator("#c-mode-y").check()
+    page.locator("#c-year").select_option("2025")
+    page.get_by_role("button", name="Comparer").click()
+    expect(page.locator("[data-testid=cohort-summary]")).to_contain_text("de 2021 à 2025")
+    page.locator("[data-testid=chart-cohorts] svg.main-svg").first.wait_for()
+    row = page.locator("[data-testid=table-cohort_measures] tbody tr", has_text="2025").filter(has_text="PIR-GAS")
+    assert row.locator("td").all_inner_texts()[2:6] == ["5", "51,0", "69,0", "18,0"]
+    assert page.console_errors == []
+    screenshot(page, "cohorts")

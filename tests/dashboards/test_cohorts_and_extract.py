@@ -73,6 +73,8 @@ def test_facilities_side_by_side_give_each_facilitys_own_outcomes(client, two_un
         data = client.get(reverse("dashboards:report_json"), {"year": 2025, "facility": facility.code}).json()
         figures = data["outcomes"]["measures"]["pirgas"]
         assert row[2:6] == [figures["n"], figures["entry_mean"], figures["exit_mean"], figures["mean_change"]]
+    # Only the measures with pairs are compared (no Bayley was recorded).
+    assert {row[0] for row in _rows(response, "cohort_measures")} == {"PIR-GAS : relation parent-enfant"}
     disposition = {row[0]: row for row in _rows(response, "cohort_disposition")}
     assert disposition[facility_a.name][1:3] == [3, 3]
     assert "fig-cohorts" in response.content.decode()
