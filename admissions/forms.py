@@ -245,8 +245,8 @@ class DecisionForm(VersionedForm):
         # A unit without a free place: accepting is still possible, once the warning is read and confirmed.
         self.full = full
         if full:
-            self.fields["confirm_full"] = forms.BooleanField(
-                label=_("Accepter malgré l'unité complète"), required=False, help_text=full)
+            self.fields["confirm_full"] = forms.BooleanField(label=_("Accepter malgré l'unité complète"),
+                                                             required=False)
 
     def clean(self):
         data = super().clean()

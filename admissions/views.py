@@ -276,7 +276,7 @@ def _full_warning(req) -> str:
     taken = selectors.places_taken(facility_id=facility.pk, on=day)
     if taken < facility.capacity:
         return ""
-    return _("L'unité est complète le %(date)s : %(taken)s enfants pour %(places)s places.") % {
+    return _("L'unité est complète le %(date)s (places occupées : %(taken)s / %(places)s).") % {
         "date": day.strftime("%d/%m/%Y"), "taken": taken, "places": facility.capacity}
 
 
@@ -288,7 +288,7 @@ def _request_forms(request: HttpRequest, req, data=None, which: str = ""):
                                              initial=initial)
     decision_form = forms.DecisionForm(data if which == "decision" else None, full=_full_warning(req),
                                        initial={"version": req.version, "decided_on": timezone.localdate(),
-                                                "decision": req.decision or "accepted"})
+                                                "decision": req.decision})
     children = selectors.admissible_children(admission_request=req)
     # Every child of the request not admitted from it yet is ticked.
     admitted = {stay.child_id for stay in selectors.request_stays(admission_request=req)}

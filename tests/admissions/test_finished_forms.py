@@ -209,3 +209,12 @@ def test_the_conflict_table_writes_dates_dd_mm_yyyy_and_codes_by_label(world, us
     assert "31/12/2025" in cells and "30/11/2025" in cells
     assert "Hôpital" in cells and "SAJ" in cells
     assert not [cell for cell in cells if re.fullmatch(r"\d{4}-\d{2}-\d{2}|[a-z]+(_[a-z]+)*", cell)], cells
+
+
+def test_the_decision_of_a_pending_request_is_not_preselected(facility_a, users_a, login):
+    """The decision list opened on « Acceptée » for a request nobody had decided yet."""
+    family = factories.family(facility=facility_a)
+    req = factories.request(facility=facility_a, family=family, children=[factories.child(family=family)])
+    page = login(users_a["admissions"]).get(reverse("admissions:request_detail", args=[req.pk])).content.decode()
+    select = re.search(r'<select name="decision".*?</select>', page, flags=re.S).group(0)
+    assert re.findall(r'<option value="([^"]*)"[^>]*selected', select) in ([], [""])
