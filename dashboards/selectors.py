@@ -34,7 +34,7 @@ def dashboard_facilities(*, user: AbstractBaseUser) -> QuerySet[Facility]:
     return access.facilities_for(user, access.VIEW_DASHBOARDS).order_by("name")
 
 
-def outcome_extract(*, facilities: list[Facility], period, secret_key: str) -> bytes:
+def outcome_extract(*, facilities: list[Facility], period: engine.Period, secret_key: str) -> bytes:
     """The research extract of the stays of `facilities` discharged in `period` (dashboards.extract), the
     families without a valid research consent today left out."""
     data = engine.load(facilities, period.start, period.end)
