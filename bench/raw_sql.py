@@ -297,6 +297,11 @@ QUERIES: dict[str, str] = {
         SELECT count(*) FROM admissions_synthesismeeting m JOIN admissions_stay s ON s.id = m.stay_id
         WHERE s.facility_id = %(f)s AND NOT s.entered_in_error AND NOT m.entered_in_error
           AND m.held_on BETWEEN %(start)s AND %(end)s""",
+    # Contacts without a dossier: one row per (caller, outcome) pair of the period, summed in the shape below.
+    "contacts_without_file": """
+        SELECT c.caller, c.outcome, count(*) FROM journal_contact c
+        WHERE c.facility_id = %(f)s AND NOT c.entered_in_error AND c.contacted_on BETWEEN %(start)s AND %(end)s
+        GROUP BY 1, 2""",
     "bayley_change": f"""
         WITH {PAIRS}
         SELECT substr(measure, 8), count(*), avg(e)::float8, avg(x)::float8, avg(x - e)::float8
@@ -338,6 +343,8 @@ ADMISSION_MODES = ("mother_only", "father_only", "both_whole_stay", "both_partia
 PARENT_AGE_BANDS = ("<18", "18-25", "26-30", "31-35", "36-40", "41-45", ">45", "unknown")
 GESTATIONAL = ("preterm", "term", "post_term", "unknown")
 BAYLEY_COMPOSITES = ("cog", "lang", "motor", "se", "ab")
+CALLERS = ("parent", "relative", "professional")
+CONTACT_OUTCOMES = ("advice", "oriented", "request_opened")
 NOT_COMPARED = ("period",)  # not a figure: the engine echoes the request
 
 
@@ -391,6 +398,11 @@ def comparable(results: dict[str, list]) -> dict:
     for k, count, entry, exit_, change in results["bayley_change"]:
         bayley[k] = {"n": count, "entry_mean": _round(entry, 1), "exit_mean": _round(exit_, 1),
                      "mean_change": _round(change, 1)}
+    contacts = {"n": 0, "by_caller": dict.fromkeys(CALLERS, 0), "by_outcome": dict.fromkeys(CONTACT_OUTCOMES, 0)}
+    for caller, outcome, count in results["contacts_without_file"]:
+        contacts["n"] += count
+        contacts["by_caller"][caller] += count
+        contacts["by_outcome"][outcome] += count
     return {
         "stays_active": n,
         "children_by_sex": by_sex,
@@ -421,6 +433,7 @@ def comparable(results: dict[str, list]) -> dict:
         "signalements": results["signalements"][0][0],
         "synthesis_meetings": results["synthesis_meetings"][0][0],
         "bayley_change": bayley,
+        "contacts_without_file": contacts,
         "outcomes": outcomes,
     }
 

@@ -37,6 +37,7 @@ from assessments.models import Assessment
 from dashboards import indicators as ind
 from dashboards.engine import Period, Report, report_from
 from dashboards.outcomes import OUTCOME_INSTRUMENTS
+from journal.models import Contact
 from unit.models import NON_RESIDENTIAL_KINDS, Facility
 
 CHUNK = 500  # ids per IN (...) clause, well under every database's parameter limit
@@ -86,6 +87,7 @@ def load_as_of(facilities: Sequence[Facility], start: date, end: date, when: dat
         facilities=facility_rows, stays=stays, presence=presence, adults=adults, requests=requests,
         first_request_on=first_request_on, diagnoses=diagnoses, assessments=assessments, interventions=interventions,
         signalements=signalements, meetings=meetings, stay_signalements=stay_signalements, later_stays=later_stays,
+        contacts=_contacts_as_of(facility_ids, start, end, when),
     )
 
 
@@ -193,6 +195,14 @@ def _activity_as_of(facility_ids: list[int], start: date, end: date, when: datet
     meetings = [day for _id, day, stay_id in sorted(meeting_rows, key=lambda r: (r[1], r[0]))
                 if stay_id in linked and linked[stay_id][0] in facility_ids and not linked[stay_id][1]]
     return interventions, signalements, meetings
+
+
+def _contacts_as_of(facility_ids: list[int], start: date, end: date, when: datetime) -> list[ind.ContactRow]:
+    """The contacts without a dossier of [start, end] at `when`, in the engine's order."""
+    rows = Contact.history.as_of(when).filter(facility_id__in=facility_ids, entered_in_error=False,
+                                              contacted_on__range=(start, end)).values_list(
+        "id", "contacted_on", "caller", "outcome")
+    return [ind.ContactRow(*row[1:]) for row in sorted(rows, key=lambda r: (r[1], r[0]))]
 
 
 def engine_build_as_of(facilities: Sequence[Facility], period: Period, when: datetime) -> Report:

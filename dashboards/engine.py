@@ -27,6 +27,7 @@ from admissions.models import (
 from assessments.models import Assessment
 from dashboards import indicators as ind
 from dashboards.outcomes import OUTCOME_INSTRUMENTS
+from journal.models import Contact
 from unit.models import Facility
 from unit.routers import reporting_reads
 
@@ -116,7 +117,7 @@ def _diagnosis_labels(rows: list[ind.DiagnosisRow]) -> dict[str, str]:
 
 @reporting_reads()
 def load(facilities: list[Facility], start: date, end: date) -> ind.ReportData:
-    """Every row the indicators of [start, end] need, for these facilities (10 queries)."""
+    """Every row the indicators of [start, end] need, for these facilities (11 queries)."""
     facility_ids = [f.pk for f in facilities]
     stays_q = Stay.objects.filter(facility_id__in=facility_ids, entered_in_error=False).active_in(start, end)
     stays = _stays(stays_q)
@@ -142,6 +143,7 @@ def load(facilities: list[Facility], start: date, end: date) -> ind.ReportData:
         diagnoses=diagnoses, assessments=assessments, interventions=interventions, signalements=signalements,
         meetings=meetings, stay_signalements=stay_signalements,
         later_stays=_later_stays(facilities, stays_q, stays, start),
+        contacts=_contacts(facility_ids, start, end),
     )
 
 
@@ -252,3 +254,10 @@ def _activity(facility_ids: list[int], start: date, end: date) -> tuple[list[tup
         else:
             interventions.append((kind, day))
     return interventions, signalements, meetings
+
+
+def _contacts(facility_ids: list[int], start: date, end: date) -> list[ind.ContactRow]:
+    """The contacts without a dossier of [start, end] (1 query)."""
+    return [ind.ContactRow(*row) for row in Contact.objects.filter(
+        facility_id__in=facility_ids, entered_in_error=False, contacted_on__range=(start, end)).order_by(
+        "contacted_on", "pk").values_list("contacted_on", "caller", "outcome")]

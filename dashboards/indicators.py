@@ -16,6 +16,7 @@ from datetime import date, timedelta
 from admissions import stay_dates
 from admissions.rules import ADMISSION_MODES, Period, admission_mode, overlaps
 from dashboards import outcomes as outcome_rules
+from journal import contacts
 from unit.ages import POST_TERM_FROM_WEEKS, PRETERM_BEFORE_WEEKS, age_in_months, age_in_years
 
 AGE_BANDS = ("0-5m", "6-11m", "12-23m", "24-35m", "36m+")
@@ -121,6 +122,19 @@ class ReportData:
     # the organisation's facilities (child, stay, admission), for readmissions.
     stay_signalements: list[tuple[int, date]] = field(default_factory=list)
     later_stays: list[tuple[int, int, date]] = field(default_factory=list)
+    contacts: list[ContactRow] = field(default_factory=list)  # contacts without a dossier (journal)
+
+
+@dataclass(frozen=True)
+class ContactRow:
+    contacted_on: date
+    caller: str
+    outcome: str
+
+
+def contacts_without_file(rows: Iterable[ContactRow], start: date, end: date) -> dict:
+    """DOMAIN.md's `contacts_without_file`: the contacts dated in the period, by caller and by outcome."""
+    return contacts.tally((row.caller, row.outcome) for row in rows if start <= row.contacted_on <= end)
 
 
 # ---------------------------------------------------------------- periods and stays
@@ -274,6 +288,7 @@ def compute(data: ReportData, start: date, end: date, facility_codes: Sequence[s
     report.update(parents(started, adults_by_family))
     report["gestational_category"] = gestational(started)
     report["interventions"] = _counts(kind for kind, day in data.interventions if start <= day <= end)
+    report["contacts_without_file"] = contacts_without_file(data.contacts, start, end)
     report["signalements"] = sum(1 for day in data.signalements if start <= day <= end)
     report["synthesis_meetings"] = sum(1 for day in data.meetings if start <= day <= end)
     pairs = outcome_rules.pairs_frame(discharged, data.assessments, data.presence, data.adults,

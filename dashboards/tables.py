@@ -428,6 +428,23 @@ def outcome_disposition(report) -> Body:
                   "an avant la date du rapport."))
 
 
+CONTACT_STEPS = (
+    ("by_caller", "parent", gettext_lazy("Appelant : parent")),
+    ("by_caller", "relative", gettext_lazy("Appelant : proche")),
+    ("by_caller", "professional", gettext_lazy("Appelant : professionnel du réseau")),
+    ("by_outcome", "advice", gettext_lazy("Suite : conseil donné")),
+    ("by_outcome", "oriented", gettext_lazy("Suite : orienté ailleurs")),
+    ("by_outcome", "request_opened", gettext_lazy("Suite : demande ouverte")),
+)
+
+
+def contacts_without_file(report) -> Body:
+    cur, prev = report.indicators["contacts_without_file"], report.previous["contacts_without_file"]
+    rows = [[_("Contacts sans dossier"), cur["n"], prev["n"]]]
+    rows += [[str(name), cur[group][code], prev[group][code]] for group, code, name in CONTACT_STEPS]
+    return Body(_period_headers(_("Contacts")), rows)
+
+
 # ---------------------------------------------------------------- the declaration
 
 _D = Definition
@@ -649,6 +666,16 @@ TABLES: tuple[ReportTable, ...] = (
             "placements, séjours avec un signalement daté pendant le séjour ; réadmissions : parmi les séjours "
             "terminés au moins 365 jours avant la date du rapport, ceux dont l'enfant a commencé un autre séjour "
             "dans une structure de l'organisation dans les 365 jours."),)),
+    ReportTable(
+        "contacts_without_file", gettext_lazy("Contacts sans dossier"), "activity", contacts_without_file,
+        sheet="Contacts sans dossier",
+        # Callers add up to the contacts, and so do outcomes.
+        layout=(Block(cols=(1, 2), rows=(1, 2, 3), total_row=0), Block(cols=(1, 2), rows=(4, 5, 6), total_row=0)),
+        definitions=(_D(
+            "contacts_without_file", "Contacts sans dossier",
+            "Appels et demandes datés dans la période, traités sans ouvrir de dossier (aucun nom n'est gardé) : "
+            "nombre, par appelant (parent, proche, professionnel du réseau) et par suite donnée (conseil, "
+            "orientation ailleurs, demande ouverte)."),)),
 )
 
 

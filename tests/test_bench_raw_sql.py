@@ -22,6 +22,7 @@ from admissions import services as adm
 from assessments.services import assessment_record
 from bench import raw_sql
 from dashboards import engine
+from journal import services as journal_services
 from tests import factories
 from unit import history
 
@@ -191,6 +192,20 @@ def cohort():
     factories.request(facility=unit, family=fam, children=[child], received_on=date(2025, 8, 2))
     adm.intervention_add(user=None, facility=unit, family=fam, kind="home_visit", done_on=date(2025, 8, 5))
     adm.intervention_add(user=None, facility=unit, family=fam, kind="home_visit", done_on=date(2025, 8, 5))
+
+    # Contacts without a dossier: two parents advised (one on the same-day stay's day, 28 February), a
+    # professional oriented in July (after the first half), one in the home-support service, one entered in
+    # error (never counted).
+    for facility, day, caller, outcome in ((unit, date(2025, 2, 28), "parent", "advice"),
+                                           (unit, date(2025, 3, 3), "parent", "advice"),
+                                           (unit, date(2025, 7, 1), "professional", "oriented"),
+                                           (home, date(2025, 3, 3), "relative", "request_opened")):
+        journal_services.contact_record(user=None, facility=facility, contacted_on=day, caller=caller,
+                                        referrer_category="gp" if caller == "professional" else "",
+                                        topic="neglect", duration_min=10, outcome=outcome)
+    wrong = journal_services.contact_record(user=None, facility=unit, contacted_on=date(2025, 3, 3), caller="parent",
+                                            topic="neglect", duration_min=5, outcome="advice")
+    history.record_mark_in_error(user=None, obj=wrong, reason="Saisi deux fois")
     return unit, home
 
 
@@ -262,6 +277,9 @@ def test_the_cohorts_hold_each_reading(cohort):
         "readmission": {"eligible": 2, "readmitted": 1}}  # the child of two stays, back 40 days later
     followed = engine_json(home, *YEAR, date(2026, 3, 1))
     assert followed["stays_active"] == 1 and sum(followed["admission_mode"].values()) == 0  # reading 5
+    assert year["contacts_without_file"] == {"n": 3, "by_caller": {"parent": 2, "relative": 0, "professional": 1},
+                                             "by_outcome": {"advice": 2, "oriented": 1, "request_opened": 0}}
+    assert half["contacts_without_file"]["n"] == 2 and followed["contacts_without_file"]["by_caller"]["relative"] == 1
 
 
 def test_open_stays_in_the_current_year_agree_with_todays_json(cohort):

@@ -163,6 +163,7 @@ MATRIX: dict[str, Line] = {
     "journal:templates": Line(access.ADMINISTER),
     "journal:template_edit": obj("template", access.ADMINISTER),
     "journal:today_settings": Line(access.ADMINISTER),
+    "journal:contacts": Line(access.LOG_CONTACTS), "journal:contact_create": Line(access.LOG_CONTACTS),
     "dashboards:index": Line(access.VIEW_DASHBOARDS), "dashboards:report_json": Line(access.VIEW_DASHBOARDS),
     "dashboards:table_csv": Line(access.VIEW_DASHBOARDS),
     "dashboards:cohorts": Line(access.VIEW_DASHBOARDS),

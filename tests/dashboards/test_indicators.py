@@ -33,6 +33,7 @@ DOMAIN_KEYS = {
     "occupancy_rate", "requests", "refusal_reason", "families", "parent_age_band", "nationalities",
     "gestational_category", "interventions", "signalements", "synthesis_meetings", "bayley_change",
     "outcomes",
+    "contacts_without_file",
 }
 
 _ids = iter(range(1000, 100000))

@@ -34,6 +34,7 @@ DOMAIN_KEYS = {
     "occupancy_rate", "requests", "refusal_reason", "families", "parent_age_band", "nationalities",
     "gestational_category", "interventions", "signalements", "synthesis_meetings", "bayley_change",
     "outcomes",
+    "contacts_without_file",
 }
 PAGES = [("dashboards:index", ""), ("dashboards:report_json", ""), ("dashboards:table_csv", "&table=age_pyramid")]
 
