@@ -87,8 +87,8 @@ def test_the_word_lists_catch_what_they_are_for():
     assert defects("dossier UPB-2026-001") == []
 
 
-def crawl(page, base: str, start: list[str]) -> dict[str, list[str]]:
-    """Every page reached from `start` (one per kind), with what is wrong on it."""
+def crawl(page, base: str, start: list[str]) -> tuple[dict[str, list[str]], set[str]]:
+    """Every page reached from `start` (one per kind), with what is wrong on it; and the kinds of page read."""
     queue, seen, problems = deque(start), set(), {}
     while queue and len(seen) < PAGES_PER_ROLE:
         path = queue.popleft()
@@ -114,7 +114,7 @@ def crawl(page, base: str, start: list[str]) -> dict[str, list[str]]:
             split = urlsplit(href)
             if split.netloc == urlsplit(base).netloc and not split.fragment:
                 queue.append(split.path + (f"?{split.query}" if split.query else ""))
-    return problems
+    return problems, seen
 
 
 @pytest.mark.parametrize("role", list(w.USERS))
@@ -122,5 +122,22 @@ def test_a_french_user_meets_no_english_no_code_no_iso_date(live_server, page, u
     if not w.AXE.exists():
         pytest.skip(f"axe-core is not installed at {w.AXE} (make install runs npm ci)")
     sign_in(page, live_server, w.USERS[role])
-    problems = crawl(page, live_server.url, unit_world.pages(role))
+    problems, seen = crawl(page, live_server.url, unit_world.pages(role))
+    # The crawl follows the links: it reads more than the pages it started from.
+    assert len(seen) > len(set(map(_kind, unit_world.pages(role)))), sorted(seen)
+    print(f"{role}: {len(seen)} kinds of page read")
     assert not problems, "\n".join(f"{path}:\n    " + "\n    ".join(found) for path, found in problems.items())
+
+
+@pytest.mark.parametrize("path,status", [("/audit/", 403), ("/admissions/stays/999999/", 404)])
+def test_error_pages_speak_french_too(live_server, page, unit_world, path, status):
+    """A manager meets a page they may not open and an address that does not exist: French, with the
+    navigation, and as accessible as the others."""
+    if not w.AXE.exists():
+        pytest.skip(f"axe-core is not installed at {w.AXE}")
+    sign_in(page, live_server, w.USERS["manager"])
+    response = page.goto(f"{live_server.url}{path}")
+    assert response.status == status
+    assert page.locator("nav a.navbar-brand").count() == 1
+    found = defects(visible_text(page)) + [v["id"] for v in w.axe_violations(page)]
+    assert found == []
