@@ -38,7 +38,7 @@ class Measure:
     band_points: int | None  # None: improved/worse by band; else by this many points
     subject_role: str = ""  # EPDS: the role of the admitted parent assessed
 
-    def is_case(self, values: pd.Series) -> pd.Series:
+    def is_case(self, values):
         if self.case == "lt":
             return values < self.threshold
         if self.case == "le":
@@ -140,8 +140,8 @@ def pairs_frame(discharged: Sequence, assessments: Sequence, presence: Sequence,
     in_entry = (on >= admitted_on) & (on <= admitted_on + pd.Timedelta(days=ENTRY_WINDOW))
     in_exit = (on >= discharged_on - pd.Timedelta(days=EXIT_BEFORE)) & \
         (on <= discharged_on + pd.Timedelta(days=EXIT_AFTER))
-    entry = frame[in_entry].sort_values(order).groupby(keys, as_index=False).first()
-    exit_ = frame[in_exit].sort_values(order).groupby(keys, as_index=False).last()
+    entry = frame[in_entry].sort_values(order).drop_duplicates(keys, keep="first")
+    exit_ = frame[in_exit].sort_values(order).drop_duplicates(keys, keep="last")
     pairs = entry.merge(exit_, on=keys, suffixes=("_entry", "_exit"))
     pairs["days_apart"] = (pd.to_datetime(pairs["on_exit"]) - pd.to_datetime(pairs["on_entry"])).dt.days
     # At least 28 days apart: two different assessments, necessarily.
@@ -158,16 +158,18 @@ def pairs_frame(discharged: Sequence, assessments: Sequence, presence: Sequence,
 def _judged(pairs: pd.DataFrame, measures: Sequence[Measure]) -> pd.DataFrame:
     """The pairs with, per row, whether entry and exit are cases and the direction of the change (once, vectorised:
     every summary of every subgroup reads these columns)."""
-    pairs = pairs.assign(entry_case=False, exit_case=False, direction=0)
+    codes = pairs["measure"].to_numpy()
+    entry, exit_ = pairs["entry"].to_numpy(dtype=float), pairs["exit"].to_numpy(dtype=float)
+    entry_case, exit_case = np.zeros(len(pairs), dtype=bool), np.zeros(len(pairs), dtype=bool)
+    direction = np.zeros(len(pairs), dtype=int)
     for measure in measures:
-        mine = pairs["measure"] == measure.code
+        mine = codes == measure.code
         if not mine.any():
             continue
-        rows = pairs[mine]
-        pairs.loc[mine, "entry_case"] = measure.is_case(rows["entry"]).to_numpy()
-        pairs.loc[mine, "exit_case"] = measure.is_case(rows["exit"]).to_numpy()
-        pairs.loc[mine, "direction"] = _direction(measure, rows).to_numpy()
-    return pairs
+        entry_case[mine] = measure.is_case(entry[mine])
+        exit_case[mine] = measure.is_case(exit_[mine])
+        direction[mine] = _direction(measure, pairs[mine]).to_numpy()
+    return pairs.assign(entry_case=entry_case, exit_case=exit_case, direction=direction)
 
 
 def pair_records(pairs: pd.DataFrame) -> list[dict]:
@@ -176,17 +178,17 @@ def pair_records(pairs: pd.DataFrame) -> list[dict]:
             for m, stay, a, b in zip(pairs["measure"], pairs["stay_id"], pairs["entry"], pairs["exit"], strict=True)]
 
 
-def _band_ranks(instruments: pd.Series, values: pd.Series, score: str, higher_is_better: bool) -> pd.Series:
+def _band_ranks(instruments: np.ndarray, values: np.ndarray, score: str, higher_is_better: bool) -> np.ndarray:
     """The position of each value among its instrument's bands, better bands ranking higher (NaN outside)."""
-    ranks = pd.Series(np.nan, index=values.index)
-    for instrument in instruments.unique():
+    ranks = np.full(len(values), np.nan)
+    for instrument in set(instruments):
         bands = sorted(registry()[instrument].bands.get(score, ()), key=lambda b: b.low)
         if not bands:
             continue
         mine = instruments == instrument
         lows = np.array([band.low for band in bands], dtype=float)
-        position = np.searchsorted(lows, values[mine].to_numpy(dtype=float), side="right") - 1
-        inside = (position >= 0) & (values[mine].to_numpy(dtype=float) <= bands[-1].high)
+        position = np.searchsorted(lows, values[mine], side="right") - 1
+        inside = (position >= 0) & (values[mine] <= bands[-1].high)
         rank = position if higher_is_better else len(bands) - 1 - position
         ranks[mine] = np.where(inside, rank, np.nan)
     return ranks
@@ -200,9 +202,11 @@ def _direction(measure: Measure, pairs: pd.DataFrame) -> pd.Series:
         change = pairs["exit"] - pairs["entry"]
         better = -change if not measure.higher_is_better else change
         return np.sign(better.where(better.abs() >= measure.band_points, 0)).astype(int)
-    entry = _band_ranks(pairs["entry_instrument"], pairs["entry"], measure.score, measure.higher_is_better)
-    exit_ = _band_ranks(pairs["exit_instrument"], pairs["exit"], measure.score, measure.higher_is_better)
-    return np.sign((exit_ - entry).fillna(0)).astype(int)
+    entry = _band_ranks(pairs["entry_instrument"].to_numpy(), pairs["entry"].to_numpy(dtype=float), measure.score,
+                        measure.higher_is_better)
+    exit_ = _band_ranks(pairs["exit_instrument"].to_numpy(), pairs["exit"].to_numpy(dtype=float), measure.score,
+                        measure.higher_is_better)
+    return pd.Series(np.sign(np.nan_to_num(exit_ - entry)).astype(int), index=pairs.index)
 
 
 def t_quantile(p: float, df: int) -> float:
@@ -217,47 +221,58 @@ def _round(value: float, digits: int) -> float:
     return float(round(value, digits))
 
 
-def summary(measure: Measure, pairs: pd.DataFrame) -> dict:
-    """The figures of one measure over its pairs (DOMAIN.md: means and bounds to 0.1, effect size to 0.01)."""
-    n = len(pairs)
+EMPTY = {"n": 0, "entry_mean": None, "exit_mean": None, "mean_change": None, "ci95": None, "effect_size": None,
+         "recovered": 0, "deteriorated": 0, "improved": 0, "unchanged": 0, "worse": 0}
+
+
+def _figures(n: int, entry_mean: float, exit_mean: float, mean: float, sd: float, counts: Sequence[int]) -> dict:
+    """One group's figures (DOMAIN.md: means and bounds to 0.1, effect size to 0.01)."""
     if n == 0:
-        return {"n": 0, "entry_mean": None, "exit_mean": None, "mean_change": None, "ci95": None,
-                "effect_size": None, "recovered": 0, "deteriorated": 0, "improved": 0, "unchanged": 0, "worse": 0}
-    change = pairs["exit"] - pairs["entry"]
-    mean = float(change.mean())
+        return dict(EMPTY)
     ci95 = effect = None
     if n >= 2:
-        sd = float(change.std(ddof=1))
         half = t_quantile(0.975, n - 1) * sd / math.sqrt(n)
         ci95 = [_round(mean - half, 1), _round(mean + half, 1)]
         effect = _round(mean / sd, 2) if sd > 0 else None
-    case_in, case_out = pairs["entry_case"].astype(bool), pairs["exit_case"].astype(bool)
-    direction = pairs["direction"]
-    return {
-        "n": n, "entry_mean": _round(pairs["entry"].mean(), 1), "exit_mean": _round(pairs["exit"].mean(), 1),
-        "mean_change": _round(mean, 1), "ci95": ci95, "effect_size": effect,
-        "recovered": int((case_in & ~case_out).sum()), "deteriorated": int((~case_in & case_out).sum()),
-        "improved": int((direction > 0).sum()), "unchanged": int((direction == 0).sum()),
-        "worse": int((direction < 0).sum()),
-    }
+    recovered, deteriorated, improved, unchanged, worse = (int(c) for c in counts)
+    return {"n": int(n), "entry_mean": _round(entry_mean, 1), "exit_mean": _round(exit_mean, 1),
+            "mean_change": _round(mean, 1), "ci95": ci95, "effect_size": effect, "recovered": recovered,
+            "deteriorated": deteriorated, "improved": improved, "unchanged": unchanged, "worse": worse}
+
+
+def _aggregated(pairs: pd.DataFrame, keys: list[str]) -> dict[tuple, dict]:
+    """The figures of every group of `keys` (the measure, with a breakdown or not), on numpy slices of the pairs."""
+    if pairs.empty:
+        return {}
+    entry, exit_ = pairs["entry"].to_numpy(dtype=float), pairs["exit"].to_numpy(dtype=float)
+    change = exit_ - entry
+    entry_case, exit_case = pairs["entry_case"].to_numpy(dtype=bool), pairs["exit_case"].to_numpy(dtype=bool)
+    direction = pairs["direction"].to_numpy(dtype=int)
+    result = {}
+    for key, rows in pairs.groupby(keys, sort=False).indices.items():
+        n, c = len(rows), change[rows]
+        counts = ((entry_case[rows] & ~exit_case[rows]).sum(), (~entry_case[rows] & exit_case[rows]).sum(),
+                  (direction[rows] > 0).sum(), (direction[rows] == 0).sum(), (direction[rows] < 0).sum())
+        result[key if isinstance(key, tuple) else (key,)] = _figures(
+            n, entry[rows].mean(), exit_[rows].mean(), c.mean(), c.std(ddof=1) if n > 1 else 0.0, counts)
+    return result
+
+
+def summary(measure: Measure, pairs: pd.DataFrame) -> dict:
+    """The figures of one measure over its pairs."""
+    return _aggregated(pairs[pairs["measure"] == measure.code], ["measure"]).get((measure.code,), dict(EMPTY))
 
 
 def summarise(pairs: pd.DataFrame) -> dict:
-    """`measures` and `by` of the JSON key `outcomes`."""
-    groups = {code: frame for code, frame in pairs.groupby("measure")} if not pairs.empty else {}
-    empty = pairs.iloc[0:0]
-    measures = {m.code: summary(m, groups.get(m.code, empty)) for m in MEASURES}
+    """`measures` and `by` of the JSON key `outcomes`, each from one grouped pass over the pairs."""
+    overall = _aggregated(pairs, ["measure"])
+    measures = {m.code: overall.get((m.code,), dict(EMPTY)) for m in MEASURES}
     by: dict = {}
     for breakdown, values in BREAKDOWNS.items():
-        by[breakdown] = {}
-        for value in values:
-            by[breakdown][value] = {m.code: summary(m, _subset(groups.get(m.code, empty), breakdown, value))
-                                    for m in MEASURES}
+        groups = _aggregated(pairs, [breakdown, "measure"])
+        by[breakdown] = {value: {m.code: groups.get((value, m.code), dict(EMPTY)) for m in MEASURES}
+                         for value in values}
     return {"measures": measures, "by": by}
-
-
-def _subset(frame: pd.DataFrame, column: str, value: str) -> pd.DataFrame:
-    return frame[frame[column] == value] if not frame.empty else frame
 
 
 def disposition(discharged: Sequence, stay_signalements: Sequence[tuple[int, date]],
