@@ -17,6 +17,7 @@ from unit import fields
 from unit.ages import birth_date_problem
 from unit.forms import SafeTextMixin
 from unit.labels import form_choices
+from unit.labels import label as term_label
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -64,6 +65,13 @@ class VersionedForm(ServiceForm):
     """Carries the version the record was read at, so a save over a newer one is a conflict."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def clean(self):
+        data = super().clean()
+        if "version" in self.errors:
+            # A hidden field's error is never shown beside it: say it where the reader looks.
+            self.add_error(None, _("Le formulaire est incomplet : rechargez la page puis saisissez à nouveau."))
+        return data
 
     def freeze(self, names) -> None:
         """Show `names` read-only: their posted values are ignored and the stored ones kept."""
@@ -232,10 +240,21 @@ class DecisionForm(VersionedForm):
         help_text=_("Obligatoire pour accepter une demande non éligible ou incomplète."),
     )
 
+    def __init__(self, *args, full: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        # A unit without a free place: accepting is still possible, once the warning is read and confirmed.
+        self.full = full
+        if full:
+            self.fields["confirm_full"] = forms.BooleanField(label=_("Accepter malgré l'unité complète"),
+                                                             required=False)
+
     def clean(self):
         data = super().clean()
         if data.get("decision") == "refused" and not data.get("refusal_reason"):
             self.add_error("refusal_reason", _("Un refus doit avoir un motif."))
+        if self.full and data.get("decision") == "accepted" and not data.get("confirm_full"):
+            self.add_error("confirm_full", _("L'unité est complète : cochez cette case pour accepter tout de même, "
+                                             "ou placez la demande sur la liste d'attente."))
         return data
 
 
@@ -245,6 +264,11 @@ class AdmitForm(ServiceForm):
         label=_("Enfant(s) admis"), queryset=None, widget=forms.CheckboxSelectMultiple,
         help_text=_("Frères et sœurs admis le même jour : un séjour par enfant, tous admis ou aucun."))
     admitted_on = _date(_("Date d'admission"))
+    parents = fields.ModelMultipleChoiceField(
+        label=_("Parents admis avec l'enfant"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple,
+        help_text=_("Leur présence commence le jour de l'admission ; une arrivée plus tard s'ajoute sur la page "
+                    "du séjour."))
+    without_parent = forms.BooleanField(label=_("L'enfant arrive sans parent"), required=False)
     planned_end_on = _date(_("Fin prévue"), required=False)
     residence_before = _vocab("residence_before", _("Lieu de vie avant le séjour"))
     mandate = _vocab("mandate", _("Mandat de protection"))
@@ -252,9 +276,29 @@ class AdmitForm(ServiceForm):
         label=_("Motif d'admission sans demande acceptée"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
     )
 
-    def __init__(self, *args, children, **kwargs):
+    def __init__(self, *args, children, adults, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["children"].queryset = children
+        self.fields["parents"].queryset = adults
+        self.fields["parents"].label_from_instance = lambda adult: f"{adult.get_role_display()} — {adult}"
+
+    def clean(self):
+        data = super().clean()
+        # Who arrives with the child feeds the admission-mode indicator: never assumed, always answered.
+        if data.get("parents") and data.get("without_parent"):
+            self.add_error("without_parent", _("Des parents sont cochés : décochez « sans parent » ou les parents."))
+        elif not data.get("parents") and not data.get("without_parent"):
+            self.add_error("parents", _("Indiquez les parents qui arrivent avec l'enfant, ou cochez « L'enfant "
+                                        "arrive sans parent »."))
+        return data
+
+
+class AdmissionDateForm(VersionedForm):
+    submit_label = _("Corriger la date d'admission")
+    admitted_on = _date(_("Date d'admission"))
+    reason = forms.CharField(label=_("Motif de la correction"), widget=forms.Textarea(attrs={"rows": 2}),
+                             help_text=_("Enregistré dans l'historique du séjour."), error_messages={
+                                 "required": _("Une correction de la date d'admission demande un motif.")})
 
 
 class StayEditForm(VersionedForm):
@@ -291,7 +335,9 @@ class DiagnosisForm(ServiceForm):
     timepoint = _vocab("diagnosis_timepoint", _("Moment"))
     classification = _vocab("diagnosis_classification", _("Classification"))
     code = forms.CharField(label=_("Code"), max_length=20,
-                           widget=forms.TextInput(attrs={"list": "diagnosis-codes", "autocomplete": "off"}))
+                           widget=forms.TextInput(attrs={"list": "diagnosis-codes", "autocomplete": "off"}),
+                           help_text=_("Un code de la liste de sa classification ; un code propre à la structure "
+                                       "se saisit en classification « Locale », avec son libellé."))
     label = forms.CharField(label=_("Libellé"), required=False, max_length=300)
     primary = forms.BooleanField(label=_("Diagnostic principal"), required=False)
     made_on = _date(_("Date"), required=False)
@@ -303,6 +349,22 @@ class DiagnosisForm(ServiceForm):
         choices += [(f"adult:{a.pk}", f"{a.get_role_display()} — {a}") for a in adults]
         self.fields["subject"].choices = choices
         self.stay = stay
+
+    def clean(self):
+        data = super().clean()
+        classification, code = data.get("classification"), (data.get("code") or "").strip()
+        if not classification or not code:
+            return data
+        if classification == "local":
+            # A code the organisation invented means nothing to a reader without its wording.
+            if not (data.get("label") or "").strip():
+                self.add_error("label", _("Un code local doit avoir son libellé."))
+        elif not selectors.diagnosis_code_known(classification=classification, code=code):
+            # A mistyped code would count as a diagnosis of its own in the reports.
+            self.add_error("code", _("Code inconnu de la liste %(classification)s. Choisissez un code de la liste, "
+                                     "ou choisissez la classification « Locale » et donnez son libellé.") % {
+                "classification": term_label("diagnosis_classification", classification)})
+        return data
 
     def subject_kwargs(self) -> dict:
         kind, _sep, pk = self.cleaned_data["subject"].partition(":")

@@ -107,6 +107,8 @@ def presence_day_problem(day: date, admitted_on: date, discharged_on: date | Non
     """A presence period starts and ends within its stay (admission and discharge days included)."""
     if in_stay(day, admitted_on, discharged_on):
         return None
+    if discharged_on is None:
+        return _("La présence doit être comprise dans le séjour (en cours depuis le %(a)s).") % {
+            "a": admitted_on.strftime("%d/%m/%Y")}
     return _("La présence doit être comprise dans le séjour (du %(a)s au %(b)s).") % {
-        "a": admitted_on.strftime("%d/%m/%Y"),
-        "b": discharged_on.strftime("%d/%m/%Y") if discharged_on else _("en cours")}
+        "a": admitted_on.strftime("%d/%m/%Y"), "b": discharged_on.strftime("%d/%m/%Y")}

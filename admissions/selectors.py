@@ -141,6 +141,11 @@ def occupancy_by_facility(*, user: AbstractBaseUser, permission: str = access.VI
     return [{"facility": f, "present": f.present, "capacity": f.capacity} for f in rows.order_by("name")]
 
 
+def places_taken(*, facility_id: int, on: date) -> int:
+    """Children holding a place in the facility on that day, by the capacity rule (one query)."""
+    return Stay.objects.filter(facility_id=facility_id, entered_in_error=False).occupying_between(on, on).count()
+
+
 def criteria_of(*, facility_id: int) -> QuerySet:
     """The facility's active eligibility criteria, in their order."""
     return EligibilityCriterion.objects.filter(facility_id=facility_id, active=True)
@@ -217,6 +222,11 @@ def referrer_organisation_names() -> QuerySet:
 def diagnosis_codes_active() -> QuerySet[DiagnosisCode]:
     """The loaded diagnosis codes, for the picker's list."""
     return DiagnosisCode.objects.filter(active=True).only("classification", "code", "label_fr", "label_en")
+
+
+def diagnosis_code_known(*, classification: str, code: str) -> bool:
+    """Whether `code` is in the loaded list of its classification (active codes only)."""
+    return DiagnosisCode.objects.filter(classification=classification, code=code.strip(), active=True).exists()
 
 
 def diagnosis_codes_matching(*, classification: str = "", query: str = "", limit: int = 30) -> list[DiagnosisCode]:

@@ -390,12 +390,66 @@ def stay_admit(*, user: User | None, facility: Facility, child: Child, admitted_
 
 
 @transaction.atomic
-def stays_admit(*, user: User | None, facility: Facility, children: list[Child], **admission) -> list[Stay]:
-    """Admit siblings together: one stay per child, all admitted or none (a full unit refuses them all)."""
+@transaction.atomic
+def stays_admit(*, user: User | None, facility: Facility, children: list[Child], adults: Iterable[Adult] = (),
+                **admission) -> list[Stay]:
+    """Admit siblings together: one stay per child, all admitted or none (a full unit refuses them all).
+
+    `adults` are the parents who arrive with the children: their presence periods start with each stay.
+    """
     if not children:
         raise ValidationError({"children": _("Choisissez au moins un enfant à admettre.")})
-    return [stay_admit(user=user, facility=facility, child=child, **admission)
-            for child in sorted(children, key=lambda c: c.pk)]
+    stays = [stay_admit(user=user, facility=facility, child=child, **admission)
+             for child in sorted(children, key=lambda c: c.pk)]
+    for stay in stays:
+        for adult in adults:
+            presence_add(user=user, stay=stay, adult=adult, start=stay.admitted_on,
+                         reason=_("Arrivée avec l'enfant à l'admission"))
+    return stays
+
+
+@transaction.atomic
+def stay_admission_correct(*, user: User | None, stay: Stay, admitted_on: date, reason: str,
+                           expected_version: int) -> Stay:
+    """Correct the admission date of a stay, with the reason written in its history.
+
+    The presence periods that started with the stay start with it again; a place is needed on every day
+    the stay now covers, as at admission (the same lock and the same rule).
+    """
+    if not reason.strip():
+        raise ValidationError({"reason": _("Une correction de la date d'admission demande un motif.")})
+    old = stay.admitted_on
+    if admitted_on == old:
+        raise ValidationError({"admitted_on": _("La date d'admission est déjà le %(date)s.") % {
+            "date": old.strftime("%d/%m/%Y")}})
+    _not_in_future("admitted_on", admitted_on, _("La date d'admission"))
+    _refuse("admitted_on", admission_birth_problem(stay.child.birth_date, admitted_on))
+    if stay.planned_end_on is not None:
+        _refuse("admitted_on", planned_end_problem(admitted_on, stay.planned_end_on))
+    if stay.discharged_on is not None:
+        _refuse("admitted_on", discharge_date_problem(admitted_on, stay.discharged_on))
+    periods = list(PresencePeriod.objects.filter(stay=stay, entered_in_error=False))
+    moved = []
+    for period in periods:
+        start = admitted_on if period.start == old else period.start
+        if start < admitted_on or (period.end is not None and period.end < start):
+            raise ValidationError({"admitted_on": _(
+                "La présence de %(adult)s (%(start)s) ne serait plus comprise dans le séjour : "
+                "corrigez-la d'abord.") % {"adult": period.adult, "start": period.start.strftime("%d/%m/%Y")}})
+        if start != period.start:
+            moved.append((period, start))
+    locked = Facility.objects.select_for_update().get(pk=stay.facility_id)
+    if locked.is_residential:
+        _stay_admit_check_place(facility=locked, child=stay.child, admitted_on=admitted_on,
+                                discharged_on=stay.discharged_on, excluding=stay.pk)
+    stay.admitted_on = admitted_on
+    why = _("Date d'admission corrigée (%(old)s → %(new)s) : %(reason)s") % {
+        "old": old.strftime("%d/%m/%Y"), "new": admitted_on.strftime("%d/%m/%Y"), "reason": reason.strip()}
+    saved = record_save(stay, user=user, reason=why, expected_version=expected_version)
+    for period, start in moved:
+        period.start = start
+        record_save(period, user=user, reason=why)
+    return saved
 
 
 def _stay_admit_check_dates_and_request(*, facility: Facility, child: Child, admitted_on: date,
@@ -420,12 +474,15 @@ def _stay_admit_check_dates_and_request(*, facility: Facility, child: Child, adm
         )})
 
 
-def _stay_admit_check_place(*, facility: Facility, child: Child, admitted_on: date, discharged_on: date | None) -> None:
+def _stay_admit_check_place(*, facility: Facility, child: Child, admitted_on: date, discharged_on: date | None,
+                            excluding: int | None = None) -> None:
     """In a residential unit: no other residential stay of the child on those days, and a place on each of them.
 
-    Runs under the lock on the facility row, so the count cannot change before the insert.
+    Runs under the lock on the facility row, so the count cannot change before the insert. `excluding`: the
+    stay whose dates are being corrected (it does not compete with itself).
     """
     others = Stay.objects.filter(child=child, entered_in_error=False, facility__kind__in=_residential_kinds())
+    others = others.exclude(pk=excluding) if excluding is not None else others
     for other in others:
         if overlaps(admitted_on, discharged_on, other.admitted_on, other.discharged_on):
             raise ValidationError({"child": _(
@@ -435,6 +492,7 @@ def _stay_admit_check_place(*, facility: Facility, child: Child, admitted_on: da
     # The days this stay would hold a place, and every stay holding one on any of them (stay_dates).
     last_day = stay_dates.last_occupied_day(admitted_on, discharged_on)
     present = Stay.objects.filter(facility=facility, entered_in_error=False).occupying_between(admitted_on, last_day)
+    present = present.exclude(pk=excluding) if excluding is not None else present
     stays = [*present.values_list("admitted_on", "discharged_on"), (admitted_on, discharged_on)]
     if stay_dates.peak_occupancy(stays, admitted_on, last_day) > facility.capacity:
         raise CapacityError(

@@ -24,6 +24,7 @@ urlpatterns = [
     path("requests/<int:pk>/admit/", views.request_admit, name="request_admit"),
     path("stays/<int:pk>/", views.stay_detail, name="stay_detail"),
     path("stays/<int:pk>/edit/", views.stay_edit, name="stay_edit"),
+    path("stays/<int:pk>/admission-date/", views.stay_admission_date, name="stay_admission_date"),
     path("stays/<int:pk>/presence/new/", views.presence_add, name="presence_add"),
     path("presence/<int:pk>/end/", views.presence_end, name="presence_end"),
     path("stays/<int:pk>/diagnoses/new/", views.diagnosis_add, name="diagnosis_add"),

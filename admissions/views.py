@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import date
 from functools import partial
 
+from django import forms as django_forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -59,10 +60,35 @@ def _form_page(request: HttpRequest, form, *, template: str, context: dict, save
         else:
             messages.success(request, success)
             return redirect(redirect_to(result))
-    conflict_values = [(name, _display(conflict, name)) for name in form.fields] if conflict else []
+    conflict_rows = [(bound.label, _display(conflict, bound.name), _posted(bound))
+                     for bound in form.visible_fields()] if conflict else []
     return render(request, template, {**context, "form": form, "conflict": conflict,
-                                      "conflict_values": conflict_values},
+                                      "conflict_rows": conflict_rows},
                   status=400 if request.method == "POST" else 200)
+
+
+def _posted(bound) -> str:
+    """What the user typed, written as the stored value beside it is: dd/mm/yyyy, a code by its label."""
+    value = bound.value()
+    if value in (None, "", []):
+        return ""
+    if isinstance(bound.field, django_forms.DateField):
+        try:
+            return date.fromisoformat(str(value)).strftime("%d/%m/%Y")
+        except ValueError:
+            return str(value)
+    if isinstance(bound.field, django_forms.ChoiceField):
+        labels = {}
+        for key, label in bound.field.choices:
+            if isinstance(label, list | tuple):  # a group of choices
+                labels.update({str(k): str(v) for k, v in label})
+            else:
+                labels[str(key)] = str(label)
+        values = value if isinstance(value, list | tuple) else [value]
+        return ", ".join(labels.get(str(v), str(v)) for v in values)
+    if isinstance(bound.field, django_forms.BooleanField):
+        return _("oui") if value else _("non")
+    return str(value)
 
 
 def _display(obj, name: str) -> str:
@@ -241,19 +267,33 @@ def request_create(request: HttpRequest, pk: int) -> HttpResponse:
                              save, _("Demande enregistrée."), "admissions:request_detail")
 
 
+def _full_warning(req) -> str:
+    """What to say before a decision when the unit has no free place on the planned admission day (or today)."""
+    facility = req.facility
+    if not facility.is_residential or not facility.capacity or req.decision == "accepted":
+        return ""
+    day = max(req.planned_admission_on or timezone.localdate(), timezone.localdate())
+    taken = selectors.places_taken(facility_id=facility.pk, on=day)
+    if taken < facility.capacity:
+        return ""
+    return _("L'unité est complète le %(date)s (places occupées : %(taken)s / %(places)s).") % {
+        "date": day.strftime("%d/%m/%Y"), "taken": taken, "places": facility.capacity}
+
+
 def _request_forms(request: HttpRequest, req, data=None, which: str = ""):
     rows = list(selectors.criteria_of(facility_id=req.facility_id))
     initial = {f"c_{code}": answer for code, answer in (req.eligibility_answers or {}).items()}
     initial.update(version=req.version, planned_admission_on=req.planned_admission_on)
     eligibility_form = forms.EligibilityForm(data if which == "eligibility" else None, criteria=rows,
                                              initial=initial)
-    decision_form = forms.DecisionForm(data if which == "decision" else None,
+    decision_form = forms.DecisionForm(data if which == "decision" else None, full=_full_warning(req),
                                        initial={"version": req.version, "decided_on": timezone.localdate(),
-                                                "decision": req.decision or "accepted"})
+                                                "decision": req.decision})
     children = selectors.admissible_children(admission_request=req)
     # Every child of the request not admitted from it yet is ticked.
     admitted = {stay.child_id for stay in selectors.request_stays(admission_request=req)}
     admit_form = forms.AdmitForm(data if which == "admit" else None, children=children,
+                                 adults=selectors.family_adults(family_id=req.family_id),
                                  initial={"admitted_on": timezone.localdate(), "mandate": req.mandate,
                                           "children": [c.pk for c in children if c.pk not in admitted]})
     return rows, eligibility_form, decision_form, admit_form
@@ -360,7 +400,7 @@ def request_admit(request: HttpRequest, pk: int) -> HttpResponse:
         stays = services.stays_admit(user=request.user, facility=req.facility, children=list(d["children"]),
                                      request=req, admitted_on=d["admitted_on"], planned_end_on=d["planned_end_on"],
                                      residence_before=d["residence_before"], mandate=d["mandate"],
-                                     override_reason=d["override_reason"])
+                                     override_reason=d["override_reason"], adults=list(d["parents"]))
         return _("%(children)s admis(e)(s) le %(date)s.") % {
             "children": ", ".join(str(stay.child) for stay in stays),
             "date": stays[0].admitted_on.strftime("%d/%m/%Y")}
@@ -407,6 +447,18 @@ def stay_edit(request: HttpRequest, pk: int) -> HttpResponse:
     fields = ["planned_end_on", "residence_before", "mandate"]
     return _edit(request, stay, forms.StayEditForm, fields, _("Modifier le séjour"), "admissions:stay_detail",
                  stay.pk, update=partial(services.stay_update, stay=stay))
+
+
+@audited(READ, "admissions.stay", pk_kwarg="pk", methods=FORM_METHODS)
+def stay_admission_date(request: HttpRequest, pk: int) -> HttpResponse:
+    stay = access.object_for(user=request.user, queryset_or_model=Stay, pk=pk, permission=access.EDIT_ADMISSIONS)
+    form = forms.AdmissionDateForm(request.POST if request.method == "POST" else None,
+                                   initial={"admitted_on": stay.admitted_on, "version": stay.version})
+    return _redirecting_form(
+        request, form, "admissions/form.html", {"title": _("Corriger la date d'admission"), "object": stay},
+        lambda d: services.stay_admission_correct(user=request.user, stay=stay, admitted_on=d["admitted_on"],
+                                                  reason=d["reason"], expected_version=d["version"]),
+        _("Date d'admission corrigée."), "admissions:stay_detail")
 
 
 @audited(READ, "admissions.stay", pk_kwarg="pk", methods=FORM_METHODS)

@@ -67,6 +67,7 @@ class AssessmentForm(SafeTextMixin, forms.Form):
         self.fields["assessed_on"].widget = DATE_WIDGET
         # The assessor is a therapist of the facility (or the user entering the scores).
         self.fields["assessor"].queryset = unit_selectors.facility_therapists(facility_id=stay.facility_id)
+        self.fields["assessor"].label_from_instance = lambda user: user.get_full_name() or user.get_username()
         if instrument.subject == ADULT and not versioned:
             # The parent is chosen at entry; a correction keeps the same subject.
             self.fields["adult"] = fields.ModelChoiceField(label=_("Parent évalué"), queryset=adults)

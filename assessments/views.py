@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -74,8 +76,8 @@ def _save_form(request, form, save, success_url_of, context, template="assessmen
             for warning in assessment.warnings:
                 messages.warning(request, warning)
             return redirect(success_url_of(assessment))
-    reference = context["instrument"].reference(get_language() or "fr") if "instrument" in context else ""
-    return render(request, template, {**context, "form": form, "reference": reference},
+    note = context["instrument"].note(get_language() or "fr") if "instrument" in context else ""
+    return render(request, template, {**context, "form": form, "note": note},
                   status=400 if request.method == "POST" else 200)
 
 
@@ -94,23 +96,39 @@ def assessment_create(request: HttpRequest, pk: int, instrument: str) -> HttpRes
             scores=form.scores(), child=stay.child if tool.subject == "child" else None, adult=d.get("adult"),
             assessor=d["assessor"], confirm_out_of_age_range=d["confirm_out_of_age_range"], notes=d["notes"])
 
-    return _save_form(request, form, save, _detail_url,
-                      {"stay": stay, "instrument": tool, "ages": _ages_today(stay.child)})
+    return _save_form(request, form, save, _detail_url, {
+        "stay": stay, "instrument": tool,
+        "ages": _ages_on(stay.child, _assessment_day(form, timezone.localdate()))})
 
 
 def _detail_url(assessment: Assessment) -> str:
     return reverse("assessments:assessment_detail", args=[assessment.pk])
 
 
+def _assessment_day(form, default: date) -> date:
+    """The date of passation the form holds (typed, if it reads as a date), else `default`."""
+    if form.is_bound:
+        bound = form["assessed_on"]
+        try:
+            return bound.field.clean(bound.data) or default
+        except ValidationError:
+            return default
+    return default
+
+
 def _ages_today(child: Child) -> dict:
-    today = timezone.localdate()
-    months, days = age_parts(child.birth_date, today)
-    result = {"months": months, "days": days, "corrected": None}
+    return _ages_on(child, timezone.localdate())
+
+
+def _ages_on(child: Child, day: date) -> dict:
+    """The child's age on `day` (and the corrected age while it applies): the age the scores are read at."""
+    months, days = age_parts(child.birth_date, day)
+    result = {"months": months, "days": days, "corrected": None, "on": day}
     if is_preterm(child.gestational_weeks):
-        if corrected_age_days(child.birth_date, today, child.gestational_weeks, child.gestational_days,
+        if corrected_age_days(child.birth_date, day, child.gestational_weeks, child.gestational_days,
                               until_months=settings.CORRECTED_AGE_UNTIL_MONTHS) is not None:
             result["corrected"] = age_parts(corrected_birth_date(child.birth_date, child.gestational_weeks,
-                                                                 child.gestational_days), today)
+                                                                 child.gestational_days), day)
     return result
 
 
@@ -146,8 +164,9 @@ def assessment_edit(request: HttpRequest, pk: int) -> HttpResponse:
             expected_version=d["version"], confirm_out_of_age_range=d["confirm_out_of_age_range"],
             notes=d["notes"])
 
-    return _save_form(request, form, save, _detail_url,
-                      {"stay": stay, "instrument": tool, "ages": _ages_today(stay.child), "editing": assessment})
+    return _save_form(request, form, save, _detail_url, {
+        "stay": stay, "instrument": tool, "editing": assessment,
+        "ages": _ages_on(stay.child, _assessment_day(form, assessment.assessed_on))})
 
 
 @audited(READ, "admissions.child", pk_kwarg="pk")

@@ -76,6 +76,80 @@ MONTHS = completed_months("c.birth_date", "s.admitted_on")
 AGE_BAND = ("CASE WHEN {m} < 6 THEN '0-5m' WHEN {m} < 12 THEN '6-11m' WHEN {m} < 24 THEN '12-23m'"
             " WHEN {m} < 36 THEN '24-35m' ELSE '36m+' END")
 
+# DOMAIN.md "Outcomes", from its text: every value of an outcome instrument in a discharged stay (an EPDS
+# only of an adult admitted in the stay: a presence period in it), the first of the entry window
+# [admission, admission + 42] and the last of the exit window [discharge − 42, discharge + 14], paired
+# when at least 28 days apart; with each stay's breakdown keys.
+PAIRS = f"""st AS (SELECT s.id, s.admitted_on, s.discharged_on,
+                   CASE WHEN EXISTS (SELECT 1 FROM admissions_presenceperiod pp
+                                     JOIN admissions_adult ad ON ad.id = pp.adult_id AND NOT ad.entered_in_error
+                                     WHERE pp.stay_id = s.id AND NOT pp.entered_in_error AND ad.role = 'father')
+                        THEN 'with_father' ELSE 'without_father' END AS with_father,
+                   {AGE_BAND.format(m=MONTHS)} AS band,
+                   CASE WHEN s.discharged_on - s.admitted_on <= 91 THEN 'le_91'
+                        WHEN s.discharged_on - s.admitted_on <= 182 THEN '92_182' ELSE 'gt_182' END AS length_group,
+                   CASE WHEN s.mandate IN ('', 'none') THEN 'voluntary' ELSE 'judicial' END AS mandate_group
+            FROM admissions_stay s JOIN admissions_child c ON c.id = s.child_id WHERE {DISCHARGED}),
+     a AS (SELECT a.* FROM assessments_assessment a JOIN st ON st.id = a.stay_id WHERE NOT a.entered_in_error),
+     v AS (SELECT a.stay_id, 'bayley_' || k AS measure, 0 AS subject, a.id, a.assessed_on,
+                  (a.scores ->> k)::numeric AS value
+           FROM a CROSS JOIN unnest(ARRAY['cog', 'lang', 'motor', 'se', 'ab']) AS k
+           WHERE a.instrument IN ('bayley3', 'bayley4') AND a.scores ->> k IS NOT NULL
+           UNION ALL
+           SELECT a.stay_id, 'pirgas', 0, a.id, a.assessed_on, (a.scores ->> 'score')::numeric
+           FROM a WHERE a.instrument = 'pirgas' AND a.scores ->> 'score' IS NOT NULL
+           UNION ALL
+           SELECT a.stay_id, 'adbb', 0, a.id, a.assessed_on, (a.derived ->> 'total')::numeric
+           FROM a WHERE a.instrument = 'adbb' AND a.derived ->> 'total' IS NOT NULL
+           UNION ALL
+           SELECT a.stay_id, 'epds_' || ad.role, ad.id, a.id, a.assessed_on, (a.derived ->> 'total')::numeric
+           FROM a JOIN admissions_adult ad ON ad.id = a.adult_id AND NOT ad.entered_in_error
+           WHERE a.instrument = 'epds' AND ad.role IN ('mother', 'father') AND a.derived ->> 'total' IS NOT NULL
+             AND EXISTS (SELECT 1 FROM admissions_presenceperiod pp WHERE pp.stay_id = a.stay_id
+                         AND pp.adult_id = ad.id AND NOT pp.entered_in_error)),
+     w AS (SELECT v.*,
+                  row_number() OVER (PARTITION BY v.stay_id, v.measure, v.subject,
+                                     v.assessed_on BETWEEN st.admitted_on AND st.admitted_on + 42
+                                     ORDER BY v.assessed_on, v.id) AS first_rank,
+                  v.assessed_on BETWEEN st.admitted_on AND st.admitted_on + 42 AS in_entry,
+                  row_number() OVER (PARTITION BY v.stay_id, v.measure, v.subject,
+                                     v.assessed_on BETWEEN st.discharged_on - 42 AND st.discharged_on + 14
+                                     ORDER BY v.assessed_on DESC, v.id DESC) AS last_rank,
+                  v.assessed_on BETWEEN st.discharged_on - 42 AND st.discharged_on + 14 AS in_exit
+           FROM v JOIN st ON st.id = v.stay_id),
+     pairs AS (SELECT e.stay_id, e.measure, e.value AS e, x.value AS x
+               FROM w e JOIN w x ON x.stay_id = e.stay_id AND x.measure = e.measure AND x.subject = e.subject
+               WHERE e.in_entry AND e.first_rank = 1 AND x.in_exit AND x.last_rank = 1
+                 AND x.assessed_on - e.assessed_on >= 28)"""
+# Bands by rank (DOMAIN.md: "the instrument's descriptive bands"; Bayley-III and Bayley-4 share their cut
+# points 70, 80, 90, 110, 120, 130; PIR-GAS bands start at 41, 51, 61, 71, 81, 91).
+BAYLEY_RANK = "((v >= 70)::int + (v >= 80)::int + (v >= 90)::int + (v >= 110)::int + (v >= 120)::int + (v >= 130)::int)"
+PIRGAS_RANK = "((v >= 41)::int + (v >= 51)::int + (v >= 61)::int + (v >= 71)::int + (v >= 81)::int + (v >= 91)::int)"
+
+
+def _better(measure_sql: str = "measure") -> str:
+    """+1 improved, 0 unchanged, −1 worse, per pair."""
+    def rank(template: str, value: str) -> str:
+        return template.replace("v >=", f"{value} >=")
+    return (f"CASE WHEN {measure_sql} LIKE 'bayley_%%' THEN sign({rank(BAYLEY_RANK, 'x')} - {rank(BAYLEY_RANK, 'e')})"
+            f" WHEN {measure_sql} = 'pirgas' THEN sign({rank(PIRGAS_RANK, 'x')} - {rank(PIRGAS_RANK, 'e')})"
+            f" WHEN {measure_sql} = 'adbb' THEN CASE WHEN e - x >= 2 THEN 1 WHEN x - e >= 2 THEN -1 ELSE 0 END"
+            " ELSE CASE WHEN e - x >= 4 THEN 1 WHEN x - e >= 4 THEN -1 ELSE 0 END END")
+
+
+def _case(value: str) -> str:
+    """Is a value in the clinical range? Bayley < 85, PIR-GAS ≤ 70, ADBB ≥ 5, EPDS ≥ 13."""
+    return (f"CASE WHEN measure LIKE 'bayley_%%' THEN {value} < 85 WHEN measure = 'pirgas' THEN {value} <= 70"
+            f" WHEN measure = 'adbb' THEN {value} >= 5 ELSE {value} >= 13 END")
+
+
+OUTCOME_AGGREGATES = (
+    f"count(*), avg(e)::float8, avg(x)::float8, avg(x - e)::float8, stddev_samp(x - e)::float8, "
+    f"count(*) FILTER (WHERE {_case('e')} AND NOT {_case('x')}), "
+    f"count(*) FILTER (WHERE NOT {_case('e')} AND {_case('x')}), "
+    f"count(*) FILTER (WHERE {_better()} > 0), count(*) FILTER (WHERE {_better()} = 0), "
+    f"count(*) FILTER (WHERE {_better()} < 0)")
+
 QUERIES: dict[str, str] = {
     # Reading 4: each child once, at the first of its stays active in the period (by admission, then id).
     "children": f"""
@@ -223,19 +297,44 @@ QUERIES: dict[str, str] = {
         SELECT count(*) FROM admissions_synthesismeeting m JOIN admissions_stay s ON s.id = m.stay_id
         WHERE s.facility_id = %(f)s AND NOT s.entered_in_error AND NOT m.entered_in_error
           AND m.held_on BETWEEN %(start)s AND %(end)s""",
+    # Contacts without a dossier: one row per (caller, outcome) pair of the period, summed in the shape below.
+    "contacts_without_file": """
+        SELECT c.caller, c.outcome, count(*) FROM journal_contact c
+        WHERE c.facility_id = %(f)s AND NOT c.entered_in_error AND c.contacted_on BETWEEN %(start)s AND %(end)s
+        GROUP BY 1, 2""",
     "bayley_change": f"""
-        WITH b AS (SELECT a.stay_id, a.scores,
-                          row_number() OVER (PARTITION BY a.stay_id ORDER BY a.assessed_on, a.id) AS first_rank,
-                          row_number() OVER (PARTITION BY a.stay_id ORDER BY a.assessed_on DESC, a.id DESC)
-                              AS last_rank,
-                          count(*) OVER (PARTITION BY a.stay_id) AS n
-                   FROM assessments_assessment a JOIN admissions_stay s ON s.id = a.stay_id
-                   WHERE {DISCHARGED} AND NOT a.entered_in_error AND a.instrument IN ('bayley3', 'bayley4'))
-        SELECT k, count(*), avg((e.scores ->> k)::numeric)::float8, avg((x.scores ->> k)::numeric)::float8,
-               avg((x.scores ->> k)::numeric - (e.scores ->> k)::numeric)::float8
-        FROM b e JOIN b x ON x.stay_id = e.stay_id AND e.first_rank = 1 AND x.last_rank = 1 AND e.n > 1
-        CROSS JOIN unnest(ARRAY['cog', 'lang', 'motor', 'se', 'ab']) AS k
-        WHERE e.scores ->> k IS NOT NULL AND x.scores ->> k IS NOT NULL GROUP BY k""",
+        WITH {PAIRS}
+        SELECT substr(measure, 8), count(*), avg(e)::float8, avg(x)::float8, avg(x - e)::float8
+        FROM pairs WHERE measure LIKE 'bayley_%%' GROUP BY 1""",
+    # DOMAIN.md "Outcomes": per measure, then per breakdown group; the t quantile is applied in `comparable`.
+    "outcome_measures": f"""
+        WITH {PAIRS}
+        SELECT measure, {OUTCOME_AGGREGATES} FROM pairs
+        WHERE measure NOT IN ('bayley_se', 'bayley_ab') GROUP BY measure""",
+    "outcome_breakdowns": f"""
+        WITH {PAIRS},
+             keyed AS (SELECT pairs.*, st.with_father, st.band, st.length_group, st.mandate_group
+                       FROM pairs JOIN st ON st.id = pairs.stay_id WHERE measure NOT IN ('bayley_se', 'bayley_ab'))
+        SELECT 'admission_mode', with_father, measure, {OUTCOME_AGGREGATES} FROM keyed GROUP BY 2, 3
+        UNION ALL SELECT 'age_band', band, measure, {OUTCOME_AGGREGATES} FROM keyed GROUP BY 2, 3
+        UNION ALL SELECT 'length_of_stay', length_group, measure, {OUTCOME_AGGREGATES} FROM keyed GROUP BY 2, 3
+        UNION ALL SELECT 'mandate', mandate_group, measure, {OUTCOME_AGGREGATES} FROM keyed GROUP BY 2, 3""",
+    # Readmission: eligible when discharged at least 365 days before the report date; readmitted when the
+    # child began another stay in a facility of the same organisation within 365 days of the discharge.
+    "outcome_disposition": f"""
+        SELECT count(*), count(*) FILTER (WHERE s.discharge_kind = 'planned'),
+               count(*) FILTER (WHERE s.residence_after = 'home_with_parent'),
+               count(*) FILTER (WHERE s.discharge_kind = 'placement'),
+               count(*) FILTER (WHERE EXISTS (
+                   SELECT 1 FROM admissions_signalement g WHERE g.stay_id = s.id AND NOT g.entered_in_error
+                     AND g.made_on BETWEEN s.admitted_on AND s.discharged_on)),
+               count(*) FILTER (WHERE s.discharged_on <= %(report_date)s::date - 365),
+               count(*) FILTER (WHERE s.discharged_on <= %(report_date)s::date - 365 AND EXISTS (
+                   SELECT 1 FROM admissions_stay s2 JOIN unit_facility f2 ON f2.id = s2.facility_id
+                   WHERE s2.child_id = s.child_id AND s2.id <> s.id AND NOT s2.entered_in_error
+                     AND f2.organisation_id = fa.organisation_id
+                     AND s2.admitted_on BETWEEN s.discharged_on AND s.discharged_on + 365))
+        FROM admissions_stay s JOIN unit_facility fa ON fa.id = s.facility_id WHERE {DISCHARGED}""",
 }
 
 AGE_BANDS = ("0-5m", "6-11m", "12-23m", "24-35m", "36m+")
@@ -244,6 +343,8 @@ ADMISSION_MODES = ("mother_only", "father_only", "both_whole_stay", "both_partia
 PARENT_AGE_BANDS = ("<18", "18-25", "26-30", "31-35", "36-40", "41-45", ">45", "unknown")
 GESTATIONAL = ("preterm", "term", "post_term", "unknown")
 BAYLEY_COMPOSITES = ("cog", "lang", "motor", "se", "ab")
+CALLERS = ("parent", "relative", "professional")
+CONTACT_OUTCOMES = ("advice", "oriented", "request_opened")
 NOT_COMPARED = ("period",)  # not a figure: the engine echoes the request
 
 
@@ -293,9 +394,15 @@ def comparable(results: dict[str, list]) -> dict:
         nationalities[role]["top"].append([code, count])
     occupancy = results["occupancy_rate"][0][0] if results["occupancy_rate"] else None
     bayley = {k: {"n": 0, "entry_mean": None, "exit_mean": None, "mean_change": None} for k in BAYLEY_COMPOSITES}
+    outcomes = _outcomes(results)
     for k, count, entry, exit_, change in results["bayley_change"]:
         bayley[k] = {"n": count, "entry_mean": _round(entry, 1), "exit_mean": _round(exit_, 1),
                      "mean_change": _round(change, 1)}
+    contacts = {"n": 0, "by_caller": dict.fromkeys(CALLERS, 0), "by_outcome": dict.fromkeys(CONTACT_OUTCOMES, 0)}
+    for caller, outcome, count in results["contacts_without_file"]:
+        contacts["n"] += count
+        contacts["by_caller"][caller] += count
+        contacts["by_outcome"][outcome] += count
     return {
         "stays_active": n,
         "children_by_sex": by_sex,
@@ -326,6 +433,44 @@ def comparable(results: dict[str, list]) -> dict:
         "signalements": results["signalements"][0][0],
         "synthesis_meetings": results["synthesis_meetings"][0][0],
         "bayley_change": bayley,
+        "contacts_without_file": contacts,
+        "outcomes": outcomes,
+    }
+
+
+OUTCOME_MEASURES = ("bayley_cog", "bayley_lang", "bayley_motor", "pirgas", "adbb", "epds_mother", "epds_father")
+BREAKDOWNS = {"admission_mode": ("with_father", "without_father"), "age_band": AGE_BANDS,
+              "length_of_stay": ("le_91", "92_182", "gt_182"), "mandate": ("voluntary", "judicial")}
+
+
+def _figures(row: tuple | None) -> dict:
+    """One measure's figures from its aggregate row; the t quantile (scipy) and the rounding in Python."""
+    if row is None:
+        return {"n": 0, "entry_mean": None, "exit_mean": None, "mean_change": None, "ci95": None,
+                "effect_size": None, "recovered": 0, "deteriorated": 0, "improved": 0, "unchanged": 0, "worse": 0}
+    n, entry, exit_, change, sd, recovered, deteriorated, improved, unchanged, worse = row
+    ci95 = effect = None
+    if n >= 2:
+        from scipy import stats  # noqa: PLC0415 - the bench's own, independent route to the same quantile
+
+        half = float(stats.t.ppf(0.975, n - 1)) * sd / n ** 0.5
+        ci95 = [_round(change - half, 1), _round(change + half, 1)]
+        effect = _round(change / sd, 2) if sd and sd > 1e-12 else None
+    return {"n": n, "entry_mean": _round(entry, 1), "exit_mean": _round(exit_, 1), "mean_change": _round(change, 1),
+            "ci95": ci95, "effect_size": effect, "recovered": recovered, "deteriorated": deteriorated,
+            "improved": improved, "unchanged": unchanged, "worse": worse}
+
+
+def _outcomes(results: dict[str, list]) -> dict:
+    measures = {row[0]: row[1:] for row in results["outcome_measures"]}
+    groups = {(row[0], row[1], row[2]): row[3:] for row in results["outcome_breakdowns"]}
+    d = results["outcome_disposition"][0]
+    return {
+        "measures": {m: _figures(measures.get(m)) for m in OUTCOME_MEASURES},
+        "by": {b: {g: {m: _figures(groups.get((b, g, m))) for m in OUTCOME_MEASURES} for g in values}
+               for b, values in BREAKDOWNS.items()},
+        "disposition": {"discharged": d[0], "planned": d[1], "home_with_parent": d[2], "placement": d[3],
+                        "signalement_during_stay": d[4], "readmission": {"eligible": d[5], "readmitted": d[6]}},
     }
 
 

@@ -36,6 +36,8 @@ from admissions.stay_dates import is_active_in
 from assessments.models import Assessment
 from dashboards import indicators as ind
 from dashboards.engine import Period, Report, report_from
+from dashboards.outcomes import OUTCOME_INSTRUMENTS
+from journal.models import Contact
 from unit.models import NON_RESIDENTIAL_KINDS, Facility
 
 CHUNK = 500  # ids per IN (...) clause, well under every database's parameter limit
@@ -67,15 +69,25 @@ def load_as_of(facilities: Sequence[Facility], start: date, end: date, when: dat
         key=lambda r: (r[2], r[0]))]
     requests = _requests_as_of(facility_ids, start, end, when)
     first_request_on = _first_request_on_as_of(facility_ids, family_ids, when)
-    assessments = [ind.AssessmentRow(*row[1:]) for row in sorted(
-        _by_ids(Assessment.history.as_of(when).filter(entered_in_error=False, instrument__in=ind.BAYLEY_INSTRUMENTS),
-                "stay_id", stay_ids, "id", "stay_id", "instrument", "assessed_on", "scores"),
+    assessments = [ind.AssessmentRow(*row[1:], id=row[0]) for row in sorted(
+        _by_ids(Assessment.history.as_of(when).filter(entered_in_error=False, instrument__in=OUTCOME_INSTRUMENTS),
+                "stay_id", stay_ids, "id", "stay_id", "instrument", "assessed_on", "scores", "derived", "adult_id"),
         key=lambda r: (_desc(r[3]), -r[0]))]
     interventions, signalements, meetings = _activity_as_of(facility_ids, start, end, when)
+    stay_signalements = [(stay_id, day) for _id, stay_id, day in sorted(_by_ids(
+        Signalement.history.as_of(when).filter(entered_in_error=False), "stay_id", stay_ids,
+        "id", "stay_id", "made_on"))]
+    children = {s.child_id for s in stays if s.discharged_on is not None}
+    organisations = set(Facility.objects.filter(pk__in=facility_ids).values_list("organisation_id", flat=True))
+    in_organisations = set(Facility.objects.filter(organisation_id__in=organisations).values_list("pk", flat=True))
+    later_stays = [(child_id, id_, admitted_on) for id_, child_id, admitted_on, facility_id in sorted(_by_ids(
+        Stay.history.as_of(when).filter(entered_in_error=False, admitted_on__gte=start), "child_id", children,
+        "id", "child_id", "admitted_on", "facility_id")) if facility_id in in_organisations]
     return ind.ReportData(
         facilities=facility_rows, stays=stays, presence=presence, adults=adults, requests=requests,
         first_request_on=first_request_on, diagnoses=diagnoses, assessments=assessments, interventions=interventions,
-        signalements=signalements, meetings=meetings,
+        signalements=signalements, meetings=meetings, stay_signalements=stay_signalements, later_stays=later_stays,
+        contacts=_contacts_as_of(facility_ids, start, end, when),
     )
 
 
@@ -183,6 +195,14 @@ def _activity_as_of(facility_ids: list[int], start: date, end: date, when: datet
     meetings = [day for _id, day, stay_id in sorted(meeting_rows, key=lambda r: (r[1], r[0]))
                 if stay_id in linked and linked[stay_id][0] in facility_ids and not linked[stay_id][1]]
     return interventions, signalements, meetings
+
+
+def _contacts_as_of(facility_ids: list[int], start: date, end: date, when: datetime) -> list[ind.ContactRow]:
+    """The contacts without a dossier of [start, end] at `when`, in the engine's order."""
+    rows = Contact.history.as_of(when).filter(facility_id__in=facility_ids, entered_in_error=False,
+                                              contacted_on__range=(start, end)).values_list(
+        "id", "contacted_on", "caller", "outcome")
+    return [ind.ContactRow(*row[1:]) for row in sorted(rows, key=lambda r: (r[1], r[0]))]
 
 
 def engine_build_as_of(facilities: Sequence[Facility], period: Period, when: datetime) -> Report:

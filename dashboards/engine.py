@@ -10,7 +10,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import CharField, Exists, Min, OuterRef, Q, Value
+from django.db.models import CharField, DateField, Exists, ExpressionWrapper, F, Min, OuterRef, Q, Value
+from django.db.models.fields.json import KT
 from django.utils import timezone
 
 from admissions.models import (
@@ -25,6 +26,8 @@ from admissions.models import (
 )
 from assessments.models import Assessment
 from dashboards import indicators as ind
+from dashboards.outcomes import ENTRY_WINDOW, EXIT_AFTER, EXIT_BEFORE, OUTCOME_INSTRUMENTS
+from journal.models import Contact
 from unit.models import Facility
 from unit.routers import reporting_reads
 
@@ -114,7 +117,7 @@ def _diagnosis_labels(rows: list[ind.DiagnosisRow]) -> dict[str, str]:
 
 @reporting_reads()
 def load(facilities: list[Facility], start: date, end: date) -> ind.ReportData:
-    """Every row the indicators of [start, end] need, for these facilities (8 queries)."""
+    """Every row the indicators of [start, end] need, for these facilities (11 queries)."""
     facility_ids = [f.pk for f in facilities]
     stays_q = Stay.objects.filter(facility_id__in=facility_ids, entered_in_error=False).active_in(start, end)
     stays = _stays(stays_q)
@@ -130,15 +133,17 @@ def load(facilities: list[Facility], start: date, end: date) -> ind.ReportData:
     diagnoses = [ind.DiagnosisRow(*row) for row in Diagnosis.objects.filter(
         of_stays, entered_in_error=False).exclude(adult__entered_in_error=True).values_list(
         "stay_id", "child_id", "adult_id", "timepoint", "code", "primary", "made_on", "label")]
-    assessments = [ind.AssessmentRow(*row) for row in Assessment.objects.filter(
-        of_stays, entered_in_error=False, instrument__in=ind.BAYLEY_INSTRUMENTS).values_list(
-        "stay_id", "instrument", "assessed_on", "scores")]
+    assessments = _outcome_assessments(stays_q, stays, start, end)
     interventions, signalements, meetings = _activity(facility_ids, start, end)
+    stay_signalements = list(Signalement.objects.filter(of_stays, entered_in_error=False).values_list(
+        "stay_id", "made_on"))
     return ind.ReportData(
         facilities=[ind.FacilityRow(f.pk, f.code, f.capacity, f.is_residential) for f in facilities],
         stays=stays, presence=presence, adults=adults, requests=requests, first_request_on=first_request_on,
         diagnoses=diagnoses, assessments=assessments, interventions=interventions, signalements=signalements,
-        meetings=meetings,
+        meetings=meetings, stay_signalements=stay_signalements,
+        later_stays=_later_stays(facilities, stays_q, stays, start),
+        contacts=_contacts(facility_ids, start, end),
     )
 
 
@@ -169,6 +174,53 @@ def _of_stays_and_families(stays_q, stays: list[ind.StayRow]) -> tuple[Q, Q]:
     if len(stay_ids) > INLINE_IDS_LIMIT:  # a very long period over many facilities: the subquery again
         return Q(stay__in=stays_q), Q(family__in=stays_q.values("child__family_id"))
     return Q(stay_id__in=stay_ids), Q(family_id__in=family_ids)
+
+
+# The scores the outcomes read (DOMAIN.md "Outcomes"): Bayley composites, the PIR-GAS score, the EPDS and ADBB
+# totals. Only these keys are read out of the JSON, in the database: not every item of every assessment.
+SCORE_KEYS = ("cog", "lang", "motor", "se", "ab", "score")
+DERIVED_KEYS = ("total",)
+
+
+def _outcome_assessments(stays_q, stays: list[ind.StayRow], start: date, end: date) -> list[ind.AssessmentRow]:
+    """The outcome instruments' assessments of the stays discharged in [start, end], with the scores the
+    outcomes read (1 query)."""
+    discharged = [row.id for row in stays if row.discharged_on is not None and start <= row.discharged_on <= end]
+    of_discharged = stays_q.filter(discharged_on__range=(start, end)).values("id") \
+        if len(discharged) > INLINE_IDS_LIMIT else discharged
+    keys = [KT(f"scores__{key}") for key in SCORE_KEYS] + [KT(f"derived__{key}") for key in DERIVED_KEYS]
+    rows = []
+    # Only what can be an entry or an exit value (DOMAIN.md windows): most assessments of a stay are neither.
+    admitted, discharged_on = F("stay__admitted_on"), F("stay__discharged_on")
+    in_windows = Q(assessed_on__gte=admitted, assessed_on__lte=_plus(admitted, ENTRY_WINDOW)) | Q(
+        assessed_on__gte=_plus(discharged_on, -EXIT_BEFORE), assessed_on__lte=_plus(discharged_on, EXIT_AFTER))
+    for stay_id, instrument, assessed_on, adult_id, pk, *values in Assessment.objects.filter(
+            in_windows, stay_id__in=of_discharged, entered_in_error=False,
+            instrument__in=OUTCOME_INSTRUMENTS).values_list(
+            "stay_id", "instrument", "assessed_on", "adult_id", "id", *keys):
+        scores = {key: float(v) for key, v in zip(SCORE_KEYS, values, strict=False) if v is not None}
+        derived = {key: float(v) for key, v in zip(DERIVED_KEYS, values[len(SCORE_KEYS):], strict=True)
+                   if v is not None}
+        rows.append(ind.AssessmentRow(stay_id, instrument, assessed_on, scores, derived, adult_id, pk))
+    return rows
+
+
+def _plus(day, days: int):
+    """A date column moved by a number of days, still a date (both databases)."""
+    return ExpressionWrapper(day + timedelta(days=days), output_field=DateField())
+
+
+def _later_stays(facilities: list[Facility], stays_q, stays: list[ind.StayRow],
+                 start: date) -> list[tuple[int, int, date]]:
+    """The stays begun from `start` on by the children discharged in these stays, in any facility of the
+    organisations of these facilities: the readmissions (1 query)."""
+    children = sorted({row.child_id for row in stays if row.discharged_on is not None})
+    if len(children) > INLINE_IDS_LIMIT:
+        children = stays_q.filter(discharged_on__isnull=False).values("child_id")
+    organisations = {f.organisation_id for f in facilities}
+    return list(Stay.objects.filter(
+        child_id__in=children, facility__organisation_id__in=organisations, entered_in_error=False,
+        admitted_on__gte=start).values_list("child_id", "id", "admitted_on"))
 
 
 def _requests(facility_ids: list[int], start: date, end: date) -> list[ind.RequestRow]:
@@ -212,3 +264,10 @@ def _activity(facility_ids: list[int], start: date, end: date) -> tuple[list[tup
         else:
             interventions.append((kind, day))
     return interventions, signalements, meetings
+
+
+def _contacts(facility_ids: list[int], start: date, end: date) -> list[ind.ContactRow]:
+    """The contacts without a dossier of [start, end] (1 query)."""
+    return [ind.ContactRow(*row) for row in Contact.objects.filter(
+        facility_id__in=facility_ids, entered_in_error=False, contacted_on__range=(start, end)).order_by(
+        "contacted_on", "pk").values_list("contacted_on", "caller", "outcome")]

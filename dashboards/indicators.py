@@ -15,6 +15,8 @@ from datetime import date, timedelta
 
 from admissions import stay_dates
 from admissions.rules import ADMISSION_MODES, Period, admission_mode, overlaps
+from dashboards import outcomes as outcome_rules
+from journal import contacts
 from unit.ages import POST_TERM_FROM_WEEKS, PRETERM_BEFORE_WEEKS, age_in_months, age_in_years
 
 AGE_BANDS = ("0-5m", "6-11m", "12-23m", "24-35m", "36m+")
@@ -90,6 +92,9 @@ class AssessmentRow:
     instrument: str
     assessed_on: date
     scores: dict
+    derived: dict = field(default_factory=dict)  # totals computed by the instrument (EPDS, ADBB)
+    adult_id: int | None = None  # the parent assessed (EPDS), None for the child
+    id: int = 0
 
 
 @dataclass(frozen=True)
@@ -113,6 +118,23 @@ class ReportData:
     interventions: list[tuple[str, date]] = field(default_factory=list)  # (kind, date)
     signalements: list[date] = field(default_factory=list)
     meetings: list[date] = field(default_factory=list)
+    # Outcomes: the signalements of the stays (stay, date), whenever made; the stays of the same children in
+    # the organisation's facilities (child, stay, admission), for readmissions.
+    stay_signalements: list[tuple[int, date]] = field(default_factory=list)
+    later_stays: list[tuple[int, int, date]] = field(default_factory=list)
+    contacts: list[ContactRow] = field(default_factory=list)  # contacts without a dossier (journal)
+
+
+@dataclass(frozen=True)
+class ContactRow:
+    contacted_on: date
+    caller: str
+    outcome: str
+
+
+def contacts_without_file(rows: Iterable[ContactRow], start: date, end: date) -> dict:
+    """DOMAIN.md's `contacts_without_file`: the contacts dated in the period, by caller and by outcome."""
+    return contacts.tally((row.caller, row.outcome) for row in rows if start <= row.contacted_on <= end)
 
 
 # ---------------------------------------------------------------- periods and stays
@@ -266,9 +288,14 @@ def compute(data: ReportData, start: date, end: date, facility_codes: Sequence[s
     report.update(parents(started, adults_by_family))
     report["gestational_category"] = gestational(started)
     report["interventions"] = _counts(kind for kind, day in data.interventions if start <= day <= end)
+    report["contacts_without_file"] = contacts_without_file(data.contacts, start, end)
     report["signalements"] = sum(1 for day in data.signalements if start <= day <= end)
     report["synthesis_meetings"] = sum(1 for day in data.meetings if start <= day <= end)
-    report["bayley_change"] = bayley_change(discharged, data.assessments)
+    pairs = outcome_rules.pairs_frame(discharged, data.assessments, data.presence, data.adults,
+                                      measures=outcome_rules.ALL_MEASURES)
+    report["bayley_change"] = outcome_rules.bayley_change(pairs)
+    report["outcomes"] = outcome_rules.outcomes(pairs, discharged, data.stay_signalements, data.later_stays,
+                                                report_date or end)
     return report
 
 
@@ -416,45 +443,6 @@ def gestational(started: Sequence[StayRow]) -> dict[str, int]:
     return {key: counts.get(key, 0) for key in ("preterm", "term", "post_term", "unknown")}
 
 
-def bayley_by_stay(assessments: Sequence[AssessmentRow]) -> dict[int, tuple[AssessmentRow, AssessmentRow | None]]:
-    """Entry = the stay's first Bayley, exit = its last one (None when there is only one)."""
-    rows: dict[int, list[AssessmentRow]] = {}
-    for row in assessments:
-        if row.instrument in BAYLEY_INSTRUMENTS:
-            rows.setdefault(row.stay_id, []).append(row)
-    result = {}
-    for stay_id, items in rows.items():
-        items.sort(key=lambda r: r.assessed_on)
-        result[stay_id] = (items[0], items[-1] if len(items) > 1 else None)
-    return result
-
-
-def bayley_change(discharged: Sequence[StayRow], assessments: Sequence[AssessmentRow]) -> dict:
-    """Per composite, over the stays discharged in the period with an entry and an exit value."""
-    pairs = bayley_by_stay(assessments)
-    result = {}
-    for composite in BAYLEY_COMPOSITES:
-        entries, exits = [], []
-        for stay in discharged:
-            entry, exit_ = pairs.get(stay.id, (None, None))
-            if entry is None or exit_ is None:
-                continue
-            a, b = entry.scores.get(composite), exit_.scores.get(composite)
-            if a is None or b is None:
-                continue
-            entries.append(a)
-            exits.append(b)
-        n = len(entries)
-        result[composite] = {
-            "n": n,
-            "entry_mean": round(statistics.fmean(entries), 1) if n else None,
-            "exit_mean": round(statistics.fmean(exits), 1) if n else None,
-            "mean_change": round(statistics.fmean(b - a for a, b in zip(entries, exits, strict=True)), 1)
-            if n else None,
-        }
-    return result
-
-
 # ---------------------------------------------------------------- series behind the charts (not in the JSON)
 
 
@@ -499,4 +487,7 @@ def series(data: ReportData, start: date, end: date, *, report_date: date | None
         "occupancy_by_month": occupancy,
         "residence_flow": [{"before": b, "after": a, "n": n} for (b, a), n in sorted(
             Counter((s.residence_before, s.residence_after) for s in discharged).items())],
+        # Each pair of the outcomes (entry → exit) the paired charts draw.
+        "outcome_pairs": outcome_rules.pair_records(
+            outcome_rules.pairs_frame(discharged, data.assessments, data.presence, data.adults)),
     }

@@ -33,11 +33,14 @@ class _Unit:
     keys: tuple[list, list] = ((), ())  # pivots: row and column keys
     stats: dict[tuple[int, int], tuple[int, ...]] = field(default_factory=dict)  # (row, col) -> hidden with it
     alone: bool = False  # counts that add up with nothing (Means): only the small ones are hidden
+    grand_mode: str = sup.KNOWN
 
 
 def _units(table: Table) -> list[_Unit]:
     spec = catalogue.declared(table.name)
-    layout = (spec.layout if spec else ()) or (Block(cols=tuple(range(1, len(table.headers)))),)
+    # A table outside the report's declaration (the cohort comparison) carries its own layout.
+    layout = table.extra.get("layout") or (spec.layout if spec else ()) or \
+        (Block(cols=tuple(range(1, len(table.headers)))),)
     units = []
     for spec in layout:
         if isinstance(spec, Means):
@@ -55,7 +58,8 @@ def _units(table: Table) -> list[_Unit]:
                 i, j = row_keys.index(row[0]), col_keys.index(row[1])
                 cells[i][j] = _count(row[spec.count_col])
                 where[(i, j)] = (index, spec.count_col)
-            units.append(_Unit(cells, spec.row_totals, spec.col_totals, where, (row_keys, col_keys)))
+            units.append(_Unit(cells, spec.row_totals, spec.col_totals, where, (row_keys, col_keys),
+                               stats={position: spec.stat_cols for position in where.values()}))
             continue
         rows = spec.rows if spec.rows is not None else tuple(range(len(table.rows)))
         rows = tuple(r for r in rows if r < len(table.rows))
@@ -68,7 +72,8 @@ def _units(table: Table) -> list[_Unit]:
         if spec.total_row is not None:
             where.update({(len(rows), j): (spec.total_row, c) for j, c in enumerate(spec.cols)})
         units.append(_Unit(cells, sup.SHOWN if spec.total_col is not None else spec.row_totals,
-                           sup.SHOWN if spec.total_row is not None else spec.col_totals, where))
+                           sup.SHOWN if spec.total_row is not None else spec.col_totals, where,
+                           grand_mode=spec.grand_total))
     return units
 
 
@@ -104,7 +109,7 @@ def suppress_tables(tables: Mapping[str, Table], k: int) -> dict[str, Rendered]:
     for _round in range(100):
         results = {(name, index): sup.suppress_alone([row[0] for row in unit.cells], k) if unit.alone else
                    sup.suppress(unit.cells, k, row_totals=unit.row_mode, col_totals=unit.col_mode,
-                                forced=forced.get((name, index)))
+                                forced=forced.get((name, index)), grand_total=unit.grand_mode)
                    for name, table_units in units.items() for index, unit in enumerate(table_units)}
         changed = False
         for a, b in links:

@@ -17,7 +17,7 @@ Pure: integers in, a pattern of hidden cells out. The rule (docs/reports.md, "Sm
 The totals of an axis are `SHOWN` (published with the table: they may be hidden as
 complementary cells), `KNOWN` (published elsewhere, e.g. the number of active stays: never
 hidden) or `NONE` (published nowhere: they give the reader no equation). The grand total is
-always taken as known.
+taken as known unless the caller says it is published nowhere (`grand_total=NONE`).
 """
 
 from __future__ import annotations
@@ -81,7 +81,8 @@ class Suppressed:
 
 
 def suppress(cells: Sequence[Sequence[int]], k: int, *, row_totals: str = SHOWN, col_totals: str = SHOWN,
-             forced: Mapping[Position, str] | None = None, pinned: Sequence[Position] = ()) -> Suppressed:
+             forced: Mapping[Position, str] | None = None, pinned: Sequence[Position] = (),
+             grand_total: str = KNOWN) -> Suppressed:
     """Hide the small counts of `cells` (rows × columns) and enough others to protect them.
 
     `forced`: positions hidden from the start (a cell hidden in a linked table), with their kind.
@@ -99,7 +100,7 @@ def suppress(cells: Sequence[Sequence[int]], k: int, *, row_totals: str = SHOWN,
                         grand_total=sum(sum(row) for row in table))
     if k <= 1 or m == 0 or n == 0:
         return result
-    solver = _Solver(result, row_totals, col_totals, set(pinned))
+    solver = _Solver(result, row_totals, col_totals, set(pinned), grand_total == NONE)
     for (i, j) in [(i, j) for i in range(m) for j in range(n) if 0 < table[i][j] < k]:
         solver.hidden[(i, j)] = PRIMARY
     for position, kind in (forced or {}).items():
@@ -124,8 +125,10 @@ def suppress_alone(counts: Sequence[int], k: int) -> Suppressed:
 
 
 class _Solver:
-    def __init__(self, table: Suppressed, row_mode: str, col_mode: str, pinned: set[Position]):
+    def __init__(self, table: Suppressed, row_mode: str, col_mode: str, pinned: set[Position],
+                 grand_virtual: bool = False):
         self.t = table
+        self.grand_virtual = grand_virtual
         self.m, self.n, self.k = table.m, table.n, table.k
         self.row_mode, self.col_mode = row_mode, col_mode
         self.pinned = pinned
@@ -140,7 +143,7 @@ class _Solver:
         """A total published nowhere: always unknown to the reader."""
         i, j = p
         if (i, j) == (self.m, self.n):
-            return False
+            return self.grand_virtual
         return (j == self.n and self.row_mode == NONE) or (i == self.m and self.col_mode == NONE)
 
     def _hideable_margin(self, p: Position) -> bool:
@@ -244,6 +247,7 @@ class _Solver:
     def _all_unknown(self) -> list[Position]:
         virtual = [(i, self.n) for i in range(self.m) if self.row_mode == NONE]
         virtual += [(self.m, j) for j in range(self.n) if self.col_mode == NONE]
+        virtual += [(self.m, self.n)] if self.grand_virtual else []
         return list(self.hidden) + [p for p in virtual if p not in self.hidden]
 
 

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 from dashboards import indicators as ind
 from dashboards.suppression import KNOWN, NONE, SHOWN
 from unit.ages import POST_TERM_FROM_WEEKS, PRETERM_BEFORE_WEEKS
-from unit.labels import label
+from unit.labels import label, month_label
 
 LINE_LIST = "line_list"  # the sheet of the pseudonymised stays, beside the tables' sheets
 
@@ -83,6 +83,7 @@ class Block:
     total_col: int | None = None  # a column of the table holding these rows' totals
     row_totals: str = NONE  # when total_col is None
     col_totals: str = KNOWN  # when total_row is None: a column's population is taken as public
+    grand_total: str = KNOWN  # NONE: the sum of all its cells is published nowhere either
 
 
 @dataclass(frozen=True)
@@ -102,6 +103,7 @@ class Pivot:
     row_totals: str = NONE
     col_totals: str = NONE
     count_col: int = 2  # the column of the counts (the period, or beside it the previous period)
+    stat_cols: tuple[int, ...] = ()  # statistics of the group counted (means): hidden whenever the count is
 
 
 @dataclass(frozen=True)
@@ -134,7 +136,7 @@ SECTIONS = (
     Section("requests", gettext_lazy("Demandes")),
     Section("parents", gettext_lazy("Parents et naissance")),
     Section("activity", gettext_lazy("Activité")),
-    Section("outcomes", gettext_lazy("Évolution développementale")),
+    Section("outcomes", gettext_lazy("Évolution")),
 )
 # The cover's sentences that belong to the whole report rather than to one table.
 REPORT_DEFINITIONS = (
@@ -153,6 +155,12 @@ REPORT_DEFINITIONS = (
 def _pct(value: float | None) -> str:
     # French number format: « 61,5 % » (decimal comma; the JSON keeps the fraction).
     return "—" if value is None else f"{value * 100:.1f} %".replace(".", ",")
+
+
+def _month(iso_month: str) -> str:
+    """« janv. 2025 » for the series' "2025-01"."""
+    year, month = iso_month.split("-")
+    return month_label(int(year), int(month))
 
 
 def _num(value) -> str:
@@ -289,7 +297,7 @@ def length_of_stay(report) -> Body:
 def occupancy(report) -> Body:
     cur, prev = report.indicators, report.previous
     return Body([_("Mois"), _("Enfants présents (moyenne)"), _("Places")],
-                [[m["month"], "—" if m["mean_children"] is None else m["mean_children"], m["capacity"]]
+                [[_month(m["month"]), "—" if m["mean_children"] is None else m["mean_children"], m["capacity"]]
                  for m in report.series["occupancy_by_month"]],
                 _("Taux d'occupation : %(a)s (période précédente %(b)s)") % {
                     "a": _pct(cur["occupancy_rate"]), "b": _pct(prev["occupancy_rate"])})
@@ -347,12 +355,94 @@ def activity(report) -> Body:
                 [[str(name), cur[key], prev[key]] for key, name in ACTIVITY_STEPS])
 
 
-def bayley_change(report) -> Body:
-    pbay = report.previous["bayley_change"]
-    return Body([_("Composite"), _("Enfants"), _("Moyenne entrée"), _("Moyenne sortie"), _("Évolution moyenne"),
-                 _("Enfants, période précédente"), _("Évolution moyenne, période précédente")],
-                [[str(COMPOSITE_LABELS[c]), v["n"], v["entry_mean"], v["exit_mean"], v["mean_change"], pbay[c]["n"],
-                  pbay[c]["mean_change"]] for c, v in report.indicators["bayley_change"].items()])
+MEASURE_LABELS = {
+    "bayley_cog": gettext_lazy("Bayley : cognitif"), "bayley_lang": gettext_lazy("Bayley : langage"),
+    "bayley_motor": gettext_lazy("Bayley : moteur"), "pirgas": gettext_lazy("PIR-GAS : relation parent-enfant"),
+    "adbb": gettext_lazy("ADBB : retrait relationnel"), "epds_mother": gettext_lazy("EPDS de la mère"),
+    "epds_father": gettext_lazy("EPDS du père"),
+}
+BREAKDOWN_LABELS = {"admission_mode": gettext_lazy("Admission avec le père"),
+                    "age_band": gettext_lazy("Âge à l'admission"),
+                    "length_of_stay": gettext_lazy("Durée de séjour"), "mandate": gettext_lazy("Mandat")}
+GROUP_LABELS = {
+    "with_father": gettext_lazy("avec le père"), "without_father": gettext_lazy("sans le père"),
+    **BAND_LABELS,
+    "le_91": gettext_lazy("91 jours ou moins"), "92_182": gettext_lazy("92 à 182 jours"),
+    "gt_182": gettext_lazy("plus de 182 jours"),
+    "voluntary": gettext_lazy("sans mandat"), "judicial": gettext_lazy("mandat judiciaire ou administratif"),
+}
+DISPOSITION_STEPS = (
+    ("discharged", gettext_lazy("Séjours terminés")), ("planned", gettext_lazy("Fins de séjour prévues")),
+    ("home_with_parent", gettext_lazy("Retours à la maison avec un parent")),
+    ("placement", gettext_lazy("Placements de l'enfant")),
+    ("signalement_during_stay", gettext_lazy("Séjours avec un signalement")),
+    ("eligible", gettext_lazy("Sortis depuis au moins un an")),
+    ("readmitted", gettext_lazy("… dont réadmis dans l'année")),
+)
+
+
+def _ci(figures: dict, bound: int):
+    return figures["ci95"][bound] if figures["ci95"] else None
+
+
+def outcome_measures(report) -> Body:
+    cur, prev = report.indicators["outcomes"]["measures"], report.previous["outcomes"]["measures"]
+    rows = [[str(MEASURE_LABELS[code]), v["n"], v["entry_mean"], v["exit_mean"], v["mean_change"], _ci(v, 0),
+             _ci(v, 1), v["effect_size"], v["recovered"], v["deteriorated"], v["improved"], v["unchanged"],
+             v["worse"], prev[code]["n"], prev[code]["mean_change"]] for code, v in cur.items()]
+    return Body([_("Mesure"), _("Enfants ou parents"), _("Moyenne entrée"), _("Moyenne sortie"),
+                 _("Évolution moyenne"), _("IC 95 % bas"), _("IC 95 % haut"), _("Taille d'effet"),
+                 _("Sortis de la zone clinique"), _("Entrés dans la zone clinique"), _("Améliorés"),
+                 _("Inchangés"), _("Aggravés"), _("Période précédente"), _("Évolution, période précédente")],
+                rows,
+                _("Séjours terminés dans la période ayant une valeur d'entrée (admission à +42 jours) et de sortie "
+                  "(sortie −42 à +14 jours), à au moins 28 jours d'écart. Zone clinique : Bayley < 85, PIR-GAS ≤ 70, "
+                  "ADBB ≥ 5, EPDS ≥ 13. Améliorés / aggravés : changement de catégorie (Bayley, PIR-GAS) ou d'au "
+                  "moins 2 points (ADBB), 4 points (EPDS) ; pour l'ADBB et l'EPDS, une baisse est une amélioration."))
+
+
+def outcome_breakdown(report) -> Body:
+    by = report.indicators["outcomes"]["by"]
+    rows = []
+    for measure, measure_label in MEASURE_LABELS.items():
+        for breakdown, groups in by.items():
+            for group, figures in groups.items():
+                v = figures[measure]
+                if v["n"]:
+                    rows.append([f"{measure_label} · {BREAKDOWN_LABELS[breakdown]}", str(GROUP_LABELS[group]),
+                                 v["n"], v["entry_mean"], v["exit_mean"], v["mean_change"], _ci(v, 0), _ci(v, 1)])
+    return Body([_("Mesure et regroupement"), _("Sous-groupe"), _("Enfants ou parents"), _("Moyenne entrée"),
+                 _("Moyenne sortie"), _("Évolution moyenne"), _("IC 95 % bas"), _("IC 95 % haut")], rows,
+                _("Les mêmes paires par sous-groupe : avec ou sans le père admis, âge à l'admission, durée de séjour, "
+                  "mandat. Un sous-groupe sans paire n'est pas listé."))
+
+
+def outcome_disposition(report) -> Body:
+    def figures(indicators) -> dict:
+        disposition = indicators["outcomes"]["disposition"]
+        return {**disposition, **disposition["readmission"]}
+    cur, prev = figures(report.indicators), figures(report.previous)
+    return Body(_period_headers(_("Devenir")), [[str(name), cur[key], prev[key]] for key, name in DISPOSITION_STEPS],
+                _("Séjours terminés dans la période. Réadmission : un autre séjour de l'enfant commencé dans une "
+                  "structure de l'organisation dans les 365 jours suivant la sortie, pour les sorties d'au moins un "
+                  "an avant la date du rapport."))
+
+
+CONTACT_STEPS = (
+    ("by_caller", "parent", gettext_lazy("Appelant : parent")),
+    ("by_caller", "relative", gettext_lazy("Appelant : proche")),
+    ("by_caller", "professional", gettext_lazy("Appelant : professionnel du réseau")),
+    ("by_outcome", "advice", gettext_lazy("Suite : conseil donné")),
+    ("by_outcome", "oriented", gettext_lazy("Suite : orienté ailleurs")),
+    ("by_outcome", "request_opened", gettext_lazy("Suite : demande ouverte")),
+)
+
+
+def contacts_without_file(report) -> Body:
+    cur, prev = report.indicators["contacts_without_file"], report.previous["contacts_without_file"]
+    rows = [[_("Contacts sans dossier"), cur["n"], prev["n"]]]
+    rows += [[str(name), cur[group][code], prev[group][code]] for group, code, name in CONTACT_STEPS]
+    return Body(_period_headers(_("Contacts")), rows)
 
 
 # ---------------------------------------------------------------- the declaration
@@ -535,13 +625,57 @@ TABLES: tuple[ReportTable, ...] = (
             _D("synthesis_meetings", "Réunions de synthèse",
                "Réunions de synthèse tenues dans la période pour les séjours des structures."))),
     ReportTable(
-        "bayley_change", gettext_lazy("Bayley : scores composites à l'entrée et à la sortie"), "outcomes",
-        bayley_change, sheet="Bayley entrée-sortie", chart="bayley_means",
-        layout=(Means(1, (2, 3, 4)), Means(5, (6,))),  # the period's children and means, then the previous's
+        "outcome_measures", gettext_lazy("Évolution entre l'entrée et la sortie, par mesure"), "outcomes",
+        outcome_measures, sheet="Évolution par mesure", chart="outcome_pairs",
+        # The pairs and their statistics; recovered/deteriorated and improved/unchanged/worse are counts of the
+        # same pairs (the last three add up to them); then the previous period's pairs and mean change.
+        layout=(Means(1, (2, 3, 4, 5, 6, 7)), Means(13, (14,)),
+                Block(cols=(10, 11, 12), total_col=1, col_totals=NONE, grand_total=NONE),
+                Block(cols=(8, 9), col_totals=NONE, grand_total=NONE)),
+        definitions=(
+            _D("outcomes", "Évolution (entrée → sortie)",
+               "Séjours terminés dans la période. Valeur d'entrée : la première évaluation datée de l'admission à "
+               "l'admission + 42 jours ; de sortie : la dernière datée de la sortie − 42 jours à la sortie + 14 "
+               "jours ; deux évaluations différentes à au moins 28 jours d'écart. Mesures : Bayley (scores "
+               "composites cognitif, langage, moteur, lus à l'âge corrigé), PIR-GAS, ADBB, EPDS de chaque parent "
+               "admis. Par mesure : nombre de paires, moyennes, évolution moyenne (sortie − entrée) et son "
+               "intervalle de confiance à 95 % (loi de Student), taille d'effet (évolution moyenne / écart-type "
+               "des évolutions), sortis et entrés dans la zone clinique, améliorés, inchangés, aggravés."),
+            _D("bayley_change", "Évolution Bayley",
+               "La partie Bayley de l'évolution, avec les mêmes fenêtres, pour les cinq scores composites (dont "
+               "socio-émotionnel et comportement adaptatif) : nombre d'enfants, moyennes et évolution moyenne."))),
+    ReportTable(
+        "outcome_breakdown", gettext_lazy("Évolution par sous-groupe"), "outcomes", outcome_breakdown,
+        sheet="Évolution par sous-groupe", chart="forest",
+        # The groups of one measure and one breakdown share the pairs of that measure (published beside).
+        layout=(Pivot(row_totals=KNOWN, col_totals=NONE, count_col=2, stat_cols=(3, 4, 5, 6, 7)),),
         definitions=(_D(
-            "bayley_change", "Évolution Bayley",
-            "Séjours terminés dans la période ayant au moins deux Bayley (III ou 4) : la première est l'entrée, la "
-            "dernière la sortie ; par score composite : nombre d'enfants, moyennes et évolution moyenne."),)),
+            "outcomes.by", "Évolution par sous-groupe",
+            "Les mêmes paires selon l'admission avec ou sans le père (père seul, les deux parents tout le séjour "
+            "ou en partie / les autres), l'âge à l'admission (tranches de la pyramide), la durée de séjour (91 "
+            "jours ou moins, 92 à 182, plus de 182) et le mandat (sans mandat / judiciaire ou administratif) ; un "
+            "sous-groupe sous le seuil des petits effectifs n'a pas de moyenne."),)),
+    ReportTable(
+        "outcome_disposition", gettext_lazy("Devenir des séjours terminés"), "outcomes", outcome_disposition,
+        sheet="Devenir", chart="bars", sheet_chart=SheetChart("bar", (2, 3), "Séjours"),
+        # Overlapping subsets: their sums are published nowhere.
+        layout=(Block(cols=(1, 2), col_totals=NONE, grand_total=NONE),),
+        definitions=(_D(
+            "outcomes.disposition", "Devenir",
+            "Séjours terminés dans la période : fins prévues, retours à la maison avec au moins un parent, "
+            "placements, séjours avec un signalement daté pendant le séjour ; réadmissions : parmi les séjours "
+            "terminés au moins 365 jours avant la date du rapport, ceux dont l'enfant a commencé un autre séjour "
+            "dans une structure de l'organisation dans les 365 jours."),)),
+    ReportTable(
+        "contacts_without_file", gettext_lazy("Contacts sans dossier"), "activity", contacts_without_file,
+        sheet="Contacts sans dossier",
+        # Callers add up to the contacts, and so do outcomes.
+        layout=(Block(cols=(1, 2), rows=(1, 2, 3), total_row=0), Block(cols=(1, 2), rows=(4, 5, 6), total_row=0)),
+        definitions=(_D(
+            "contacts_without_file", "Contacts sans dossier",
+            "Appels et demandes datés dans la période, traités sans ouvrir de dossier (aucun nom n'est gardé) : "
+            "nombre, par appelant (parent, proche, professionnel du réseau) et par suite donnée (conseil, "
+            "orientation ailleurs, demande ouverte)."),)),
 )
 
 

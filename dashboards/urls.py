@@ -9,6 +9,9 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("report.json", views.report_json, name="report_json"),
     path("table.csv", views.table_csv, name="table_csv"),
+    path("cohorts/", views.cohort_comparison, name="cohorts"),
+    path("cohorts.csv", views.cohort_csv, name="cohort_csv"),
+    path("outcomes-extract.zip", views.outcome_extract, name="outcome_extract"),
 ]
 
 from dashboards import export_views  # noqa: E402

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import csv
 from dataclasses import replace
+from datetime import date
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from dashboards import charts, engine, filters, selectors
+from dashboards import charts, cohorts, engine, filters, selectors
 from dashboards import tables as catalogue
 from dashboards.published import suppress_tables
 from dashboards.suppression import COMPLEMENT_MARK, primary_mark
@@ -54,7 +57,8 @@ def index(request: HttpRequest) -> HttpResponse:
     figures = {name: figure for name, figure in charts.build_figures(report, exact).items()
                if k <= 1 or not exact[name].counts}
     sections = [{"key": section.key, "title": section.title, "items": [
-        {"name": name, "table": published[name], "figure": figures.get(name), "figure_id": f"fig-{name}"}
+        {"name": name, "table": published[name], "figure": figures.get(name), "figure_id": f"fig-{name}",
+         "wide": _wide(published[name])}
         for name in names]} for section, names in catalogue.page_sections()]
     extra = [published[name] for name in catalogue.other_tables()]
     return render(request, "dashboards/index.html", {
@@ -62,6 +66,14 @@ def index(request: HttpRequest) -> HttpResponse:
         "query": request.GET.urlencode(), "all_facilities": _choices(request),
         "years": list(range(timezone.localdate().year, timezone.localdate().year - 10, -1)),
     })
+
+
+# A table this wide or this long takes the page's width, under its chart rather than beside it.
+WIDE_FROM_COLUMNS, LONG_FROM_ROWS = 7, 10
+
+
+def _wide(table: Table) -> bool:
+    return len(table.headers) >= WIDE_FROM_COLUMNS or len(table.rows) >= LONG_FROM_ROWS
 
 
 def _choices(request):
@@ -100,12 +112,94 @@ def table_csv(request: HttpRequest) -> HttpResponse:
     table = tables.get(request.GET.get("table", ""))
     if table is None:
         raise Http404
+    return _csv(table, f"{table.name}_{'-'.join(choices['codes'])}_{choices['start']}_{choices['end']}.csv")
+
+
+def _csv(table: Table, filename: str) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    filename = f"{table.name}_{'-'.join(choices['codes'])}_{choices['start']}_{choices['end']}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.write("\ufeff")  # Excel opens UTF-8 CSV correctly with a BOM
     writer = csv.writer(response, delimiter=";")
     writer.writerow([safe_text(header) for header in table.headers])
     for row in table.rows:
         writer.writerow(["" if cell is None else safe_text(cell) for cell in row])
+    return response
+
+
+# ---------------------------------------------------------------- cohort comparison of the outcomes
+
+
+def _cohorts(request: HttpRequest):
+    """(choices, tables published for the user's threshold, chart, k) of the comparison the request asks."""
+    access.require(request.user, access.VIEW_DASHBOARDS)
+    mode = request.GET.get("mode", cohorts.FACILITIES)
+    if mode not in (cohorts.FACILITIES, cohorts.YEARS):
+        raise ValidationError(_("Choisissez une comparaison : structures côte à côte ou années de sortie."))
+    params = request.GET.copy()
+    params.setdefault("year", str(timezone.localdate().year - 1))  # the last complete year
+    params["period"] = "year"
+    facilities, period, choices = filters.parse(request.user, params)
+    if not facilities:
+        raise Http404
+    year = period.start.year
+    if mode == cohorts.YEARS and len(facilities) != 1:
+        raise ValidationError(_("Pour comparer les années de sortie, choisissez une seule structure."))
+    audit.covered(request, [facility.pk for facility in facilities])
+    if mode == cohorts.YEARS:
+        data = engine.load(facilities, date(year - cohorts.YEARS_BACK + 1, 1, 1), period.end)
+        chosen = cohorts.discharge_years(data, year)
+    else:
+        data = engine.load(facilities, period.start, period.end)
+        chosen = cohorts.facilities_side_by_side(data, facilities, year)
+    results = cohorts.compare(data, chosen, timezone.localdate())
+    k = filters.small_cell_threshold(request.user, facilities)
+    tables = _published({t.name: t for t in (cohorts.measures_table(results), cohorts.disposition_table(results))}, k)
+    choices.update(mode=mode, first_year=chosen.start.year)
+    return choices, tables, k
+
+
+@not_audited("counts, not records; small cells are masked for roles without named access")
+def cohort_comparison(request: HttpRequest) -> HttpResponse:
+    context = {"all_facilities": _choices(request), "years": list(range(timezone.localdate().year,
+                                                                        timezone.localdate().year - 10, -1))}
+    try:
+        choices, tables, k = _cohorts(request)
+    except ValidationError as error:
+        context.update(error=" ".join(error.messages), choices={"mode": request.GET.get("mode", "")})
+        return render(request, "dashboards/cohorts.html", context, status=400)
+    measures = tables["cohort_measures"]
+    return render(request, "dashboards/cohorts.html", {
+        **context, "choices": choices, "tables": list(tables.values()), "threshold": k,
+        "figure": charts.forest(None, cohorts.forest_rows(measures)), "query": request.GET.urlencode(),
+    })
+
+
+@audited(EXPORT, permission=access.VIEW_DASHBOARDS)
+def cohort_csv(request: HttpRequest) -> HttpResponse:
+    try:
+        choices, tables, _k = _cohorts(request)
+    except ValidationError as error:
+        return HttpResponse(" ".join(error.messages), status=400, content_type="text/plain; charset=utf-8")
+    table = tables.get(request.GET.get("table", ""))
+    if table is None:
+        raise Http404
+    return _csv(table, f"{table.name}_{choices['mode']}_{'-'.join(choices['codes'])}_{choices['year']}.csv")
+
+
+@audited(EXPORT, permission=access.EXPORT_REPORTS)
+def outcome_extract(request: HttpRequest) -> HttpResponse:
+    """The pseudonymised outcome extract (ZIP: rows, data dictionary, note), for the roles that may export."""
+    access.require(request.user, access.EXPORT_REPORTS)
+    try:
+        facilities, period, choices = filters.parse(request.user, request.GET)
+    except ValidationError as error:
+        return HttpResponse(" ".join(error.messages), status=400, content_type="text/plain; charset=utf-8")
+    facilities = [f for f in facilities if access.has_permission(request.user, access.EXPORT_REPORTS, f)]
+    if not facilities:
+        raise Http404
+    audit.covered(request, [facility.pk for facility in facilities])
+    content = selectors.outcome_extract(facilities=facilities, period=period, secret_key=settings.SECRET_KEY)
+    response = HttpResponse(content, content_type="application/zip")
+    name = f"evolution_recherche_{'-'.join(f.code for f in facilities)}_{choices['start']}_{choices['end']}.zip"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

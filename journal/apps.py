@@ -23,8 +23,11 @@ def _register() -> None:
     registry.history_app("journal")
     for model in ("note", "caregoal", "goalreview", "parentparticipation"):
         registry.entered_in_error(f"journal.{model}", access.EDIT_CARE)
+    registry.entered_in_error("journal.contact", access.LOG_CONTACTS)
     registry.navigation("journal:search", _("Journal"), order=15,
                         shown=lambda user, perms: access.VIEW_RECORDS in perms)
+    registry.navigation("journal:contacts", _("Contacts sans dossier"), order=16,
+                        shown=lambda user, perms: access.LOG_CONTACTS in perms)
     registry.navigation("journal:templates", _("Modèles de note"), order=90,
                         shown=lambda user, perms: access.ADMINISTER in perms)
     registry.contribute(hooks.STAY_LINKS, views.stay_link)

@@ -9,10 +9,20 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from admissions.forms import DATE_WIDGET, ServiceForm, VersionedForm
-from journal.models import Confidentiality, GoalDomain, GoalStatus, NoteKind
+from journal import contacts
+from journal.models import (
+    MAX_CONTACT_MINUTES,
+    CallerKind,
+    Confidentiality,
+    ContactOutcome,
+    GoalDomain,
+    GoalStatus,
+    NoteKind,
+)
 from journal.services import Participation, Review
 from unit import fields
 from unit.forms import SafeTextMixin
+from unit.labels import form_choices
 
 TIME_WIDGET = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
@@ -93,6 +103,55 @@ class TodaySettingsForm(ServiceForm):
     def __init__(self, *args, facilities, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["facility"].queryset = facilities
+
+
+PROMPT = _("— à choisir —")
+
+
+class ContactForm(ServiceForm):
+    """A contact without a dossier: codes only. No field takes a name or a free text, on purpose."""
+
+    submit_label = _("Enregistrer le contact")
+    facility = fields.ModelChoiceField(label=_("Structure"), queryset=None)
+    contacted_on = forms.DateField(label=_("Date"), widget=DATE_WIDGET,
+                                   error_messages={"invalid": _("Date invalide (format attendu : AAAA-MM-JJ).")})
+    caller = forms.ChoiceField(label=_("Qui appelle"), choices=[("", PROMPT), *CallerKind.choices])
+    referrer_category = forms.ChoiceField(
+        label=_("Catégorie du professionnel"), required=False,
+        choices=lambda: form_choices("referrer_category", blank="—"),
+        help_text=_("Seulement quand un professionnel du réseau appelle."))
+    topic = forms.ChoiceField(label=_("Objet"), choices=lambda: form_choices("reason", blank=PROMPT))
+    duration_min = forms.IntegerField(
+        label=_("Durée (minutes)"), min_value=1, max_value=MAX_CONTACT_MINUTES,
+        error_messages={"min_value": _("Au moins une minute."),
+                        "max_value": _("Au plus %(limit_value)s minutes."),
+                        "invalid": _("Un nombre entier de minutes.")})
+    outcome = forms.ChoiceField(label=_("Suite donnée"), choices=[("", PROMPT), *ContactOutcome.choices])
+
+    def __init__(self, *args, facilities, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["facility"].queryset = facilities
+
+    def clean(self):
+        data = super().clean()
+        if data.get("caller") == contacts.PROFESSIONAL and not data.get("referrer_category"):
+            self.add_error("referrer_category", _("Indiquez la catégorie du professionnel qui appelle."))
+        elif data.get("caller") and data.get("caller") != contacts.PROFESSIONAL:
+            data["referrer_category"] = ""  # a category chosen before the caller changed is not kept
+        return data
+
+
+class ContactPeriodForm(forms.Form):
+    start = forms.DateField(label=_("Du"), widget=DATE_WIDGET,
+                            error_messages={"invalid": _("Date invalide (format attendu : AAAA-MM-JJ).")})
+    end = forms.DateField(label=_("Au"), widget=DATE_WIDGET,
+                          error_messages={"invalid": _("Date invalide (format attendu : AAAA-MM-JJ).")})
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["start"] > data["end"]:
+            raise forms.ValidationError(_("La période commence après sa fin."))
+        return data
 
 
 # ---------------------------------------------------------------- care plan

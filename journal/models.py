@@ -7,9 +7,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from admissions.models import Family, Stay
-from journal import confidentiality
+from journal import confidentiality, contacts
 from unit import access
-from unit.models import ClinicalRecord, Facility, TrackedModel
+from unit.models import ClinicalRecord, Facility, TrackedModel, vocabulary_choices
 
 
 class NoteKind(models.TextChoices):
@@ -276,3 +276,65 @@ class TodayVisit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.last_at:%d/%m/%Y %H:%M}"
+
+
+# ---------------------------------------------------------------- contacts without a dossier
+
+# A call longer than a working day is a typing error.
+MAX_CONTACT_MINUTES = 480
+
+
+class CallerKind(models.TextChoices):
+    PARENT = contacts.PARENT, _("Parent")
+    RELATIVE = contacts.RELATIVE, _("Proche (famille, entourage)")
+    PROFESSIONAL = contacts.PROFESSIONAL, _("Professionnel du réseau")
+
+
+class ContactOutcome(models.TextChoices):
+    ADVICE = contacts.ADVICE, _("Conseil donné")
+    ORIENTED = contacts.ORIENTED, _("Orienté ailleurs")
+    REQUEST_OPENED = contacts.REQUEST_OPENED, _("Demande ouverte")
+
+
+class Contact(ClinicalRecord):
+    """A call or a visit the facility answered without opening a dossier: counted, never named. It holds no
+    identity and no free text on purpose (who called is a kind, what about is a request reason)."""
+
+    facility = models.ForeignKey(Facility, on_delete=models.PROTECT, related_name="contacts",
+                                 verbose_name=_("structure"))
+    contacted_on = models.DateField(_("date"))
+    caller = models.CharField(_("appelant"), max_length=20, choices=CallerKind.choices)
+    # The referrer category of DOMAIN.md when the caller is a professional of the network; empty otherwise.
+    referrer_category = models.CharField(_("catégorie du professionnel"), max_length=40, blank=True,
+                                         choices=vocabulary_choices("referrer_category"))
+    topic = models.CharField(_("objet"), max_length=40, choices=vocabulary_choices("reason"))
+    duration_min = models.PositiveSmallIntegerField(
+        _("durée (minutes)"), validators=[MinValueValidator(1), MaxValueValidator(MAX_CONTACT_MINUTES)])
+    outcome = models.CharField(_("suite donnée"), max_length=20, choices=ContactOutcome.choices)
+
+    class Meta:
+        verbose_name = _("contact sans dossier")
+        verbose_name_plural = _("contacts sans dossier")
+        ordering = ["-contacted_on", "-pk"]
+        indexes = [models.Index(fields=["facility", "contacted_on"], name="contact_facility_day")]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(caller=contacts.PROFESSIONAL) & ~Q(referrer_category=""))
+                | (~Q(caller=contacts.PROFESSIONAL) & Q(referrer_category="")),
+                name="contact_referrer_category_iff_professional",
+                violation_error_message=_("La catégorie se donne pour un professionnel du réseau, et seulement pour "
+                                          "lui.")),
+            models.CheckConstraint(condition=Q(duration_min__gte=1, duration_min__lte=MAX_CONTACT_MINUTES),
+                                   name="contact_duration_1_to_480_min",
+                                   violation_error_message=_("La durée va de 1 à 480 minutes.")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_caller_display()} · {self.contacted_on:%d/%m/%Y}"
+
+    @classmethod
+    def facility_scope(cls, ids: list[int]) -> Q:
+        return Q(facility_id__in=ids)
+
+    def facility_ids(self) -> set[int]:
+        return {self.facility_id}

@@ -19,11 +19,12 @@ from assessments.models import Alert
 from documents import selectors as document_selectors
 from documents import services as document_services
 from documents.models import ConsentScope
-from journal import confidentiality, note_templates
+from journal import confidentiality, contacts, note_templates
 from journal import today as today_rules
 from journal.models import (
     OPEN_STATUSES,
     CareGoal,
+    Contact,
     GoalDomain,
     GoalReview,
     Note,
@@ -289,3 +290,22 @@ def today(*, user: AbstractBaseUser, since: datetime, on: date | None = None) ->
         "notes": list(notes_visible(user=user).filter(written_at__gt=since).exclude(author_id=user.pk)
                       .select_related("family", "stay", "stay__child")[:TODAY_NOTES_LIMIT]),
     }
+
+
+# ---------------------------------------------------------------- contacts without a dossier
+
+CONTACTS_LIST_LIMIT = 500
+
+
+def contacts_logged(*, user: AbstractBaseUser, start: date, end: date, facility_code: str = "") -> QuerySet[Contact]:
+    """The contacts of [start, end] in the facilities where the user logs contacts, latest first."""
+    rows = access.scope(Contact.objects.filter(entered_in_error=False, contacted_on__range=(start, end)), user,
+                        access.LOG_CONTACTS)
+    if facility_code:
+        rows = rows.filter(facility__code=facility_code)
+    return rows.select_related("facility").order_by("-contacted_on", "-pk")
+
+
+def contact_counts(*, contacts_q: QuerySet[Contact]) -> dict:
+    """The count of the report's `contacts_without_file` for these contacts (1 query)."""
+    return contacts.tally(contacts_q.order_by().values_list("caller", "outcome"))

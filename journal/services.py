@@ -14,10 +14,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from admissions.models import Adult, Family, Stay, SynthesisMeeting
+from journal import contacts as contact_codes
 from journal import today as today_rules
 from journal.models import (
     OPEN_STATUSES,
     CareGoal,
+    Contact,
     GoalReview,
     GoalStatus,
     Note,
@@ -229,3 +231,24 @@ def today_visit_record(*, user: User, now: datetime | None = None) -> datetime:
     else:
         TodayVisit.objects.filter(pk=row.pk).update(previous_at=previous_at, last_at=last_at)
     return today_rules.notes_since(previous_at=previous_at, now=now)
+
+
+# ---------------------------------------------------------------- contacts without a dossier
+
+
+def contact_record(*, user: User | None, facility: Facility, contacted_on: date, caller: str, topic: str,
+                   duration_min: int, outcome: str, referrer_category: str = "",
+                   reason: str = "Contact sans dossier") -> Contact:
+    """Log a call answered without opening a dossier (`log_contacts` in the facility): codes only, no name."""
+    if user is not None and not access.has_permission(user, access.LOG_CONTACTS, facility):
+        raise PermissionDenied
+    if contacted_on > timezone.localdate():
+        raise ValidationError({"contacted_on": _("Un contact ne peut pas être daté dans le futur.")})
+    if caller == contact_codes.PROFESSIONAL and not referrer_category:
+        raise ValidationError({"referrer_category": _("Indiquez la catégorie du professionnel qui appelle.")})
+    if caller != contact_codes.PROFESSIONAL and referrer_category:
+        raise ValidationError({"referrer_category": _("La catégorie ne se donne que pour un professionnel du "
+                                                      "réseau.")})
+    return record_save(Contact(facility=facility, contacted_on=contacted_on, caller=caller,
+                               referrer_category=referrer_category, topic=topic, duration_min=duration_min,
+                               outcome=outcome), user=user, reason=reason)

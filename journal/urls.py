@@ -26,4 +26,6 @@ urlpatterns = [
     path("templates/", views.templates, name="templates"),
     path("templates/<int:pk>/", views.template_edit, name="template_edit"),
     path("today/settings/", views.today_settings, name="today_settings"),
+    path("contacts/", views.contacts, name="contacts"),
+    path("contacts/new/", views.contact_create, name="contact_create"),
 ]

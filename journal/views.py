@@ -440,6 +440,48 @@ def today_settings(request: HttpRequest) -> HttpResponse:
         success=_("Réglages enregistrés."), back=reverse("journal:today_settings"))
 
 
+# ---------------------------------------------------------------- contacts without a dossier
+
+
+def _contacts_period(request: HttpRequest) -> tuple:
+    """The period the contacts page shows: ?start= and ?end= (ISO dates), by default this calendar year."""
+    today = timezone.localdate()
+    form = forms.ContactPeriodForm(request.GET or None, initial={"start": today.replace(month=1, day=1),
+                                                                 "end": today})
+    if request.GET and form.is_valid():
+        return form, form.cleaned_data["start"], form.cleaned_data["end"]
+    return form, today.replace(month=1, day=1), today
+
+
+@not_audited("contacts without a dossier: codes and counts, no name is kept")
+def contacts(request: HttpRequest) -> HttpResponse:
+    access.require(request.user, access.LOG_CONTACTS)
+    form, start, end = _contacts_period(request)
+    facility_code = request.GET.get("facility", "")
+    rows = selectors.contacts_logged(user=request.user, start=start, end=end, facility_code=facility_code)
+    return render(request, "journal/contacts.html", {
+        "period_form": form, "start": start, "end": end, "facility_code": facility_code,
+        "facilities": access.facilities_for(request.user, access.LOG_CONTACTS),
+        "counts": selectors.contact_counts(contacts_q=rows), "rows": rows[:selectors.CONTACTS_LIST_LIMIT],
+        "limit": selectors.CONTACTS_LIST_LIMIT,
+    })
+
+
+@not_audited("an empty form of codes; no name is kept")
+def contact_create(request: HttpRequest) -> HttpResponse:
+    access.require(request.user, access.LOG_CONTACTS)
+    facilities = access.facilities_for(request.user, access.LOG_CONTACTS)
+    initial = {"contacted_on": timezone.localdate()}
+    if len(facilities) == 1:
+        initial["facility"] = facilities[0]
+    form = forms.ContactForm(request.POST if request.method == "POST" else None, initial=initial,
+                             facilities=facilities)
+    return _form_page(
+        request, form, template="journal/contact_form.html", context={},
+        save=lambda d: services.contact_record(user=request.user, **d),
+        success=_("Contact enregistré."), back=reverse("journal:contacts"))
+
+
 def stay_link(*, user, stay: Stay) -> list[tuple[str, str]]:
     """The stay page's links to its journal and care plan (admissions.hooks.STAY_LINKS)."""
     return [(_("Journal du séjour"), reverse("journal:stay_journal", args=[stay.pk])),

@@ -13,17 +13,21 @@ import json
 from datetime import date
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection
 from django.utils import timezone
 
 from admissions import services as adm
+from assessments.services import assessment_record
 from bench import raw_sql
 from dashboards import engine
+from journal import services as journal_services
 from tests import factories
 from unit import history
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
+User = get_user_model()
 
 YEAR = (date(2025, 1, 1), date(2025, 12, 31))
 FIRST_HALF = (date(2025, 1, 1), date(2025, 6, 30))
@@ -73,6 +77,23 @@ def present(stay, adult, start: date, end: date | None = None):
     return adm.presence_add(user=None, stay=stay, adult=adult, start=start, end=end)
 
 
+def assess(stay, instrument: str, on: date, scores: dict, *, adult=None):
+    name = f"psy-{stay.facility.code}"
+    therapist = User.objects.filter(username=name).first() or factories.user(
+        role="therapist", facility=stay.facility, username=name)
+    return assessment_record(user=therapist, stay=stay, instrument_code=instrument, assessed_on=on, scores=scores,
+                             child=None if adult else stay.child, adult=adult)
+
+
+def epds(item: int) -> dict:
+    """Items 1 to 9 at `item`, item 10 (self-harm) at 0: a total of 9 × item."""
+    return {f"e{n:02d}": item for n in range(1, 10)} | {"e10": 0}
+
+
+def adbb(total: int) -> dict:
+    return {f"a0{n}": (1 if n <= total else 0) for n in range(1, 9)}
+
+
 def parent_dx(stay, adult, code: str):
     return adm.diagnosis_add(user=None, stay=stay, adult=adult, timepoint="entry", classification="icd11",
                              code=code, primary=True)
@@ -98,6 +119,13 @@ def cohort():
     present(second, adults["mother"], date(2025, 6, 1))
     present(second, adults["father"], date(2025, 4, 1))
     parent_dx(second, adults["mother"], "6A70")
+    # Outcomes: three PIR-GAS (the middle one in neither window), a Bayley pair, the mother's EPDS pair.
+    for day, value in ((date(2025, 4, 5), 55), (date(2025, 7, 1), 60), (date(2025, 11, 25), 75)):
+        assess(second, "pirgas", day, {"score": value})
+    assess(second, "bayley4", date(2025, 4, 10), {"cog": 80, "lang": 78, "motor": 90, "se": 95})
+    assess(second, "bayley4", date(2025, 11, 20), {"cog": 92, "lang": 85, "motor": 88})
+    assess(second, "epds", date(2025, 4, 2), epds(2), adult=adults["mother"])  # total 18
+    assess(second, "epds", date(2025, 12, 10), epds(1), adult=adults["mother"])  # discharge + 10: total 9
     discharge(second, date(2025, 11, 30))
 
     # A same-day stay (reading 8: it holds its one day; length 0). The child is 6 completed months on
@@ -143,6 +171,19 @@ def cohort():
     present(stay, adults["mother"], date(2025, 3, 1))
     present(stay, adults["father"], date(2025, 3, 1))
 
+    # Outcomes: a stay that ends in a placement, with a signalement, a relationship that worsens (PIR-GAS 72 →
+    # 60, into the clinical range) and an ADBB that improves (6 → 3); its exit PIR-GAS on discharge + 14.
+    fam, placed, adults = family_with(unit, born=date(2024, 10, 1), mother={})
+    stay = factories.stay(facility=unit, child=placed, admitted_on=date(2025, 1, 10))
+    present(stay, adults["mother"], date(2025, 1, 10))
+    assess(stay, "pirgas", date(2025, 1, 12), {"score": 72})
+    assess(stay, "pirgas", date(2025, 7, 14), {"score": 60})
+    assess(stay, "adbb", date(2025, 2, 21), adbb(6))  # admission + 42
+    assess(stay, "adbb", date(2025, 5, 19), adbb(3))  # discharge − 42
+    adm.signalement_add(user=None, facility=unit, family=fam, stay=stay, made_on=date(2025, 3, 3), addressee="SAJ")
+    adm.stay_discharge(user=None, stay=stay, discharged_on=date(2025, 6, 30), discharge_kind="placement",
+                       residence_after="other_institution")
+
     # Requests: one refused, one pending.
     fam, child, _adults = family_with(unit, born=date(2025, 1, 1))
     refused = factories.request(facility=unit, family=fam, children=[child], received_on=date(2025, 6, 2))
@@ -151,6 +192,20 @@ def cohort():
     factories.request(facility=unit, family=fam, children=[child], received_on=date(2025, 8, 2))
     adm.intervention_add(user=None, facility=unit, family=fam, kind="home_visit", done_on=date(2025, 8, 5))
     adm.intervention_add(user=None, facility=unit, family=fam, kind="home_visit", done_on=date(2025, 8, 5))
+
+    # Contacts without a dossier: two parents advised (one on the same-day stay's day, 28 February), a
+    # professional oriented in July (after the first half), one in the home-support service, one entered in
+    # error (never counted).
+    for facility, day, caller, outcome in ((unit, date(2025, 2, 28), "parent", "advice"),
+                                           (unit, date(2025, 3, 3), "parent", "advice"),
+                                           (unit, date(2025, 7, 1), "professional", "oriented"),
+                                           (home, date(2025, 3, 3), "relative", "request_opened")):
+        journal_services.contact_record(user=None, facility=facility, contacted_on=day, caller=caller,
+                                        referrer_category="gp" if caller == "professional" else "",
+                                        topic="neglect", duration_min=10, outcome=outcome)
+    wrong = journal_services.contact_record(user=None, facility=unit, contacted_on=date(2025, 3, 3), caller="parent",
+                                            topic="neglect", duration_min=5, outcome="advice")
+    history.record_mark_in_error(user=None, obj=wrong, reason="Saisi deux fois")
     return unit, home
 
 
@@ -183,33 +238,48 @@ def test_the_cohorts_hold_each_reading(cohort):
     """Not a vacuous agreement: the figures compared above do exercise each reading (hand-counted)."""
     unit, home = cohort
     year = engine_json(unit, *YEAR, date(2026, 3, 1))
-    assert year["stays_active"] == 11 and year["children_by_sex"] == {"F": 8, "M": 2}  # reading 4
-    assert year["age_band_by_sex"]["0-5m"] == {"F": 1, "M": 1}  # the child of two stays, at the first
+    assert year["stays_active"] == 12 and year["children_by_sex"] == {"F": 9, "M": 2}  # reading 4
+    assert year["age_band_by_sex"]["0-5m"] == {"F": 2, "M": 1}  # the child of two stays, at the first
     assert year["age_band_by_sex"]["6-11m"] == {"F": 6, "M": 1}  # 6 months on 28 February (reading 3)
-    assert (year["share_under_6_months"], year["share_under_1_year"]) == (0.2, 0.9)
-    assert year["gestational_category"] == {"preterm": 1, "term": 6, "post_term": 1, "unknown": 1}
-    assert year["admission_mode"] == {"mother_only": 8, "father_only": 0, "both_whole_stay": 1,
+    assert (year["share_under_6_months"], year["share_under_1_year"]) == (0.2727, 0.9091)
+    assert year["gestational_category"] == {"preterm": 1, "term": 7, "post_term": 1, "unknown": 1}
+    assert year["admission_mode"] == {"mother_only": 9, "father_only": 0, "both_whole_stay": 1,
                                       "both_partial": 1, "none": 1}
     assert year["parent_diagnoses"] == {"6A70": 2, "6B00": 1}  # reading 9: the mother of two stays once
     assert (year["length_of_stay_days"]["min"], year["length_of_stay_days"]["max"]) == (0, 411)
     assert year["nationalities"]["mother"] == {"distinct": 6, "top": [["CD", 2], ["FR", 2], ["BE", 1],
                                                                       ["MA", 1], ["RO", 1]]}
     assert year["parent_age_band"]["father"]["41-45"] == 1  # born 29 February 1984 (reading 3)
-    assert year["requests"] == {"received": 12, "accepted": 10, "waiting_list": 0, "refused": 1, "pending": 1}
+    assert year["requests"] == {"received": 13, "accepted": 11, "waiting_list": 0, "refused": 1, "pending": 1}
     half = engine_json(unit, *FIRST_HALF, date(2026, 3, 1))
-    assert half["admission_mode"] == {"mother_only": 4, "father_only": 0, "both_whole_stay": 1,
+    assert half["admission_mode"] == {"mother_only": 5, "father_only": 0, "both_whole_stay": 1,
                                       "both_partial": 0, "none": 1}  # reading 6
     assert half["parent_diagnoses"] == {"6A70": 2}
     early = engine_json(unit, *YEAR, date(2025, 10, 15))  # reading 1
     assert early["length_of_stay_days"]["max"] == (date(2025, 10, 15) - date(2024, 11, 15)).days
     assert early["occupancy_rate"] != year["occupancy_rate"]
-    # 28 February 2025: the same-day stay and the stay open since 2024 hold a place each (reading 8).
-    assert engine_json(unit, date(2025, 2, 28), date(2025, 2, 28), date(2026, 3, 1))["occupancy_rate"] == 0.2
+    # 28 February 2025: the same-day stay, the stay open since 2024 and the placed child's hold a place each
+    # (reading 8).
+    assert engine_json(unit, date(2025, 2, 28), date(2025, 2, 28), date(2026, 3, 1))["occupancy_rate"] == 0.3
     empty = engine_json(unit, date(2023, 1, 1), date(2023, 12, 31), date(2026, 3, 1))
     assert empty["stays_active"] == 0  # reading 7: empty shares are null
     assert (empty["share_under_6_months"], empty["share_with_father"], empty["occupancy_rate"]) == (None, None, 0.0)
+    outcomes = year["outcomes"]["measures"]  # hand-counted: the windows, the parent, the three PIR-GAS
+    assert (outcomes["pirgas"]["n"], outcomes["pirgas"]["entry_mean"], outcomes["pirgas"]["exit_mean"]) == \
+        (2, 63.5, 67.5)  # (55 → 75) and (72 → 60)
+    assert (outcomes["pirgas"]["recovered"], outcomes["pirgas"]["deteriorated"]) == (1, 1)
+    assert (outcomes["adbb"]["n"], outcomes["adbb"]["improved"], outcomes["adbb"]["recovered"]) == (1, 1, 1)
+    assert outcomes["epds_mother"]["mean_change"] == -9.0 and outcomes["epds_father"]["n"] == 0
+    assert year["bayley_change"]["lang"]["mean_change"] == 7.0 and year["bayley_change"]["se"]["n"] == 0
+    assert year["outcomes"]["by"]["admission_mode"]["with_father"]["pirgas"]["n"] == 1
+    assert year["outcomes"]["disposition"] == {
+        "discharged": 10, "planned": 9, "home_with_parent": 9, "placement": 1, "signalement_during_stay": 1,
+        "readmission": {"eligible": 2, "readmitted": 1}}  # the child of two stays, back 40 days later
     followed = engine_json(home, *YEAR, date(2026, 3, 1))
     assert followed["stays_active"] == 1 and sum(followed["admission_mode"].values()) == 0  # reading 5
+    assert year["contacts_without_file"] == {"n": 3, "by_caller": {"parent": 2, "relative": 0, "professional": 1},
+                                             "by_outcome": {"advice": 2, "oriented": 1, "request_opened": 0}}
+    assert half["contacts_without_file"]["n"] == 2 and followed["contacts_without_file"]["by_caller"]["relative"] == 1
 
 
 def test_open_stays_in_the_current_year_agree_with_todays_json(cohort):

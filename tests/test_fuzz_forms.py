@@ -60,6 +60,7 @@ def _pages(world):
         ("admissions", reverse("admissions:request_detail", args=[req.pk]),
          reverse("admissions:request_evaluate", args=[req.pk])),
         ("admissions", reverse("admissions:stay_edit", args=[stay.pk]), None),
+        ("admissions", reverse("admissions:stay_admission_date", args=[stay.pk]), None),
         ("admissions", reverse("admissions:presence_add", args=[stay.pk]), None),
         ("admissions", reverse("admissions:presence_end", args=[world.presence.pk]), None),
         ("therapist", reverse("admissions:diagnosis_add", args=[stay.pk]), None),
@@ -83,7 +84,7 @@ def _pages(world):
     ]
 
 
-PAGE_COUNT = 30
+PAGE_COUNT = 31
 
 
 @pytest.mark.django_db

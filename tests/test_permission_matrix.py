@@ -119,6 +119,7 @@ MATRIX: dict[str, Line] = {
     "admissions:request_admit": obj("request", access.EDIT_ADMISSIONS, post_only=True),
     "admissions:stay_detail": obj("stay", access.VIEW_RECORDS),
     "admissions:stay_edit": obj("stay", access.EDIT_ADMISSIONS),
+    "admissions:stay_admission_date": obj("stay", access.EDIT_ADMISSIONS),
     "admissions:presence_add": obj("stay", access.EDIT_ADMISSIONS),
     "admissions:presence_end": obj("presence", access.EDIT_ADMISSIONS),
     "admissions:diagnosis_add": obj("stay", access.EDIT_CARE),
@@ -162,8 +163,12 @@ MATRIX: dict[str, Line] = {
     "journal:templates": Line(access.ADMINISTER),
     "journal:template_edit": obj("template", access.ADMINISTER),
     "journal:today_settings": Line(access.ADMINISTER),
+    "journal:contacts": Line(access.LOG_CONTACTS), "journal:contact_create": Line(access.LOG_CONTACTS),
     "dashboards:index": Line(access.VIEW_DASHBOARDS), "dashboards:report_json": Line(access.VIEW_DASHBOARDS),
     "dashboards:table_csv": Line(access.VIEW_DASHBOARDS),
+    "dashboards:cohorts": Line(access.VIEW_DASHBOARDS),
+    "dashboards:cohort_csv": Line(access.VIEW_DASHBOARDS),
+    "dashboards:outcome_extract": Line(access.EXPORT_REPORTS),
     "dashboards:exports": Line(access.EXPORT_REPORTS),
     "dashboards:export_download": Line(access.EXPORT_REPORTS, post_only=True),
     "dashboards:export_file": obj("export", access.EXPORT_REPORTS),
@@ -213,8 +218,8 @@ def worlds(facility_a, facility_b, settings, tmp_path):
 
 def _call(client, name, line, world):
     url = reverse(name, kwargs=line.kwargs(world) if line.kwargs else None)
-    if name == "dashboards:table_csv":
-        url += "?table=age_pyramid"
+    if name in ("dashboards:table_csv", "dashboards:cohort_csv"):
+        url += "?table=age_pyramid" if name == "dashboards:table_csv" else "?table=cohort_measures"
     return client.post(url, {}) if line.post_only else client.get(url)
 
 

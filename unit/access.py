@@ -24,13 +24,15 @@ IMPORT_DATA = "import_data"
 ADMINISTER = "administer"
 # Restricted journal notes (psychotherapy content): their author and the facility's therapists only.
 READ_RESTRICTED = "read_restricted"
+# The log of calls answered without opening a dossier (no name in it): who answers the phone writes it.
+LOG_CONTACTS = "log_contacts"
 
 # The permission matrix of docs/security.md. A role grants its permissions only in the
 # facilities of the membership that carries it.
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
-    Membership.Role.ADMISSIONS: frozenset({VIEW_RECORDS, EDIT_ADMISSIONS, EDIT_CARE}),
-    Membership.Role.THERAPIST: frozenset({VIEW_RECORDS, EDIT_CARE, EDIT_ASSESSMENTS, READ_RESTRICTED}),
-    Membership.Role.MANAGER: frozenset({VIEW_RECORDS, VIEW_DASHBOARDS, EXPORT_REPORTS}),
+    Membership.Role.ADMISSIONS: frozenset({VIEW_RECORDS, EDIT_ADMISSIONS, EDIT_CARE, LOG_CONTACTS}),
+    Membership.Role.THERAPIST: frozenset({VIEW_RECORDS, EDIT_CARE, EDIT_ASSESSMENTS, READ_RESTRICTED, LOG_CONTACTS}),
+    Membership.Role.MANAGER: frozenset({VIEW_RECORDS, VIEW_DASHBOARDS, EXPORT_REPORTS, LOG_CONTACTS}),
     # Reporting officers work on aggregates and pseudonymised line lists, not on named records: every
     # sheet of the import but `facilities` writes named records, so they import nothing.
     Membership.Role.REPORTING: frozenset({VIEW_DASHBOARDS, EXPORT_REPORTS}),

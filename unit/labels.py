@@ -78,3 +78,14 @@ def form_choices(vocabulary: str, *, blank: str | None = None) -> list[tuple[str
             choices.append((en if english else fr, members))
     choices += [(t.code, label(vocabulary, t.code)) for t in terms if not t.group]
     return choices
+
+
+# Abbreviated month names as the CLDR writes them (French: « janv. », « mai », « juil. »), the same as the
+# charts' plotly locale (static/js/plotly-locale-fr.js) so that a table and its chart read alike.
+_MONTHS_FR = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc.")
+_MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def month_label(year: int, month: int, lang: str | None = None) -> str:
+    """A month of a year as a reader writes it: « janv. 2025 » (French), "Jan 2025" (English)."""
+    return f"{(_MONTHS_EN if _english(lang) else _MONTHS_FR)[month - 1]} {year}"

@@ -104,6 +104,7 @@ class Instrument:
     # Scores shown on the trajectory chart and in the entry-versus-exit table.
     trajectory: tuple[str, ...] = ()
     source: str = ""  # where the ranges, bands and rules come from: the citations, titles as published
+    source_lang: str = "en"  # the language of those titles (the page marks the citation with it)
     # What the product takes from those sources (ranges, thresholds, keying), said to the reader in each language.
     note_fr: str = ""
     note_en: str = ""
@@ -134,9 +135,13 @@ class Instrument:
                 return flag.label(lang)
         return code
 
+    def note(self, lang: str = "fr") -> str:
+        """What is taken from the sources, in the reader's language."""
+        return self.note_en if lang.lower().startswith("en") else self.note_fr
+
     def reference(self, lang: str = "fr") -> str:
         """The sources, then what is taken from them in the reader's language."""
-        note = self.note_en if lang.lower().startswith("en") else self.note_fr
+        note = self.note(lang)
         return f"{self.source} — {note}" if note else self.source
 
     def scores_from_answers(self, answers: Mapping[str, int]) -> dict[str, int]:

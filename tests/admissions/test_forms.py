@@ -107,7 +107,8 @@ def test_full_unit_message_offers_the_waiting_list(login, users_a):
     req = factories.accepted_request(facility=small, family=fam, children=[child])
     user = factories.user(role="admissions", facility=small)
     response = login(user).post(reverse("admissions:request_admit", args=[req.pk]), {
-        "children": [child.pk], "admitted_on": "2025-10-01", "residence_before": "hospital", "mandate": "none"})
+        "children": [child.pk], "admitted_on": "2025-10-01", "residence_before": "hospital", "mandate": "none",
+        "without_parent": "on"})
     html = response.content.decode()
     assert response.status_code == 400
     assert 'data-testid="full"' in html and "liste d'attente" in html
@@ -136,7 +137,7 @@ def test_siblings_are_admitted_together_or_not_at_all(login, users_a):
     page = client.get(reverse("admissions:request_detail", args=[req.pk])).content.decode()
     assert page.count('name="children"') == 2 and page.count("checked") >= 2  # both ticked
     data = {"children": [c.pk for c in twins], "admitted_on": "2025-10-01", "residence_before": "hospital",
-            "mandate": "none"}
+            "mandate": "none", "without_parent": "on"}
 
     factories.stay(facility=unit, admitted_on=date(2025, 9, 10))
     factories.stay(facility=unit, admitted_on=date(2025, 9, 10))

@@ -99,7 +99,7 @@ def test_a_presence_day_outside_its_stay_is_refused_with_the_stay_dates():
         "La présence doit être comprise dans le séjour (du 01/03/2025 au 30/06/2025).")
     assert presence_day_problem(date(2030, 1, 1), ADMIT, None) is None
     assert presence_day_problem(DAY_BEFORE, ADMIT, None) == (
-        "La présence doit être comprise dans le séjour (du 01/03/2025 au en cours).")
+        "La présence doit être comprise dans le séjour (en cours depuis le 01/03/2025).")
 
 
 @pytest.mark.parametrize("day,within_closed,within_open", [

@@ -88,3 +88,13 @@ def test_the_reference_note_of_each_instrument_is_french():
         assert not english.search(tool.note_fr), tool.code
         assert tool.source in tool.reference("fr") and tool.note_fr in tool.reference("fr")
         assert tool.note_en in tool.reference("en")
+
+
+def test_the_form_marks_the_english_citation_as_english(epds_world, therapist, login):
+    """The sources are cited as published (English titles); the page says so with lang="en", so that a screen
+    reader reads them in English and the French-only crawl of the browser tests knows them."""
+    tool = instruments.get("epds")
+    page = login(therapist).get(reverse("assessments:assessment_create", args=[epds_world.stay.pk, "epds"]))
+    cited = re.search(r'<cite lang="en">(.*?)</cite>', page.content.decode(), flags=re.S)
+    assert cited and html.unescape(cited.group(1)).strip() == tool.source
+    assert tool.note_fr in html.unescape(page.content.decode())

@@ -1,4 +1,4 @@
-"""In Chromium: a clinician records a request, sees the verdict change, accepts, admits, adds a parent, discharges."""
+"""In Chromium: a clinician records a request, sees the verdict change, accepts, admits with the mother, discharges."""
 
 import re
 from datetime import timedelta
@@ -58,20 +58,22 @@ def test_request_to_discharge(live_server, page, screenshot):
     assert "Acceptée" in page.locator("[data-testid=decision]").inner_text()
 
     page.select_option("select[name=residence_before]", "hospital")
+    # The form asks who arrives with the child: nothing ticked is refused, the mother ticked starts her presence.
+    page.get_by_role("button", name="Admettre").click()
+    page.wait_for_load_state()
+    assert not Stay.objects.exists()
+    assert "Indiquez les parents" in page.inner_text("body")
+    page.get_by_role("checkbox", name=re.compile("Mère")).check()
     page.get_by_role("button", name="Admettre").click()
     page.wait_for_load_state()
     stay = Stay.objects.get()
     assert AdmissionRequest.objects.get().decision == "accepted"
     page.goto(f"{live_server.url}/admissions/stays/{stay.pk}/")
     screenshot(page, "journey-3-admitted")
-
-    page.get_by_role("link", name="Ajouter une présence").click()
-    page.fill("input[name=start]", today.isoformat())
-    page.get_by_role("button", name="Ajouter la présence").click()
-    page.wait_for_url(f"{live_server.url}/admissions/stays/{stay.pk}/")
     assert page.locator("[data-testid=admission-mode]").inner_text() == "Mère seule"
+    assert f"depuis le {today:%d/%m/%Y}" in page.locator("[data-testid=presence]").inner_text()
 
-    page.get_by_role("link", name="Sortie").click()
+    page.get_by_role("link", name="Sortie", exact=True).click()
     page.select_option("select[name=discharge_kind]", "planned")
     page.select_option("select[name=residence_after]", "home_with_parent")
     page.get_by_role("button", name="Enregistrer la sortie").click()

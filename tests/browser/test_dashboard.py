@@ -38,3 +38,27 @@ def test_manager_sees_the_charts_drawn(live_server, page, screenshot):
     assert page.locator("[data-testid=table-age_pyramid] tbody tr").count() == 5
     assert page.console_errors == []
     screenshot(page, "dashboard")
+
+
+def test_the_charts_speak_french(live_server, page, screenshot):
+    """The occupancy chart's months read « Jan », « May » and its numbers 0.5: plotly's default locale is English;
+    the page registers its French locale (months « janv. », decimal comma) and draws with it."""
+    unit = factories.facility(code="upb-fr", capacity=1)
+    factories.user(role="manager", facility=unit, username="direction")
+    kid = factories.child(family=factories.family(facility=unit), birth_date=date(2024, 12, 1), sex="F")
+    factories.stay(facility=unit, child=kid, admitted_on=date(2025, 1, 10))
+
+    sign_in(page, live_server, "direction")
+    page.goto(f"{live_server.url}/dashboards/?year=2025")
+    chart = page.locator("[data-testid=chart-occupancy]")
+    chart.locator("svg.main-svg").first.wait_for()
+    expect(chart).to_have_attribute("data-drawn", "true")
+    months = chart.locator(".xtick text").all_text_contents()
+    numbers = chart.locator(".ytick text").all_text_contents()
+    assert months and all(any(m in tick for m in ("janv.", "mars", "mai", "juil.", "sept.", "nov.")) for tick in
+                          months), months
+    assert not [tick for tick in numbers if "." in tick], numbers
+    assert any("," in tick for tick in numbers), numbers
+    path = screenshot(page, "dashboard-fr")
+    page.locator("[data-testid=chart-occupancy]").screenshot(path=str(path.with_name("dashboard-occupancy-fr.png")))
+    page.locator("[data-testid=chart-requests]").screenshot(path=str(path.with_name("dashboard-requests-fr.png")))

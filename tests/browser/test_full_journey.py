@@ -46,6 +46,7 @@ def test_the_whole_journey(live_server, page, screenshot, settings, tmp_path):
     page.select_option("select[name=decision]", "accepted")
     page.get_by_role("button", name="Enregistrer la décision").click()
     page.select_option("select[name=residence_before]", "hospital")
+    page.get_by_role("checkbox", name=re.compile("Mère")).check()
     page.get_by_role("button", name="Admettre").click()
     expect(page.locator(".alert-success")).to_contain_text("admis")
     stay = Stay.objects.get()

@@ -124,3 +124,17 @@ def test_a_table_declared_once_more_is_a_workbook_sheet_and_defined_on_the_cover
     cover = {row[1]: row[2] for row in wb["Couverture"].iter_rows(values_only=True) if row and len(row) > 2}
     assert cover["stays_probe"] == "Une phrase de couverture propre à la table."
 
+
+
+@pytest.mark.django_db
+def test_a_profile_that_named_the_bayley_sheet_names_the_outcomes_sheet_after_the_migration():
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("dashboards.migrations.0002_outcome_sheets")
+    profile = FunderProfile.objects.create(name="Mutuelle", sheets=["age_pyramid", "bayley_change"])
+    migration.forward(apps, None)
+    profile.refresh_from_db()
+    assert profile.sheets == ["age_pyramid", "outcome_measures"]
+    profile.clean()  # every sheet it names exists

@@ -32,6 +32,8 @@ DOMAIN_KEYS = {
     "mandate", "discharge_kind", "diagnosis_entry_exit", "parent_diagnoses", "length_of_stay_days",
     "occupancy_rate", "requests", "refusal_reason", "families", "parent_age_band", "nationalities",
     "gestational_category", "interventions", "signalements", "synthesis_meetings", "bayley_change",
+    "outcomes",
+    "contacts_without_file",
 }
 
 _ids = iter(range(1000, 100000))

@@ -33,6 +33,8 @@ DOMAIN_KEYS = {
     "mandate", "discharge_kind", "diagnosis_entry_exit", "parent_diagnoses", "length_of_stay_days",
     "occupancy_rate", "requests", "refusal_reason", "families", "parent_age_band", "nationalities",
     "gestational_category", "interventions", "signalements", "synthesis_meetings", "bayley_change",
+    "outcomes",
+    "contacts_without_file",
 }
 PAGES = [("dashboards:index", ""), ("dashboards:report_json", ""), ("dashboards:table_csv", "&table=age_pyramid")]
 
@@ -120,9 +122,13 @@ def _bulk_families(facility, n: int) -> None:
         [AdmissionRequest(facility=facility, family=f, received_on=date(2025, 2, 1), requester="family",
                           referrer_category="gp", reason="neglect", decision="accepted",
                           decided_on=date(2025, 2, 2)) for f in families])
+    # Every other stay discharged after 90 days, with outcome pairs: the outcomes' loads are counted too.
     stays = Stay.objects.bulk_create(
         [Stay(facility=facility, child=c, request=r, admitted_on=date(2025, 3, 1) + timedelta(days=i % 200),
-              residence_before="hospital") for i, (c, r) in enumerate(zip(children, requests, strict=True))])
+              residence_before="hospital",
+              **({"discharged_on": date(2025, 3, 1) + timedelta(days=i % 200 + 90), "discharge_kind": "planned",
+                  "residence_after": "home_with_parent"} if i % 2 else {}))
+         for i, (c, r) in enumerate(zip(children, requests, strict=True))])
     # Every kind of row the report engine loads, so that none of its loads can hide a query per row.
     mothers = Adult.objects.bulk_create([Adult(family=f, role="mother", birth_date=date(1995, 5, 5),
                                                nationality="BE", region="BE-BRU") for f in families])
@@ -133,6 +139,16 @@ def _bulk_families(facility, n: int) -> None:
     assessor = factories.user(username=f"assessor-{offset}")
     Assessment.objects.bulk_create([Assessment(stay=s, child=s.child, instrument="bayley4", assessed_on=s.admitted_on,
                                                assessor=assessor, scores={"cog": 90}) for s in stays])
+    discharged = [(s, m) for s, m in zip(stays, mothers, strict=True) if s.discharged_on]
+    Assessment.objects.bulk_create(
+        [Assessment(stay=s, child=s.child, instrument=instrument, assessed_on=day, assessor=assessor,
+                    scores=scores) for s, _m in discharged
+         for instrument, day, scores in (("bayley4", s.discharged_on, {"cog": 97}),
+                                         ("pirgas", s.admitted_on, {"score": 55}),
+                                         ("pirgas", s.discharged_on, {"score": 75}))]
+        + [Assessment(stay=s, adult=m, instrument="epds", assessed_on=day, assessor=assessor, scores={},
+                      derived={"total": total}) for s, m in discharged
+           for day, total in ((s.admitted_on, 15), (s.discharged_on, 8))])
     pairs = list(zip(families, stays, strict=True))
     Intervention.objects.bulk_create([Intervention(facility=facility, family=f, stay=s, kind="home_visit",
                                                    done_on=s.admitted_on) for f, s in pairs])
@@ -154,6 +170,9 @@ def test_query_count_is_the_same_with_20_and_2000_families(login, facility_a, us
             response = _get(client, name, extra)
         assert response.status_code == 200
         counts.append(len(queries.captured_queries))
+        if name == "dashboards:report_json":  # the outcomes were computed from the loaded pairs
+            measures = response.json()["outcomes"]["measures"]
+            assert measures["pirgas"]["n"] == measures["epds_mother"]["n"] == total // 2
     assert counts[0] == counts[1], counts
 
 

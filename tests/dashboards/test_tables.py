@@ -140,3 +140,26 @@ def test_the_exports_page_states_its_period_dd_mm_yyyy(client, facility_a, users
     page = client.get("/dashboards/exports/?facility=upb-a&year=2025").content.decode()
     assert "du 01/01/2025 au 31/12/2025" in page
     assert "2025-01-01 au" not in page
+
+
+def test_count_axes_tick_whole_numbers(tables):
+    """A bar of 1 or 2 stays was drawn on an axis ticked 0, 0.5, 1, 1.5: a count axis steps by whole numbers."""
+    from dashboards.tables import TABLES
+
+    built, figures = tables
+    counted = [spec for spec in TABLES if spec.chart in ("bars", "columns", "parent_age")]
+    assert counted
+    for spec in counted:
+        layout = figures[spec.name]["layout"]
+        horizontal = figures[spec.name]["data"][0].get("orientation") == "h"
+        axis = layout["xaxis" if horizontal else "yaxis"]
+        assert axis.get("tick0") == 0 and isinstance(axis.get("dtick"), int) and axis["dtick"] >= 1, spec.name
+
+
+def test_occupancy_months_read_the_french_way(tables):
+    """The occupancy table listed « 2025-01 »: a French reader reads « janv. 2025 »."""
+    built, _figures = tables
+    months = [row[0] for row in built["occupancy"].rows]
+    assert months[:3] == ["janv. 2025", "févr. 2025", "mars 2025"]
+    assert months[4:8] == ["mai 2025", "juin 2025", "juil. 2025", "août 2025"]
+    assert months[-1] == "déc. 2025"

@@ -37,11 +37,14 @@ PYRAMID = Table("age_pyramid", "Âge à l'admission et sexe",
 REQUESTS = Table("requests", "Demandes reçues", ["Étape", "Période", "Période précédente"],
                  [["Reçues", 40, 30], ["Éligibles", 30, 20], ["Acceptées", 20, 15], ["Admises", 18, 14],
                   ["Liste d'attente", 8, 2], ["Refusées", 10, 10], ["Sans décision", 2, 3]])
-BAYLEY = Table("bayley_change", "Bayley : scores composites à l'entrée et à la sortie",
-               ["Composite", "Enfants", "Moyenne entrée", "Moyenne sortie", "Évolution moyenne",
-                "Enfants, période précédente", "Évolution moyenne, période précédente"],
-               [["Cognitif", 3, 85.0, 92.0, 7.0, 6, 4.0], ["Langage", 8, 80.0, 90.0, 10.0, 7, 1.0]])
-TABLES = {"age_pyramid": PYRAMID, "requests": REQUESTS, "bayley_change": BAYLEY}
+OUTCOMES = Table("outcome_measures", "Évolution entre l'entrée et la sortie, par mesure",
+                 ["Mesure", "Enfants ou parents", "Moyenne entrée", "Moyenne sortie", "Évolution moyenne",
+                  "IC 95 % bas", "IC 95 % haut", "Taille d'effet", "Sortis de la zone clinique",
+                  "Entrés dans la zone clinique", "Améliorés", "Inchangés", "Aggravés", "Période précédente",
+                  "Évolution, période précédente"],
+                 [["Cognitif", 3, 85.0, 92.0, 7.0, 1.0, 13.0, 0.9, 1, 0, 2, 1, 0, 6, 4.0],
+                  ["Langage", 8, 80.0, 90.0, 10.0, 4.0, 16.0, 1.2, 0, 0, 5, 3, 0, 7, 1.0]])
+TABLES = {"age_pyramid": PYRAMID, "requests": REQUESTS, "outcome_measures": OUTCOMES}
 
 
 def _sheets(pages: list[str]) -> dict[str, int]:
@@ -126,12 +129,13 @@ def test_every_sheet_prints_one_page_wide_and_every_chart_has_data(tmp_path):
     assert charts[REQUESTS.title] == [[40, 30, 20, 18, 8, 10, 2], [30, 20, 15, 14, 2, 10, 3]]
 
 
-def test_the_bayley_sheet_prints_no_mean_of_a_small_group(tmp_path):
-    pages = _pages(_convert(_write(tmp_path / "bayley.xlsx", k=5), "pdf", tmp_path))
-    tab = workbook.sheet_title("bayley_change")
-    bayley = next(page for page in pages if page.strip().splitlines()[0].endswith(tab))
-    cognitive = next(line for line in bayley.splitlines() if line.strip().startswith("Cognitif"))
-    assert "".join(cognitive.split()[1:]) == "<5sss64"  # 3 children: « < 5 » and no mean; 6 children: shown
+def test_the_outcome_sheet_prints_no_mean_of_a_small_group(tmp_path):
+    pages = _pages(_convert(_write(tmp_path / "outcomes.xlsx", k=5), "pdf", tmp_path))
+    tab = workbook.sheet_title("outcome_measures")
+    sheet = next(page for page in pages if page.strip().splitlines()[0].endswith(tab))
+    cognitive = next(line for line in sheet.splitlines() if line.strip().startswith("Cognitif"))
+    # 3 children: « < 5 », no mean, no interval, no effect size, small counts masked; 6 children before: shown.
+    assert "".join(cognitive.split()[1:]) == "<5ssssss<50<5<5064"
 
 
 @pytest.mark.django_db

@@ -162,9 +162,9 @@ def test_round_trip_to_the_funders_workbook_and_back(tmp_path, admin_user):
     assert flows == {(ptsd, ptsd): 1, (ptsd, "Examen de santé (QA00)"): 1}
     interventions = {row[0]: row[1] for row in rows("interventions")}
     assert sorted(interventions.values()) == [1, 2]  # home visit 1, phone consultation 2
-    bayley = {row[0]: row[1:5] for row in rows("bayley_change")}
-    assert bayley["Cognitif"] == [1, 85, 95, 10]
-    assert bayley["Langage"] == [1, 90, 100, 10]
+    bayley = {row[0]: row[1:5] for row in rows("outcome_measures")}
+    assert bayley["Bayley : cognitif"] == [1, 85, 95, 10]
+    assert bayley["Bayley : langage"] == [1, 90, 100, 10]
     lines = [list(row) for row in wb[sheet_title("line_list")].iter_rows(min_row=2, values_only=True)]
     assert sorted(row[3] for row in lines) == [1, 2, 14]  # one row per stay: age at admission in months
     # Every sheet holds the very cells of the report's tables, which the hand-computed test above checks

@@ -124,7 +124,8 @@ def everyone(facility_a):
 def _url(name: str, world) -> str:
     line = MATRIX[name]
     url = reverse(name, kwargs=line.kwargs(world) if line.kwargs else None)
-    return url + "?table=age_pyramid" if name == "dashboards:table_csv" else url
+    tables = {"dashboards:table_csv": "?table=age_pyramid", "dashboards:cohort_csv": "?table=cohort_measures"}
+    return url + tables.get(name, "")
 
 
 def _shows_nothing(response) -> bool:

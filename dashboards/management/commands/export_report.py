@@ -21,7 +21,7 @@ class Command(BaseCommand):
         parser.add_argument("--user", help="nom d'utilisateur enregistré comme auteur de l'export")
 
     def handle(self, *args, facility, start, end, out, profile=None, user=None, **options):
-        facilities, period = facilities_and_period(facility, start, end)
+        facilities, period = facilities_and_period(facility, start, end, organisation=options.get("organisation"))
         chosen = None
         if profile:
             chosen = FunderProfile.objects.filter(name=profile, active=True).first()

@@ -17,8 +17,9 @@ class Command(BaseCommand):
         parser.add_argument("--format", choices=["text", "json"], default="text")
 
     def handle(self, *args, facility, start, end, format, **options):
-        facilities, period = facilities_and_period(facility, start, end)
-        report = engine.build(facilities, period)
+        facilities, period = facilities_and_period(facility, start, end, organisation=options.get("organisation"))
+        # The JSON answers the period alone (as /dashboards/report.json): no previous period, no chart series.
+        report = engine.build(facilities, period, compare=format != "json")
         if format == "json":
             self.stdout.write(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
             return
