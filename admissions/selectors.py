@@ -141,6 +141,17 @@ def occupancy_by_facility(*, user: AbstractBaseUser, permission: str = access.VI
     return [{"facility": f, "present": f.present, "capacity": f.capacity} for f in rows.order_by("name")]
 
 
+def unit_full_for(*, request: AdmissionRequest, today: date) -> tuple[date, int, int] | None:
+    """(day, places taken, places) when the request's residential unit has no free place on its planned
+    admission day (or today, when that is past or unknown) and the request is not yet accepted; else None."""
+    facility = request.facility
+    if not facility.is_residential or not facility.capacity or request.decision == "accepted":
+        return None
+    day = max(request.planned_admission_on or today, today)
+    taken = places_taken(facility_id=facility.pk, on=day)
+    return (day, taken, facility.capacity) if taken >= facility.capacity else None
+
+
 def places_taken(*, facility_id: int, on: date) -> int:
     """Children holding a place in the facility on that day, by the capacity rule (one query)."""
     return Stay.objects.filter(facility_id=facility_id, entered_in_error=False).occupying_between(on, on).count()

@@ -269,15 +269,12 @@ def request_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _full_warning(req) -> str:
     """What to say before a decision when the unit has no free place on the planned admission day (or today)."""
-    facility = req.facility
-    if not facility.is_residential or not facility.capacity or req.decision == "accepted":
+    full = selectors.unit_full_for(request=req, today=timezone.localdate())
+    if full is None:
         return ""
-    day = max(req.planned_admission_on or timezone.localdate(), timezone.localdate())
-    taken = selectors.places_taken(facility_id=facility.pk, on=day)
-    if taken < facility.capacity:
-        return ""
+    day, taken, places = full
     return _("L'unité est complète le %(date)s (places occupées : %(taken)s / %(places)s).") % {
-        "date": day.strftime("%d/%m/%Y"), "taken": taken, "places": facility.capacity}
+        "date": day.strftime("%d/%m/%Y"), "taken": taken, "places": places}
 
 
 def _request_forms(request: HttpRequest, req, data=None, which: str = ""):

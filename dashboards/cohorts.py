@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from dashboards import indicators as ind
@@ -25,6 +26,16 @@ class Cohorts:
     start: date
     end: date
     stays: dict[str, list[ind.StayRow]]
+
+
+def span(mode: str, facilities, year: int) -> tuple[date, date]:
+    """The period a comparison loads, or ValidationError (French) for a comparison that cannot be made."""
+    if mode not in (FACILITIES, YEARS):
+        raise ValidationError(_("Choisissez une comparaison : structures côte à côte ou années de sortie."))
+    if mode == YEARS and len(facilities) != 1:
+        raise ValidationError(_("Pour comparer les années de sortie, choisissez une seule structure."))
+    first = year - YEARS_BACK + 1 if mode == YEARS else year
+    return date(first, 1, 1), date(year, 12, 31)
 
 
 def facilities_side_by_side(data: ind.ReportData, facilities, year: int) -> Cohorts:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from dashboards import outcomes as outcome_rules
-from dashboards.linelist import PSEUDONYM_LENGTH
+from dashboards.linelist import pseudonym
 
 KEY_COLUMNS = ("pseudonyme", "structure", "annee_sortie", "admission_mode", "age_band", "length_of_stay", "mandate")
 
@@ -28,10 +28,6 @@ KEY_COLUMNS = ("pseudonyme", "structure", "annee_sortie", "admission_mode", "age
 def research_key(secret_key: str) -> str:
     """A key for the research pseudonyms alone (not the installation's secret itself)."""
     return hmac.new(secret_key.encode(), b"outcome-research-extract", hashlib.sha256).hexdigest()
-
-
-def pseudonym(key: str, child_id: int) -> str:
-    return hmac.new(key.encode(), f"child:{child_id}".encode(), hashlib.sha256).hexdigest()[:PSEUDONYM_LENGTH]
 
 
 @dataclass(frozen=True)

@@ -17,12 +17,9 @@ from admissions import stay_dates
 from admissions.rules import ADMISSION_MODES, Period, admission_mode, overlaps
 from dashboards import outcomes as outcome_rules
 from journal import contacts
-from unit.ages import POST_TERM_FROM_WEEKS, PRETERM_BEFORE_WEEKS, age_in_months, age_in_years
+from unit.ages import AGE_BANDS, POST_TERM_FROM_WEEKS, PRETERM_BEFORE_WEEKS, age_band, age_in_months, age_in_years
 
-AGE_BANDS = ("0-5m", "6-11m", "12-23m", "24-35m", "36m+")
 PARENT_AGE_BANDS = ("<18", "18-25", "26-30", "31-35", "36-40", "41-45", ">45", "unknown")
-BAYLEY_COMPOSITES = ("cog", "lang", "motor", "se", "ab")
-BAYLEY_INSTRUMENTS = ("bayley3", "bayley4")
 SEXES = ("F", "M")
 
 
@@ -167,18 +164,6 @@ def first_stay_of_each_child(stays: Iterable[StayRow]) -> list[StayRow]:
     for stay in sorted(stays, key=lambda s: (s.admitted_on, s.id)):
         first.setdefault(stay.child_id, stay)
     return list(first.values())
-
-
-def age_band(months: int) -> str:
-    if months < 6:
-        return "0-5m"
-    if months < 12:
-        return "6-11m"
-    if months < 24:
-        return "12-23m"
-    if months < 36:
-        return "24-35m"
-    return "36m+"
 
 
 # The distribution of the length of stay the pages and workbook show beside its summary: days, inclusive.

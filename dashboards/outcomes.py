@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from assessments.instruments import registry
-from unit.ages import age_in_months
+from unit.ages import AGE_BANDS, age_band, age_in_months
 
 # The windows of DOMAIN.md, in days.
 ENTRY_WINDOW = 42  # entry: admission … admission + 42
@@ -62,7 +62,7 @@ OUTCOME_INSTRUMENTS = ("bayley3", "bayley4", "pirgas", "adbb", "epds")
 
 BREAKDOWNS: dict[str, tuple[str, ...]] = {
     "admission_mode": ("with_father", "without_father"),
-    "age_band": ("0-5m", "6-11m", "12-23m", "24-35m", "36m+"),
+    "age_band": AGE_BANDS,
     "length_of_stay": ("le_91", "92_182", "gt_182"),
     "mandate": ("voluntary", "judicial"),
 }
@@ -71,13 +71,6 @@ STAT_KEYS = ("n", "entry_mean", "exit_mean", "mean_change", "ci95", "effect_size
 PAIR_COLUMNS = ["stay_id", "child_id", "family_id", "facility_id", "measure", "subject_id", "entry_id", "exit_id",
                 "entry_on", "exit_on", "entry", "exit", "entry_instrument", "exit_instrument", "days_apart",
                 "admitted_on", "discharged_on", *BREAKDOWNS]
-
-
-def _age_band(months: int) -> str:
-    for limit, band in ((6, "0-5m"), (12, "6-11m"), (24, "12-23m"), (36, "24-35m")):
-        if months < limit:
-            return band
-    return "36m+"
 
 
 def _length_group(days: int) -> str:
@@ -91,7 +84,7 @@ def stays_frame(discharged: Sequence, presence: Sequence) -> pd.DataFrame:
     with_father = {row.stay_id for row in presence if row.role == "father"}
     rows = [(stay.id, stay.child_id, stay.family_id, stay.facility_id, stay.admitted_on, stay.discharged_on,
              "with_father" if stay.id in with_father else "without_father",
-             _age_band(age_in_months(stay.birth_date, stay.admitted_on)),
+             age_band(age_in_months(stay.birth_date, stay.admitted_on)),
              _length_group((stay.discharged_on - stay.admitted_on).days),
              "voluntary" if stay.mandate in ("", "none") else "judicial") for stay in discharged]
     return pd.DataFrame(rows, columns=["stay_id", "child_id", "family_id", "facility_id", "admitted_on",

@@ -34,6 +34,11 @@ def dashboard_facilities(*, user: AbstractBaseUser) -> QuerySet[Facility]:
     return access.facilities_for(user, access.VIEW_DASHBOARDS).order_by("name")
 
 
+def extract_facilities(*, user: AbstractBaseUser, facilities: list[Facility]) -> list[Facility]:
+    """Of the facilities asked for, those whose data the user may export (the research extract)."""
+    return [f for f in facilities if access.has_permission(user, access.EXPORT_REPORTS, f)]
+
+
 def outcome_extract(*, facilities: list[Facility], period: engine.Period, secret_key: str) -> bytes:
     """The research extract of the stays of `facilities` discharged in `period` (dashboards.extract), the
     families without a valid research consent today left out."""

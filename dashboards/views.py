@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import csv
 from dataclasses import replace
-from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from dashboards import charts, cohorts, engine, filters, selectors
 from dashboards import tables as catalogue
@@ -133,24 +131,17 @@ def _cohorts(request: HttpRequest):
     """(choices, tables published for the user's threshold, chart, k) of the comparison the request asks."""
     access.require(request.user, access.VIEW_DASHBOARDS)
     mode = request.GET.get("mode", cohorts.FACILITIES)
-    if mode not in (cohorts.FACILITIES, cohorts.YEARS):
-        raise ValidationError(_("Choisissez une comparaison : structures côte à côte ou années de sortie."))
     params = request.GET.copy()
     params.setdefault("year", str(timezone.localdate().year - 1))  # the last complete year
     params["period"] = "year"
     facilities, period, choices = filters.parse(request.user, params)
     if not facilities:
         raise Http404
-    year = period.start.year
-    if mode == cohorts.YEARS and len(facilities) != 1:
-        raise ValidationError(_("Pour comparer les années de sortie, choisissez une seule structure."))
+    start, end = cohorts.span(mode, facilities, period.start.year)  # ValidationError: a French message
     audit.covered(request, [facility.pk for facility in facilities])
-    if mode == cohorts.YEARS:
-        data = engine.load(facilities, date(year - cohorts.YEARS_BACK + 1, 1, 1), period.end)
-        chosen = cohorts.discharge_years(data, year)
-    else:
-        data = engine.load(facilities, period.start, period.end)
-        chosen = cohorts.facilities_side_by_side(data, facilities, year)
+    data = engine.load(facilities, start, end)
+    chosen = cohorts.discharge_years(data, end.year) if mode == cohorts.YEARS else \
+        cohorts.facilities_side_by_side(data, facilities, end.year)
     results = cohorts.compare(data, chosen, timezone.localdate())
     k = filters.small_cell_threshold(request.user, facilities)
     tables = _published({t.name: t for t in (cohorts.measures_table(results), cohorts.disposition_table(results))}, k)
@@ -194,7 +185,7 @@ def outcome_extract(request: HttpRequest) -> HttpResponse:
         facilities, period, choices = filters.parse(request.user, request.GET)
     except ValidationError as error:
         return HttpResponse(" ".join(error.messages), status=400, content_type="text/plain; charset=utf-8")
-    facilities = [f for f in facilities if access.has_permission(request.user, access.EXPORT_REPORTS, f)]
+    facilities = selectors.extract_facilities(user=request.user, facilities=facilities)
     if not facilities:
         raise Http404
     audit.covered(request, [facility.pk for facility in facilities])

@@ -38,6 +38,17 @@ def age_in_months(birth: date, on: date) -> int:
     return months
 
 
+# The report's age bands at admission (the pyramid's, DOMAIN.md), in completed months.
+AGE_BANDS = ("0-5m", "6-11m", "12-23m", "24-35m", "36m+")
+
+
+def age_band(months: int) -> str:
+    for limit, band in zip((6, 12, 24, 36), AGE_BANDS, strict=False):
+        if months < limit:
+            return band
+    return AGE_BANDS[-1]
+
+
 def age_in_years(birth: date, on: date) -> int:
     """Completed years (negative before birth)."""
     if on < birth:

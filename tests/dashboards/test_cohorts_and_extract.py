@@ -110,7 +110,8 @@ def test_small_groups_are_masked_for_the_reporting_officer(client, two_units, fa
                                                           "facility": facility_a.code})
     assert response.status_code == 200
     row = next(r for r in _rows(response, "cohort_measures") if r[0].startswith("PIR-GAS"))
-    assert row[2] != 3 and row[3] == "s"  # three children are fewer than the internal threshold: no mean
+    # Three children are fewer than the internal threshold (5): their count is masked, and no mean nor interval.
+    assert row[2:8] == ["< 5", "s", "s", "s", "s", "s"]
 
 
 @pytest.mark.parametrize("role,status", [("admissions", 403), ("therapist", 403), ("manager", 200),
